@@ -1,0 +1,3 @@
+from midb_cli.cli.main import main
+
+main()

@@ -1,0 +1,1 @@
+"""The boost pipeline: read -> language ID -> checks -> booster -> guards -> write."""

@@ -1,0 +1,51 @@
+"""The contract between the boost pipeline and a booster (rules, or an LLM engine).
+
+A booster takes an iterator of ``BoostItem`` and yields one ``BoostOutcome`` per item, with the
+same ``id``, in any order. It pulls the next item only when it has room, so it controls how
+many items are in flight (an LLM engine keeps a window of requests busy; the rules booster works
+one at a time). The pipeline restores input order and writes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Literal, Protocol
+
+from midb_cli.checks.finding import Finding
+from midb_cli.records.pair import Pair
+
+Status = Literal["boosted", "unchanged", "fallback", "skipped", "error"]
+STATUSES: tuple[Status, ...] = ("boosted", "unchanged", "fallback", "skipped", "error")
+
+
+@dataclass(slots=True)
+class BoostItem:
+    id: str
+    pair: Pair  # the original pair
+    lang: str  # the record language (ISO 639-1 or "und")
+    findings: list[Finding]
+    #: the English source pair when known (a key in the record, or an aligned file)
+    source: Pair | None = None
+    #: a per-record seed, derived from the id, so sampling is reproducible
+    seed: int = 0
+
+
+@dataclass(slots=True)
+class BoostOutcome:
+    id: str
+    status: Status
+    #: the pair to write: the revision when boosted, else the original
+    pair: Pair
+    reason: str = ""
+    #: engine-specific facts worth keeping in the record's `midb` object (raw model text on
+    #: fallback, finish reason, token counts, cache hit, fixes applied ...)
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+class Booster(Protocol):
+    name: ClassVar[str]
+
+    def boost(self, items: Iterator[BoostItem]) -> Iterator[BoostOutcome]: ...
+
+    def close(self) -> None: ...

@@ -1,0 +1,35 @@
+"""A finding: one defect a check detected in one field."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+#: every kind `midb check` knows, in the order they are documented
+KINDS: tuple[str, ...] = (
+    "wrong_language",
+    "untranslated_segment",
+    "translated_code",
+    "repetition",
+    "empty_response",
+    "placeholder_input",
+    "field_leak",
+    "punctuation_locale",
+    "mojibake",
+    "truncated",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    kind: str
+    field: str  # "instruction" | "input" | "response"
+    message: str
+    fixable: bool
+
+    def to_json(self) -> dict[str, Any]:
+        return {"kind": self.kind, "field": self.field, "message": self.message, "fixable": self.fixable}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Finding:
+        return cls(data["kind"], data["field"], data["message"], bool(data["fixable"]))

@@ -1,0 +1,65 @@
+"""The ``midb`` command: builds the Typer app and turns domain errors into exit codes.
+
+Each command lives in its own module and registers itself on ``app``; this module only wires
+them together and owns the single place where errors become ``Error: ...`` and an exit code.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from midb_cli import __version__
+from midb_cli.errors import EXIT_INTERRUPTED, MidbError
+
+app = typer.Typer(
+    name="midb",
+    help="Clean and boost multilingual instruction-tuning data (JSONL in, JSONL out).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"midb {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    """Clean and boost multilingual instruction-tuning data (JSONL in, JSONL out)."""
+
+
+def _register_commands() -> None:
+    # Imported here so that each command module stays independent of the others.
+    from midb_cli.cli import commands
+
+    commands.register(app)
+
+
+_register_commands()
+
+
+def main() -> None:
+    try:
+        app()
+    except MidbError as exc:
+        print(f"Error: {exc}", file=sys.stderr)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        print("Interrupted.", file=sys.stderr)
+        sys.exit(EXIT_INTERRUPTED)
+    except BrokenPipeError:
+        # `midb diff ... | head`: the reader went away; not an error of ours.
+        sys.stderr.close()
+        sys.exit(0)

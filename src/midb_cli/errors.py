@@ -1,0 +1,33 @@
+"""The one family of domain errors, and the documented exit codes.
+
+The CLI turns any ``MidbError`` into ``Error: <message>`` on stderr and its ``exit_code``;
+library code raises these instead of printing or exiting.
+"""
+
+from __future__ import annotations
+
+# Documented in README.md ("Exit codes"). Keep the two in step.
+EXIT_OK = 0
+EXIT_FINDINGS = 1  # `midb check` found defects (not an error)
+EXIT_USAGE = 2  # bad flags or arguments (Typer's own usage errors use 2 as well)
+EXIT_INPUT = 3  # unreadable or invalid input (missing file, bad schema, --strict bad line)
+EXIT_ENGINE = 4  # an engine could not start or is unusable (missing extra, server down)
+EXIT_INTERRUPTED = 130  # Ctrl-C; finished work is kept and the same command resumes
+
+
+class MidbError(Exception):
+    """A failure the user can act on; the message is shown as is."""
+
+    exit_code = EXIT_INPUT
+
+
+class UsageError(MidbError):
+    exit_code = EXIT_USAGE
+
+
+class InputError(MidbError):
+    exit_code = EXIT_INPUT
+
+
+class EngineError(MidbError):
+    exit_code = EXIT_ENGINE

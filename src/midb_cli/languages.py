@@ -1,0 +1,24 @@
+"""The languages midb knows: the 16 MIDB languages plus English and Chinese (ISO 639-1)."""
+
+from __future__ import annotations
+
+MIDB_LANGUAGES: tuple[str, ...] = (
+    "it", "es", "fr", "de", "ru", "ar", "tr", "ja",
+    "ko", "pt", "cs", "el", "id", "th", "vi", "ms",
+)  # fmt: skip
+SUPPORTED_LANGUAGES: tuple[str, ...] = (*MIDB_LANGUAGES, "en", "zh")
+UNDETERMINED = "und"
+
+LANGUAGE_NAMES: dict[str, str] = {
+    "it": "Italian", "es": "Spanish", "fr": "French", "de": "German", "ru": "Russian",
+    "ar": "Arabic", "tr": "Turkish", "ja": "Japanese", "ko": "Korean", "pt": "Portuguese",
+    "cs": "Czech", "el": "Greek", "id": "Indonesian", "th": "Thai", "vi": "Vietnamese",
+    "ms": "Malay", "en": "English", "zh": "Chinese", UNDETERMINED: "undetermined",
+}  # fmt: skip
+
+# Scripts written without spaces between words: diffs and lengths work per character there.
+UNSPACED_LANGUAGES = frozenset({"ja", "zh", "th"})
+
+
+def language_name(code: str) -> str:
+    return LANGUAGE_NAMES.get(code, code)

@@ -1,0 +1,314 @@
+"""Streaming record reader: JSONL, JSONL.gz and JSON-array files, in bounded memory.
+
+Yields ``Record`` for every valid pair and ``Reject`` (with line number and reason) for every
+bad line, in file order, so a consumer can keep input order and count everything. Blank lines
+are skipped, a UTF-8 BOM and CRLF line ends are accepted.
+
+JSON arrays (``.json`` files whose first character is ``[``) are parsed element by element
+from a sliding buffer, so memory stays bounded by the largest element, not the file. A syntax
+error inside an array cannot be resynchronised reliably: it becomes one reject naming the line,
+and the rest of that file is not read (the summary says so).
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import os
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from midb_cli.errors import InputError
+from midb_cli.jsonio import JSONError, loads
+from midb_cli.records.pair import Pair
+from midb_cli.records.schema import FieldError, Schema, resolve_schema
+
+BOM = b"\xef\xbb\xbf"
+#: how much of a bad line a reject keeps (a single bad line can be tens of MB)
+REJECT_RAW_LIMIT = 1 << 20
+META_KEY = "midb"
+
+
+@dataclass(slots=True)
+class Record:
+    path: str
+    line: int
+    id: str
+    data: dict[str, Any]
+    pair: Pair
+    #: (raw, revised) when the record carries a revision: MEB revised fields, or midb output
+    revision: tuple[Pair, Pair] | None = None
+
+    @property
+    def original(self) -> Pair:
+        """The pair before any revision."""
+        return self.revision[0] if self.revision else self.pair
+
+
+@dataclass(slots=True)
+class Reject:
+    path: str
+    line: int
+    reason: str
+    raw: bytes | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"path": self.path, "line": self.line, "reason": self.reason}
+        if self.raw is not None:
+            out["raw"] = self.raw[:REJECT_RAW_LIMIT].decode("utf-8", errors="replace")
+            if len(self.raw) > REJECT_RAW_LIMIT:
+                out["raw_truncated"] = True
+        return out
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.reason}"
+
+
+@dataclass
+class ReadCounts:
+    records: int = 0
+    rejected: int = 0
+    blank: int = 0
+    #: set when a JSON array broke off and the rest of its file was not read
+    unreadable_tail: list[str] = field(default_factory=list)
+
+
+def open_binary(path: str | os.PathLike[str]) -> IO[bytes]:
+    """Open a file for reading bytes, gunzipping ``.gz``; ``-`` is standard input."""
+    p = str(path)
+    if p == "-":
+        return sys.stdin.buffer
+    try:
+        fh: IO[bytes] = open(p, "rb")  # noqa: SIM115 - the caller closes it
+    except FileNotFoundError:
+        raise InputError(f"{p}: no such file") from None
+    except IsADirectoryError:
+        raise InputError(f"{p}: is a directory, not a file") from None
+    except PermissionError:
+        raise InputError(f"{p}: permission denied") from None
+    if p.endswith(".gz"):
+        return gzip.GzipFile(fileobj=fh, mode="rb")  # type: ignore[return-value]
+    return fh
+
+
+def is_json_array_file(path: str) -> bool:
+    name = path[:-3] if path.endswith(".gz") else path
+    return name.endswith(".json")
+
+
+def record_id(obj: dict[str, Any], line: int, id_key: str | None) -> str:
+    """The record's own id (``--id-key``, else ``id``, else the one midb stored), else
+    ``line-N``: stable on every run over the same file."""
+    for key in (id_key,) if id_key else ("id",):
+        value = obj.get(key)
+        if isinstance(value, (str, int)) and not isinstance(value, bool) and value != "":
+            return str(value)
+    meta = obj.get(META_KEY)
+    if isinstance(meta, dict) and isinstance(meta.get("id"), str):
+        return meta["id"]
+    return f"line-{line}"
+
+
+class RecordReader:
+    """Iterate over one input file. ``schema``/``fields`` override auto-detection."""
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        schema: str | None = None,
+        fields: str | None = None,
+        id_key: str | None = None,
+        strict: bool = False,
+    ) -> None:
+        self.path = str(path)
+        self.schema_name = schema
+        self.fields = fields
+        self.id_key = id_key
+        self.strict = strict
+        self.schema: Schema | None = None
+        self.counts = ReadCounts()
+
+    # -- public -------------------------------------------------------------------------
+    def __iter__(self) -> Iterator[Record | Reject]:
+        fh = open_binary(self.path)
+        try:
+            source = (
+                self._array_objects(fh)
+                if is_json_array_file(self.path) and _starts_with(fh, b"[")
+                else self._jsonl_objects(fh)
+            )
+            for line, obj, raw, error in source:
+                item = self._to_item(line, obj, raw, error)
+                if isinstance(item, Reject):
+                    self.counts.rejected += 1
+                    if self.strict:
+                        raise InputError(f"{item} (--strict stops at the first bad line)")
+                else:
+                    self.counts.records += 1
+                yield item
+        except (OSError, EOFError, gzip.BadGzipFile) as exc:
+            raise InputError(f"{self.path}: cannot read: {exc}") from None
+        finally:
+            if fh is not sys.stdin.buffer:
+                fh.close()
+
+    # -- internals ----------------------------------------------------------------------
+    def _to_item(self, line: int, obj: Any, raw: bytes | None, error: str | None) -> Record | Reject:
+        if error is not None:
+            return Reject(self.path, line, error, raw)
+        if not isinstance(obj, dict):
+            return Reject(self.path, line, f"not a JSON object (got {_json_type(obj)})", raw)
+        if self.schema is None:
+            self.schema = resolve_schema(self.schema_name, self.fields, obj)
+            if self.schema is None:
+                keys = ", ".join(list(obj)[:8]) or "(none)"
+                raise InputError(
+                    f"{self.path}:{line}: cannot tell the schema from the first record "
+                    f"(keys: {keys}); use --schema alpaca|meb|messages|conversations or "
+                    "--fields instruction=KEY,input=KEY,response=KEY"
+                )
+        try:
+            pair = self.schema.read(obj)
+            revised = self.schema.read_revised(obj)
+        except FieldError as exc:
+            return Reject(self.path, line, str(exc), raw)
+        revision = (pair, revised) if revised is not None else _midb_revision(obj, pair)
+        return Record(self.path, line, record_id(obj, line, self.id_key), obj, pair, revision)
+
+    def _jsonl_objects(self, fh: IO[bytes]) -> Iterator[tuple[int, Any, bytes | None, str | None]]:
+        for line, raw in enumerate(fh, 1):
+            if line == 1 and raw.startswith(BOM):
+                raw = raw[3:]
+            if not raw.strip():
+                self.counts.blank += 1
+                continue
+            try:
+                yield line, loads(raw), None, None
+            except JSONError as exc:
+                yield line, None, raw.rstrip(b"\r\n"), str(exc)
+            except RecursionError:
+                yield line, None, raw.rstrip(b"\r\n"), "JSON nested too deeply"
+
+    def _array_objects(self, fh: IO[bytes]) -> Iterator[tuple[int, Any, bytes | None, str | None]]:
+        text = io.TextIOWrapper(fh, encoding="utf-8-sig", errors="strict", newline="")
+        try:
+            yield from _iter_json_array(text, self.path, self.counts)
+        except UnicodeDecodeError as exc:
+            self.counts.unreadable_tail.append(self.path)
+            yield 0, None, None, f"invalid UTF-8 ({exc.reason}); the rest of the file was not read"
+        finally:
+            text.detach()
+
+
+def _starts_with(fh: IO[bytes], prefix: bytes) -> bool:
+    """Peek at the first non-blank byte without consuming it (handles BOM)."""
+    peek = fh.peek(4096) if hasattr(fh, "peek") else b""
+    return peek.lstrip(BOM).lstrip()[:1] == prefix
+
+
+def _json_type(obj: Any) -> str:
+    return {list: "an array", str: "a string", bool: "a boolean", type(None): "null"}.get(
+        type(obj), "a number"
+    )
+
+
+def _midb_revision(obj: dict[str, Any], pair: Pair) -> tuple[Pair, Pair] | None:
+    meta = obj.get(META_KEY)
+    if isinstance(meta, dict):
+        original = meta.get("original")
+        if isinstance(original, dict) and all(isinstance(v, str) for v in original.values()):
+            return Pair.from_dict(original), pair
+    return None
+
+
+_CHUNK = 1 << 20
+_WS = " \t\r\n"
+
+
+def _iter_json_array(
+    text: io.TextIOBase, path: str, counts: ReadCounts
+) -> Iterator[tuple[int, Any, bytes | None, str | None]]:
+    """Elements of one top-level JSON array, with the line each starts on."""
+    decoder = json.JSONDecoder()
+    buf = ""
+    pos = 0
+    line = 1  # line number at buf[pos]
+    eof = False
+
+    def fill(min_more: int = _CHUNK) -> bool:
+        nonlocal buf, pos, eof
+        if eof:
+            return False
+        if pos:
+            buf = buf[pos:]
+            pos = 0
+        chunk = text.read(max(_CHUNK, min_more))
+        if not chunk:
+            eof = True
+            return False
+        buf += chunk
+        return True
+
+    def skip_ws() -> None:
+        nonlocal pos, line
+        while True:
+            start = pos
+            while pos < len(buf) and buf[pos] in _WS:
+                pos += 1
+            line += buf.count("\n", start, pos)
+            if pos < len(buf) or not fill():
+                return
+
+    def fail(reason: str) -> tuple[int, Any, bytes | None, str | None]:
+        counts.unreadable_tail.append(path)
+        return line, None, None, f"{reason}; the rest of this JSON array was not read"
+
+    fill()
+    skip_ws()
+    if pos >= len(buf) or buf[pos] != "[":
+        yield fail("expected '[' at the start of a JSON array")
+        return
+    pos += 1
+    expect_value = True
+    first = True
+    while True:
+        skip_ws()
+        if pos >= len(buf):
+            yield fail("the JSON array is not closed (file ends early)")
+            return
+        ch = buf[pos]
+        if ch == "]" and (first or not expect_value):
+            pos += 1
+            return
+        if not expect_value:
+            if ch != ",":
+                yield fail(f"expected ',' or ']' between array elements, found {ch!r}")
+                return
+            pos += 1
+            expect_value = True
+            continue
+        while True:
+            try:
+                obj, end = decoder.raw_decode(buf, pos)
+                break
+            except json.JSONDecodeError as exc:
+                # An element cut by the buffer's end looks like a syntax error: read more
+                # (doubling, so a huge element costs O(n)) until the file ends.
+                if not fill(len(buf) - pos):
+                    yield fail(f"invalid JSON: {exc.msg}")
+                    return
+            except RecursionError:
+                yield fail("JSON nested too deeply")
+                return
+        yield line, obj, None, None
+        line += buf.count("\n", pos, end)
+        pos = end
+        first = False
+        expect_value = False
+
+

@@ -1,0 +1,84 @@
+"""Writing records safely: atomic whole-file writes, and a rejects file.
+
+Outputs that are produced in one go (``midb select``, reports) are written to a temporary file
+beside the target and renamed over it at the end, so a crash never leaves half a file behind.
+The resumable boost output has its own append-and-resume writer (``midb_cli.boost``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+from midb_cli.errors import UsageError
+from midb_cli.jsonio import dumps_line
+from midb_cli.records.reader import Reject
+
+
+def same_file(a: str | os.PathLike[str], b: str | os.PathLike[str]) -> bool:
+    """True when both paths name one file (also through links); False if either is missing."""
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return os.path.abspath(a) == os.path.abspath(b)
+
+
+def refuse_overwriting_input(output: str | os.PathLike[str], inputs: list[str]) -> None:
+    for path in inputs:
+        if path != "-" and same_file(output, path):
+            raise UsageError(f"the output {output} is the input file; choose another path")
+
+
+@contextlib.contextmanager
+def atomic_writer(path: str | os.PathLike[str]) -> Iterator[IO[bytes]]:
+    """Write to a temporary file in the target's folder; rename over ``path`` on success."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            yield fh
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+class RejectsWriter:
+    """Appends rejects as JSONL (``{"path", "line", "reason", "raw"}``); opens lazily, so no
+    file appears when nothing is rejected."""
+
+    def __init__(self, path: str | os.PathLike[str], *, append: bool = False) -> None:
+        self.path = Path(path)
+        self.append = append
+        self.count = 0
+        self._fh: IO[bytes] | None = None
+
+    def write(self, reject: Reject, **extra: Any) -> None:
+        if self._fh is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._fh = open(self.path, "ab" if self.append else "wb")  # noqa: SIM115
+        self._fh.write(dumps_line({**reject.to_json(), **extra}))
+        self.count += 1
+
+    def flush(self) -> None:
+        if self._fh is not None:
+            self._fh.flush()
+
+    def close(self) -> None:
+        if self._fh is not None:
+            self._fh.close()
+            self._fh = None
+
+    def __enter__(self) -> RejectsWriter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
