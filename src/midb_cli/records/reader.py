@@ -19,7 +19,6 @@ import os
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import IO, Any
 
 from midb_cli.errors import InputError
@@ -158,7 +157,9 @@ class RecordReader:
                 fh.close()
 
     # -- internals ----------------------------------------------------------------------
-    def _to_item(self, line: int, obj: Any, raw: bytes | None, error: str | None) -> Record | Reject:
+    def _to_item(
+        self, line: int, obj: Any, raw: bytes | None, error: str | None
+    ) -> Record | Reject:
         if error is not None:
             return Reject(self.path, line, error, raw)
         if not isinstance(obj, dict):
@@ -310,5 +311,3 @@ def _iter_json_array(
         pos = end
         first = False
         expect_value = False
-
-

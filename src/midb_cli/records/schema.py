@@ -111,7 +111,11 @@ class ChatSchema(Schema):
         self.role_key, self.text_key, self.user_roles, self.assistant_roles = _CHAT_STYLES[
             self.name
         ]
-        self.keys = {"instruction": f"{self.name}[user]", "input": "", "response": f"{self.name}[assistant]"}
+        self.keys = {
+            "instruction": f"{self.name}[user]",
+            "input": "",
+            "response": f"{self.name}[assistant]",
+        }
 
     def _positions(self, obj: Mapping[str, Any]) -> tuple[int, int]:
         turns = obj.get(self.name)
@@ -123,9 +127,7 @@ class ChatSchema(Schema):
                 if isinstance(nxt, dict) and nxt.get(self.role_key) in self.assistant_roles:
                     for pos in (i, i + 1):
                         if not isinstance(turns[pos].get(self.text_key), str):
-                            raise FieldError(
-                                f"{self.name}[{pos}].{self.text_key} is not a string"
-                            )
+                            raise FieldError(f"{self.name}[{pos}].{self.text_key} is not a string")
                     return i, i + 1
         raise FieldError(f"no user turn followed by an assistant turn in {self.name!r}")
 
@@ -179,7 +181,9 @@ def schema_by_name(name: str, *, with_revised: bool = False) -> Schema:
         return KeySchema("meb", MEB_RAW_KEYS, MEB_REVISED_KEYS if with_revised else None)
     if name in _CHAT_STYLES:
         return ChatSchema(name)
-    raise UsageError(f"unknown schema {name!r}; choose one of: alpaca, meb, messages, conversations")
+    raise UsageError(
+        f"unknown schema {name!r}; choose one of: alpaca, meb, messages, conversations"
+    )
 
 
 def detect_schema(obj: Mapping[str, Any]) -> Schema | None:
