@@ -239,3 +239,25 @@ def test_round_trip_any_text(
     records, rejects, _ = read(path)
     assert not rejects
     assert [r.pair for r in records] == [Pair(*row) for row in rows]
+
+
+def test_stopping_early_in_a_json_array_closes_cleanly(tmp_path: Path) -> None:
+    path = tmp_path / "a.json"
+    path.write_text(json.dumps([GOOD, GOOD, GOOD]))
+    reader = iter(RecordReader(path))
+    assert isinstance(next(reader), Record)
+    reader.close()  # type: ignore[attr-defined]  # no "I/O operation on closed file"
+
+
+def test_atomic_writer_gives_normal_permissions(tmp_path: Path) -> None:
+    import os
+
+    from midb_cli.records.writer import atomic_writer
+
+    target = tmp_path / "out.jsonl"
+    with atomic_writer(target) as fh:
+        fh.write(b"x\n")
+    umask = os.umask(0)
+    os.umask(umask)
+    assert target.read_bytes() == b"x\n"
+    assert target.stat().st_mode & 0o777 == 0o666 & ~umask

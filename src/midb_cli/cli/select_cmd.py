@@ -1,9 +1,117 @@
-"""`midb select` (placeholder: being written)."""
+"""`midb select`: keep the top K or top P% of pairs by edit distance (the papers' rule)."""
 
 from __future__ import annotations
 
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
 import typer
+
+SchemaOpt = Annotated[
+    str | None,
+    typer.Option("--schema", help="alpaca, meb, messages or conversations (default: detect)."),
+]
+FieldsOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--fields", help="Role keys: instruction=KEY,input=KEY,response=KEY (overrides --schema)."
+    ),
+]
+IdKeyOpt = Annotated[str | None, typer.Option("--id-key", help="Key holding the record id.")]
+StrictOpt = Annotated[
+    bool, typer.Option("--strict", help="Stop with exit 3 at the first bad line.")
+]
+DetectorOpt = Annotated[
+    str, typer.Option("--detector", help="Language-ID backend for --per-lang (auto, ...).")
+]
+
+
+class Order(str, Enum):
+    desc = "desc"
+    asc = "asc"
 
 
 def register(app: typer.Typer) -> None:
-    pass
+    @app.command()
+    def select(
+        path: Annotated[
+            Path, typer.Argument(help="A file with revised pairs (MEB revised, or boost output).")
+        ],
+        output: Annotated[
+            Path, typer.Option("-o", "--output", help="Where the selected records go (JSONL).")
+        ],
+        top: Annotated[
+            int | None, typer.Option("--top", help="Keep the K pairs with the largest distance.")
+        ] = None,
+        top_percent: Annotated[
+            float | None,
+            typer.Option("--top-percent", help="Keep the top P percent (rounded half up)."),
+        ] = None,
+        order: Annotated[
+            Order, typer.Option("--order", help="desc: largest distance first; asc: smallest.")
+        ] = Order.desc,
+        per_lang: Annotated[
+            bool, typer.Option("--per-lang", help="Apply the quota within each language.")
+        ] = False,
+        lang: Annotated[
+            str | None,
+            typer.Option("--lang", help="The file's language (ISO 639-1), a prior for --per-lang."),
+        ] = None,
+        rejects: Annotated[
+            Path | None,
+            typer.Option("--rejects", help="Bad lines go here (default: OUT.rejects.jsonl)."),
+        ] = None,
+        schema: SchemaOpt = None,
+        fields: FieldsOpt = None,
+        id_key: IdKeyOpt = None,
+        strict: StrictOpt = False,
+        detector: DetectorOpt = "auto",
+    ) -> None:
+        """Keep the pairs that changed most (edit distance), as MIDB and CoachLM did.
+
+        Selected records are copied unchanged, in input order. Ties at the cut-off distance
+        are taken in input order. Example: midb select meb.jsonl --top-percent 30 -o top.jsonl
+        """
+        from midb_cli.langid import LanguageIdentifier
+        from midb_cli.select import select_file
+
+        identifier = LanguageIdentifier(backend=detector, lang=lang) if per_lang else None
+        result = select_file(
+            str(path),
+            str(output),
+            top=top,
+            top_percent=top_percent,
+            order=order.value,
+            per_lang=per_lang,
+            identifier=identifier,
+            schema=schema,
+            fields=fields,
+            id_key=id_key,
+            strict=strict,
+            rejects_path=str(rejects) if rejects else None,
+        )
+        err = sys.stderr
+        if per_lang:
+            for name, quota in sorted(result.groups.items()):
+                cut = "–" if quota.threshold is None else quota.threshold
+                print(
+                    f"  {name}: {quota.wanted:,} of {quota.records:,} (cut-off distance {cut})",
+                    file=err,
+                )
+        line = (
+            f"{result.selected:,} of {result.records:,} records selected → {output}"
+            f" ({result.rejected:,} rejected line{'s' if result.rejected != 1 else ''}"
+        )
+        if result.rejects_path:
+            line += f" → {result.rejects_path}"
+        line += ")"
+        print(line, file=err)
+        if result.no_revision:
+            print(
+                f"{result.no_revision:,} record(s) had no revision and were not selected",
+                file=err,
+            )
+        for sample in result.reject_samples:
+            print(f"  {sample}", file=err)

@@ -1,17 +1,82 @@
-"""`midb stats` (placeholder until the stats module lands)."""
+"""`midb stats`: per-language statistics of one or more files."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from midb_cli.errors import InputError
+SchemaOpt = Annotated[
+    str | None,
+    typer.Option("--schema", help="alpaca, meb, messages or conversations (default: detect)."),
+]
+FieldsOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--fields", help="Role keys: instruction=KEY,input=KEY,response=KEY (overrides --schema)."
+    ),
+]
+IdKeyOpt = Annotated[str | None, typer.Option("--id-key", help="Key holding the record id.")]
+StrictOpt = Annotated[
+    bool, typer.Option("--strict", help="Stop with exit 3 at the first bad line.")
+]
+DetectorOpt = Annotated[
+    str, typer.Option("--detector", help="Language-ID backend (auto, langdetect, ...).")
+]
 
 
 def register(app: typer.Typer) -> None:
     @app.command()
-    def stats(paths: Annotated[list[Path], typer.Argument(help="Input files.")]) -> None:
-        """Per-language statistics."""
-        raise InputError("not implemented yet")
+    def stats(
+        paths: Annotated[
+            list[Path], typer.Argument(help="Input files (.jsonl, .jsonl.gz, .json).")
+        ],
+        as_json: Annotated[
+            bool, typer.Option("--json", help="Print only JSON on stdout (schema in README).")
+        ] = False,
+        schema: SchemaOpt = None,
+        fields: FieldsOpt = None,
+        id_key: IdKeyOpt = None,
+        lang: Annotated[
+            str | None,
+            typer.Option("--lang", help="The files' language (ISO 639-1), used as a prior."),
+        ] = None,
+        strict: StrictOpt = False,
+        detector: DetectorOpt = "auto",
+    ) -> None:
+        """Per-language statistics: sizes, empty inputs, mixed languages, revisions, boost status.
+
+        Example: midb stats data/*.jsonl.gz --json
+        """
+        from rich.console import Console
+
+        from midb_cli.jsonio import dumps
+        from midb_cli.langid import LanguageIdentifier
+        from midb_cli.stats.collect import collect_stats
+        from midb_cli.stats.render import print_stats
+
+        acc = collect_stats(
+            [str(p) for p in paths],
+            identifier=LanguageIdentifier(backend=detector, lang=lang),
+            schema=schema,
+            fields=fields,
+            id_key=id_key,
+            strict=strict,
+        )
+        if as_json:
+            sys.stdout.buffer.write(dumps(acc.to_json()) + b"\n")
+            sys.stdout.flush()
+        else:
+            print_stats(Console(), acc)
+        report_rejects(acc.rejected, [str(r) for r in acc.reject_samples])
+
+
+def report_rejects(count: int, examples: list[str]) -> None:
+    """Rejected lines on stderr: the count and the first few reasons."""
+    if not count:
+        return
+    print(f"{count:,} rejected line{'s' if count != 1 else ''}, first ones:", file=sys.stderr)
+    for line in examples[:3]:
+        print(f"  {line}", file=sys.stderr)

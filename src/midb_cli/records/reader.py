@@ -135,6 +135,7 @@ class RecordReader:
     # -- public -------------------------------------------------------------------------
     def __iter__(self) -> Iterator[Record | Reject]:
         fh = open_binary(self.path)
+        source = None
         try:
             source = (
                 self._array_objects(fh)
@@ -153,6 +154,8 @@ class RecordReader:
         except (OSError, EOFError, gzip.BadGzipFile) as exc:
             raise InputError(f"{self.path}: cannot read: {exc}") from None
         finally:
+            if source is not None:
+                source.close()  # before the file: a JSON-array source detaches its text layer
             if fh is not sys.stdin.buffer:
                 fh.close()
 

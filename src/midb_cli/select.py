@@ -1,0 +1,283 @@
+"""The papers' selection rule (``midb select``): keep the top K, or top P%, of pairs by edit
+distance, largest first (or smallest with ``order="asc"``), over the whole file or per language.
+
+Two passes in bounded memory. Pass 1 reads every record once (language ID only with
+``per_lang``), adds its distance to an exact histogram per group, and writes a 14-byte
+(line, distance, group) row per record to a temporary file. The histograms give each group's
+threshold distance and how many records tied at it fit the quota. Pass 2 walks the file again
+with those rows and copies the selected lines byte for byte (JSONL input) in input order;
+ties at the threshold are taken in input order until the quota is met. The output keeps input
+order, so a selected subset diffs cleanly against its source.
+"""
+
+from __future__ import annotations
+
+import gzip
+import math
+import os
+import struct
+import tempfile
+from collections.abc import Iterator
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from typing import IO
+
+from midb_cli.distance import pair_distance
+from midb_cli.errors import InputError, UsageError
+from midb_cli.jsonio import dumps_line
+from midb_cli.langid import LanguageIdentifier
+from midb_cli.langid.stream import identify_stream
+from midb_cli.records.reader import (
+    BOM,
+    Record,
+    RecordReader,
+    Reject,
+    is_json_array_file,
+    open_binary,
+)
+from midb_cli.records.writer import RejectsWriter, atomic_writer, refuse_overwriting_input
+from midb_cli.report.files import make_readable
+from midb_cli.stats.histogram import IntHistogram
+
+ALL = "all"
+#: group index of a record without a revision: never selected
+NO_GROUP = 0xFFFF
+_ROW = struct.Struct("<QiH")  # line, distance, group index
+
+
+@dataclass
+class Quota:
+    """How a group's records are chosen: every distance strictly beyond ``threshold`` (above
+    it for desc, below for asc), plus the first ``ties`` records at exactly ``threshold``."""
+
+    records: int
+    wanted: int
+    threshold: int | None
+    ties: int
+
+
+@dataclass
+class SelectionResult:
+    records: int = 0
+    selected: int = 0
+    rejected: int = 0
+    no_revision: int = 0
+    rejects_path: str | None = None
+    groups: dict[str, Quota] = field(default_factory=dict)
+    reject_samples: list[str] = field(default_factory=list)
+
+
+def quota_size(count: int, top: int | None, top_percent: float | None) -> int:
+    """K for a group of ``count`` records: ``top`` (at most count), or ``top_percent`` of
+    count rounded half up (30% of 2,301 is 690)."""
+    if top is not None:
+        return min(top, count)
+    assert top_percent is not None
+    return min(count, math.floor(count * top_percent / 100 + 0.5))
+
+
+def plan_quota(hist: IntHistogram, wanted: int, order: str) -> Quota:
+    """The threshold distance and tie allowance that pick exactly ``wanted`` records."""
+    if wanted <= 0:
+        return Quota(hist.count, 0, None, 0)
+    values = list(hist.items())
+    if order == "desc":
+        values.reverse()
+    taken = 0
+    for value, n in values:
+        if taken + n >= wanted:
+            return Quota(hist.count, wanted, value, wanted - taken)
+        taken += n
+    raise AssertionError("wanted exceeds the histogram count")  # pragma: no cover
+
+
+def select_file(
+    input_path: str,
+    output_path: str,
+    *,
+    top: int | None = None,
+    top_percent: float | None = None,
+    order: str = "desc",
+    per_lang: bool = False,
+    identifier: LanguageIdentifier | None = None,
+    schema: str | None = None,
+    fields: str | None = None,
+    id_key: str | None = None,
+    strict: bool = False,
+    rejects_path: str | None = None,
+) -> SelectionResult:
+    if (top is None) == (top_percent is None):
+        raise UsageError("give exactly one of --top K or --top-percent P")
+    if top is not None and top < 0:
+        raise UsageError("--top must be 0 or more")
+    if top_percent is not None and not 0 <= top_percent <= 100:
+        raise UsageError("--top-percent must be between 0 and 100")
+    if order not in ("desc", "asc"):
+        raise UsageError("--order must be desc or asc")
+    if input_path == "-":
+        raise UsageError("select reads its input twice: give a file, not standard input")
+    refuse_overwriting_input(output_path, [input_path])
+    if per_lang and identifier is None:
+        identifier = LanguageIdentifier()
+
+    result = SelectionResult()
+    rejects_file = rejects_path or default_rejects_path(output_path)
+    reader_args = {"schema": schema, "fields": fields, "id_key": id_key, "strict": strict}
+    with ExitStack() as stack:
+        rows_fd, rows_path = tempfile.mkstemp(prefix="midb-select-", suffix=".bin")
+        stack.callback(os.unlink, rows_path)
+        rows = stack.enter_context(os.fdopen(rows_fd, "w+b"))
+        rejects = stack.enter_context(RejectsWriter(rejects_file))
+
+        groups, hists = _first_pass(
+            input_path,
+            reader_args,
+            per_lang,
+            identifier,
+            rows,
+            rejects,
+            result,
+            by_ordinal=is_json_array_file(input_path),
+        )
+        for name, hist in zip(groups, hists, strict=True):
+            result.groups[name] = plan_quota(hist, quota_size(hist.count, top, top_percent), order)
+        rows.flush()
+        rows.seek(0)
+        quotas = [result.groups[name] for name in groups]
+        chosen = _chosen_lines(rows, quotas, order)
+        array_input = is_json_array_file(input_path)
+        with atomic_writer(output_path) as raw_out, ExitStack() as out_stack:
+            out: IO[bytes] = raw_out
+            if output_path.endswith(".gz"):
+                out = out_stack.enter_context(gzip.GzipFile(fileobj=raw_out, mode="wb", mtime=0))
+            if array_input:
+                result.selected = _copy_records(input_path, reader_args, chosen, out)
+            else:
+                result.selected = _copy_lines(input_path, chosen, out)
+        make_readable(output_path)
+    if result.rejected:
+        result.rejects_path = rejects_file
+    return result
+
+
+def default_rejects_path(output_path: str) -> str:
+    base = output_path[:-3] if output_path.endswith(".gz") else output_path
+    stem, ext = os.path.splitext(base)
+    return f"{stem}.rejects{ext or '.jsonl'}" if ext == ".jsonl" else f"{base}.rejects.jsonl"
+
+
+def _first_pass(
+    input_path: str,
+    reader_args: dict[str, object],
+    per_lang: bool,
+    identifier: LanguageIdentifier | None,
+    rows: IO[bytes],
+    rejects: RejectsWriter,
+    result: SelectionResult,
+    *,
+    by_ordinal: bool,
+) -> tuple[list[str], list[IntHistogram]]:
+    """Histograms per group, and one row per record: its position is the line number in a
+    JSONL file, the record's ordinal in a JSON array (two elements may share a line)."""
+    reader = RecordReader(input_path, **reader_args)  # type: ignore[arg-type]
+    items: Iterator[tuple[Record | Reject, object]]
+    if per_lang:
+        assert identifier is not None
+        items = identify_stream(reader, identifier)  # type: ignore[assignment]
+    else:
+        items = ((item, None) for item in reader)
+    group_index: dict[str, int] = {}
+    names: list[str] = []
+    hists: list[IntHistogram] = []
+    pack = _ROW.pack
+    for item, lang in items:
+        if isinstance(item, Reject):
+            result.rejected += 1
+            rejects.write(item)
+            if len(result.reject_samples) < 3:
+                result.reject_samples.append(str(item))
+            continue
+        result.records += 1
+        position = result.records if by_ordinal else item.line
+        if item.revision is None:
+            if result.records == 1:
+                raise InputError(
+                    f"{input_path}:{item.line}: select needs revised pairs (an MEB file with "
+                    "'Revised ...' keys, or a midb boost output); this record has none"
+                )
+            result.no_revision += 1
+            rows.write(pack(position, 0, NO_GROUP))
+            continue
+        raw, revised = item.revision
+        distance = 0 if raw == revised else pair_distance(raw, revised)
+        name = getattr(lang, "lang", ALL) if per_lang else ALL
+        index = group_index.get(name)
+        if index is None:
+            index = group_index[name] = len(names)
+            names.append(name)
+            hists.append(IntHistogram())
+        hists[index].add(distance)
+        rows.write(pack(position, distance, index))
+    return names, hists
+
+
+def _chosen_lines(rows: IO[bytes], quotas: list[Quota], order: str) -> Iterator[int]:
+    """Positions of the selected records, in input order."""
+    ties_left = [q.ties for q in quotas]
+    desc = order == "desc"
+    size = _ROW.size
+    while chunk := rows.read(size * 4096):
+        for line, distance, group in _ROW.iter_unpack(chunk[: len(chunk) - len(chunk) % size]):
+            if group == NO_GROUP:
+                continue
+            threshold = quotas[group].threshold
+            if threshold is None:
+                continue
+            if (distance > threshold) if desc else (distance < threshold):
+                yield line
+            elif distance == threshold and ties_left[group] > 0:
+                ties_left[group] -= 1
+                yield line
+
+
+def _copy_lines(input_path: str, chosen: Iterator[int], out: IO[bytes]) -> int:
+    """Copy the chosen lines of a JSONL file unchanged (a BOM dropped, a final newline
+    added)."""
+    written = 0
+    want = next(chosen, None)
+    if want is None:
+        return 0
+    fh = open_binary(input_path)
+    try:
+        for line, raw in enumerate(fh, 1):
+            if line != want:
+                continue
+            if line == 1 and raw.startswith(BOM):
+                raw = raw[len(BOM) :]
+            out.write(raw if raw.endswith(b"\n") else raw + b"\n")
+            written += 1
+            want = next(chosen, None)
+            if want is None:
+                break
+    finally:
+        fh.close()
+    return written
+
+
+def _copy_records(
+    input_path: str, reader_args: dict[str, object], chosen: Iterator[int], out: IO[bytes]
+) -> int:
+    """JSON-array input: write the chosen records (by ordinal) as JSONL, values unchanged."""
+    written = 0
+    ordinal = 0
+    want = next(chosen, None)
+    # Read to the end rather than break: abandoning the reader mid-array trips its cleanup.
+    for item in RecordReader(input_path, **reader_args):  # type: ignore[arg-type]
+        if want is None or not isinstance(item, Record):
+            continue
+        ordinal += 1
+        if ordinal == want:
+            out.write(dumps_line(item.data))
+            written += 1
+            want = next(chosen, None)
+    return written

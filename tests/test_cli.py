@@ -1,0 +1,50 @@
+"""The CLI shell: version, help for every command, and errors as exit codes (not tracebacks)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from midb_cli import __version__
+from midb_cli.cli.main import app
+
+runner = CliRunner()
+COMMANDS = sorted(c.name or c.callback.__name__ for c in app.registered_commands if c.callback)
+
+
+def run_midb(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "midb_cli", *args], capture_output=True, text=True, cwd=cwd
+    )
+
+
+def test_version() -> None:
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0 and result.stdout.strip() == f"midb {__version__}"
+
+
+def test_the_commands_of_the_issues_exist() -> None:
+    assert {"boost", "check", "diff", "stats", "select", "engines"} <= set(COMMANDS)
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help(command: str) -> None:
+    result = runner.invoke(app, [command, "--help"])
+    assert result.exit_code == 0, result.output
+    assert "Usage:" in result.stdout and len(result.stdout.splitlines()) > 4
+
+
+def test_missing_input_file_is_a_clean_error(tmp_path: Path) -> None:
+    result = run_midb("stats", str(tmp_path / "missing.jsonl"))
+    assert result.returncode == 3
+    assert result.stderr.strip() == f"Error: {tmp_path / 'missing.jsonl'}: no such file"
+    assert "Traceback" not in result.stderr
+
+
+def test_unknown_option_is_a_usage_error() -> None:
+    result = run_midb("stats", "--no-such-flag", "x.jsonl")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
