@@ -1,9 +1,326 @@
-"""`midb boost` (placeholder: being written)."""
+"""`midb boost IN -o OUT`: the flags, mapped onto ``BoostOptions`` and ``EngineConfig``.
+
+All the work is in ``midb_cli.boost.pipeline``; this module parses flags and prints.
+The LLM flags exist for every engine so that engines plug in without touching this file;
+the `rules` engine ignores them.
+"""
 
 from __future__ import annotations
 
+from typing import Annotated, Any
+
 import typer
+
+from midb_cli.errors import EXIT_INTERRUPTED, UsageError
+
+_IO = "Input and output"
+_RECORDS = "Records"
+_CHECKS = "Checks and source"
+_ENGINE = "Engine (LLM engines; `rules` ignores these)"
+
+
+def boost(
+    input: Annotated[str, typer.Argument(help="Input JSONL(.gz) or JSON file ('-' = stdin).")],
+    output: Annotated[
+        str,
+        typer.Option(
+            "-o",
+            "--output",
+            help="Output JSONL. If it exists from an interrupted run, the run continues.",
+            rich_help_panel=_IO,
+        ),
+    ],
+    engine: Annotated[
+        str, typer.Option(help="Engine: rules, or an LLM engine (see `midb engines`).")
+    ] = "rules",
+    overwrite: Annotated[
+        bool,
+        typer.Option(
+            "--overwrite",
+            help="Start over instead of resuming an existing output.",
+            rich_help_panel=_IO,
+        ),
+    ] = False,
+    quiet: Annotated[
+        bool,
+        typer.Option(
+            "--quiet", "-q", help="No progress and no table; one counts line.", rich_help_panel=_IO
+        ),
+    ] = False,
+    rejects: Annotated[
+        str | None,
+        typer.Option(
+            help="Where bad input lines go [default: OUT.rejects.jsonl beside OUT].",
+            rich_help_panel=_IO,
+        ),
+    ] = None,
+    report: Annotated[
+        str | None,
+        typer.Option(help="Write an HTML report (stats and top diffs).", rich_help_panel=_IO),
+    ] = None,
+    keep_original: Annotated[
+        bool,
+        typer.Option(
+            "--keep-original/--no-keep-original",
+            help="Keep the original fields in midb.original (needed by `midb diff OUT`).",
+            rich_help_panel=_IO,
+        ),
+    ] = True,
+    schema: Annotated[
+        str | None,
+        typer.Option(
+            help="alpaca, meb, messages or conversations [default: detected].",
+            rich_help_panel=_RECORDS,
+        ),
+    ] = None,
+    fields: Annotated[
+        str | None,
+        typer.Option(
+            help="Custom keys: instruction=KEY,input=KEY,response=KEY.", rich_help_panel=_RECORDS
+        ),
+    ] = None,
+    id_key: Annotated[
+        str | None,
+        typer.Option(
+            help="Key holding the record id [default: id, else line-N].", rich_help_panel=_RECORDS
+        ),
+    ] = None,
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            help="The file's language (ISO 639-1) as a prior [default: detected].",
+            rich_help_panel=_RECORDS,
+        ),
+    ] = None,
+    detector: Annotated[
+        str, typer.Option(help="Language identification backend.", rich_help_panel=_RECORDS)
+    ] = "auto",
+    strict: Annotated[
+        bool,
+        typer.Option(
+            "--strict", help="Stop at the first bad input line.", rich_help_panel=_RECORDS
+        ),
+    ] = False,
+    select: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Only these check kinds (comma-separated, repeatable).", rich_help_panel=_CHECKS
+        ),
+    ] = None,
+    ignore: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Skip these check kinds (comma-separated, repeatable).", rich_help_panel=_CHECKS
+        ),
+    ] = None,
+    source: Annotated[
+        str | None,
+        typer.Option(
+            help="English source file with the same ids in the same order.",
+            rich_help_panel=_CHECKS,
+        ),
+    ] = None,
+    source_key: Annotated[
+        str | None,
+        typer.Option(
+            help="Key holding the English source pair inside each record.",
+            rich_help_panel=_CHECKS,
+        ),
+    ] = None,
+    model: Annotated[
+        str | None, typer.Option(help="Model name or path.", rich_help_panel=_ENGINE)
+    ] = None,
+    api_base: Annotated[
+        list[str] | None,
+        typer.Option(help="OpenAI-compatible base URL (repeatable).", rich_help_panel=_ENGINE),
+    ] = None,
+    api_key_env: Annotated[
+        str, typer.Option(help="Environment variable holding the API key.", rich_help_panel=_ENGINE)
+    ] = "OPENAI_API_KEY",
+    prompt: Annotated[
+        str | None,
+        typer.Option(
+            help="Prompt name (midb, coachlm, instruct) or file.", rich_help_panel=_ENGINE
+        ),
+    ] = None,
+    lora: Annotated[
+        str | None, typer.Option(help="LoRA adapter path.", rich_help_panel=_ENGINE)
+    ] = None,
+    tensor_parallel_size: Annotated[
+        int, typer.Option(min=1, help="GPUs per model (vllm).", rich_help_panel=_ENGINE)
+    ] = 1,
+    max_model_len: Annotated[
+        int | None, typer.Option(min=1, help="Context length (vllm).", rich_help_panel=_ENGINE)
+    ] = None,
+    concurrency: Annotated[
+        int | None, typer.Option(min=1, help="Requests in flight.", rich_help_panel=_ENGINE)
+    ] = None,
+    timeout: Annotated[
+        float, typer.Option(min=0.001, help="Seconds per request.", rich_help_panel=_ENGINE)
+    ] = 120.0,
+    max_retries: Annotated[
+        int, typer.Option(min=0, help="Retries per request.", rich_help_panel=_ENGINE)
+    ] = 5,
+    temperature: Annotated[float | None, typer.Option(min=0.0, rich_help_panel=_ENGINE)] = None,
+    top_p: Annotated[float | None, typer.Option(min=0.0, max=1.0, rich_help_panel=_ENGINE)] = None,
+    top_k: Annotated[int | None, typer.Option(rich_help_panel=_ENGINE)] = None,
+    max_tokens: Annotated[int | None, typer.Option(min=1, rich_help_panel=_ENGINE)] = None,
+    seed: Annotated[
+        int,
+        typer.Option(
+            help="Base seed; each record's seed derives from its id.", rich_help_panel=_ENGINE
+        ),
+    ] = 0,
+    engine_option: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="KEY=VALUE passed to the engine (JSON values parsed; repeatable).",
+            rich_help_panel=_ENGINE,
+        ),
+    ] = None,
+    cache: Annotated[
+        str | None,
+        typer.Option(help="Result cache file [default: beside OUT].", rich_help_panel=_ENGINE),
+    ] = None,
+    no_cache: Annotated[
+        bool,
+        typer.Option("--no-cache", help="Do not use the result cache.", rich_help_panel=_ENGINE),
+    ] = False,
+    regenerate_fallbacks: Annotated[
+        bool,
+        typer.Option(
+            "--regenerate-fallbacks",
+            help="Ask again for cached answers that fell back.",
+            rich_help_panel=_ENGINE,
+        ),
+    ] = False,
+    min_length_ratio: Annotated[
+        float,
+        typer.Option(min=0.0, help="Guard: shortest revision / original.", rich_help_panel=_ENGINE),
+    ] = 0.5,
+    max_length_ratio: Annotated[
+        float,
+        typer.Option(min=0.0, help="Guard: longest revision / original.", rich_help_panel=_ENGINE),
+    ] = 4.0,
+) -> None:
+    """Boost a file: fix what is certain, revise with an engine, keep order, resume after a crash.
+
+    Writes OUT in the input's schema with the revised fields in place and a `midb` object per
+    record (status, reason, language, findings, distance, original). Rerun the same command
+    after an interruption to continue; --overwrite starts over.
+    """
+    from midb_cli.boost.pipeline import BoostOptions
+    from midb_cli.engines.registry import EngineConfig
+
+    if min_length_ratio > max_length_ratio:
+        raise UsageError("--min-length-ratio is larger than --max-length-ratio")
+    config = EngineConfig(
+        engine=engine,
+        model=model,
+        api_base=list(api_base or []),
+        api_key_env=api_key_env,
+        prompt=prompt,
+        lora=lora,
+        tensor_parallel_size=tensor_parallel_size,
+        max_model_len=max_model_len,
+        concurrency=concurrency,
+        timeout=timeout,
+        max_retries=max_retries,
+        temperature=temperature,
+        top_p=top_p,
+        top_k=top_k,
+        max_tokens=max_tokens,
+        seed=seed,
+        engine_options=parse_engine_options(engine_option or []),
+        cache_path=cache,
+        no_cache=no_cache,
+        regenerate_fallbacks=regenerate_fallbacks,
+        min_length_ratio=min_length_ratio,
+        max_length_ratio=max_length_ratio,
+    )
+    options = BoostOptions(
+        input=input,
+        output=output,
+        rejects=rejects,
+        overwrite=overwrite,
+        keep_original=keep_original,
+        schema=schema,
+        fields=fields,
+        id_key=id_key,
+        lang=lang,
+        detector=detector,
+        strict=strict,
+        select=parse_kinds(select),
+        ignore=parse_kinds(ignore),
+        source=source,
+        source_key=source_key,
+        report=report,
+        engine=config,
+    )
+    _run(options, quiet=quiet)
+
+
+def _run(options: Any, *, quiet: bool) -> None:
+    from rich.console import Console
+
+    from midb_cli.boost.pipeline import run_boost
+    from midb_cli.boost.progress import BoostProgress
+    from midb_cli.boost.summary import render_summary
+
+    console = Console(stderr=True, highlight=False)
+    show_progress = console.is_terminal and not quiet
+    try:
+        if show_progress:
+            with BoostProgress(console, options.input, options.engine.engine) as bar:
+                summary = run_boost(
+                    options,
+                    on_progress=bar.update,
+                )
+        else:
+            summary = run_boost(options)
+    except KeyboardInterrupt as exc:
+        interrupted = getattr(exc, "summary", None)
+        if interrupted is not None:
+            _print_summary(console, interrupted, quiet, render_summary)
+        else:
+            console.print("Interrupted.")
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+    _print_summary(console, summary, quiet, render_summary)
+    if options.report:
+        console.print(f"report: {options.report}")
+
+
+def _print_summary(console: Any, summary: Any, quiet: bool, render: Any) -> None:
+    if quiet:
+        console.print(f"midb boost: {summary.counts_line()}", soft_wrap=True)
+        if summary.interrupted:
+            console.print("Interrupted: rerun the same command to continue.")
+    else:
+        render(summary, console)
+
+
+def parse_kinds(values: list[str] | None) -> list[str] | None:
+    """``--select a,b --select c`` -> ["a", "b", "c"] (the checker validates the names)."""
+    kinds = [k.strip() for v in values or [] for k in v.split(",") if k.strip()]
+    return kinds or None
+
+
+def parse_engine_options(values: list[str]) -> dict[str, Any]:
+    """``KEY=VALUE`` pairs; a VALUE that parses as JSON (numbers, true, lists) is taken as such."""
+    from midb_cli.jsonio import JSONError, loads
+
+    options: dict[str, Any] = {}
+    for item in values:
+        key, sep, raw = item.partition("=")
+        if not sep or not key.strip():
+            raise UsageError(f"--engine-option {item!r}: expected KEY=VALUE")
+        try:
+            value: Any = loads(raw)
+        except JSONError:
+            value = raw
+        options[key.strip()] = value
+    return options
 
 
 def register(app: typer.Typer) -> None:
-    pass
+    app.command("boost")(boost)

@@ -1,0 +1,177 @@
+"""The boost output file: append-only JSONL that a rerun of the same command resumes.
+
+Safety against ``kill -9`` rests on two facts: a record is one line that ends with ``\\n`` and
+contains no other newline (JSON escapes them), and lines are only ever appended. So after any
+crash the file is a run of complete records, possibly followed by one torn line; ``open``
+truncates the torn tail and reports how many complete records there are and the ids of the first
+and last, which the pipeline checks against the input before it skips that many records.
+
+Lines are collected in memory and handed to the OS in large writes (by size or age); there is no
+fsync per record: a killed process loses at most the unflushed tail, which the rerun redoes.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from midb_cli.errors import InputError
+from midb_cli.jsonio import JSONError, dumps_line, loads
+from midb_cli.records.reader import META_KEY
+
+FLUSH_BYTES = 1 << 20
+FLUSH_SECONDS = 1.0
+_SCAN_CHUNK = 1 << 22
+
+
+@dataclass(frozen=True)
+class ExistingOutput:
+    """What an earlier run left in the output file."""
+
+    records: int  # complete lines
+    first_id: str | None
+    last_id: str | None
+    repaired_bytes: int  # size of the torn last line that was cut off (0 when none)
+    last_engine: str | None = None  # the engine that wrote the last record
+
+
+class ResumableOutput:
+    """Append records to ``path``; ``open(resume=True)`` keeps what an earlier run wrote."""
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        flush_bytes: int = FLUSH_BYTES,
+        flush_seconds: float = FLUSH_SECONDS,
+    ) -> None:
+        self.path = Path(path)
+        self.flush_bytes = flush_bytes
+        self.flush_seconds = flush_seconds
+        self.written = 0  # records appended by this run (flushed or not)
+        self._pending: list[bytes] = []
+        self._pending_bytes = 0
+        self._last_flush = time.monotonic()
+        self._fd: int | None = None
+
+    def open(self, *, resume: bool) -> ExistingOutput:
+        """Open for appending. With ``resume`` an existing file is kept (torn tail cut off) and
+        described; without it the file starts empty."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        existing = ExistingOutput(0, None, None, 0)
+        if resume and self.path.exists():
+            existing = scan_output(self.path)
+        flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND | (0 if resume else os.O_TRUNC)
+        try:
+            self._fd = os.open(self.path, flags, 0o666)
+        except OSError as exc:
+            raise InputError(f"{self.path}: cannot write: {exc.strerror}") from None
+        self._last_flush = time.monotonic()
+        return existing
+
+    def write(self, obj: dict[str, Any]) -> None:
+        line = dumps_line(obj)
+        self._pending.append(line)
+        self._pending_bytes += len(line)
+        self.written += 1
+        if (
+            self._pending_bytes >= self.flush_bytes
+            or time.monotonic() - self._last_flush >= self.flush_seconds
+        ):
+            self.flush()
+
+    def flush(self) -> None:
+        """Hand the collected lines to the OS in one write (survives kill -9, not power loss)."""
+        if self._fd is None or not self._pending:
+            self._last_flush = time.monotonic()
+            return
+        data = memoryview(b"".join(self._pending))
+        self._pending.clear()
+        self._pending_bytes = 0
+        try:
+            while data:
+                n = os.write(self._fd, data)
+                data = data[n:]
+        except OSError as exc:
+            raise InputError(f"{self.path}: cannot write: {exc.strerror}") from None
+        self._last_flush = time.monotonic()
+
+    def close(self) -> None:
+        if self._fd is None:
+            return
+        try:
+            self.flush()
+        finally:
+            os.close(self._fd)
+            self._fd = None
+
+
+def scan_output(path: Path) -> ExistingOutput:
+    """Count the complete lines of ``path``, cut a torn last line, read the first and last ids."""
+    size = path.stat().st_size
+    records = 0
+    first_newline = last_newline = -1  # offsets of the first and last b"\n"
+    with open(path, "rb") as fh:
+        offset = 0
+        while chunk := fh.read(_SCAN_CHUNK):
+            n = chunk.count(b"\n")
+            if n:
+                records += n
+                last_newline = offset + chunk.rindex(b"\n")
+                if first_newline < 0:
+                    first_newline = offset + chunk.index(b"\n")
+            offset += len(chunk)
+        fh.seek(0)
+        first_line = fh.read(first_newline) if records else b""
+        last_line = _line_ending_at(fh, last_newline) if records else b""
+    keep = last_newline + 1
+    if keep < size:
+        # A torn last line from a killed run: cut it; the record is redone.
+        os.truncate(path, keep)
+    if not records:
+        return ExistingOutput(0, None, None, size - keep)
+    first = _output_meta(path, 1, first_line)
+    last = _output_meta(path, records, last_line)
+    engine = last.get("engine")
+    return ExistingOutput(
+        records,
+        first["id"],
+        last["id"],
+        size - keep,
+        engine if isinstance(engine, str) else None,
+    )
+
+
+def _line_ending_at(fh: Any, newline_at: int) -> bytes:
+    """The line that ends with the newline at offset ``newline_at`` (without it)."""
+    start = newline_at
+    step = 1 << 16
+    while start > 0:
+        lo = max(0, start - step)
+        fh.seek(lo)
+        block = fh.read(start - lo)
+        cut = block.rfind(b"\n")
+        if cut >= 0:
+            start = lo + cut + 1
+            break
+        start = lo
+        step *= 2
+    fh.seek(start)
+    return fh.read(newline_at - start)
+
+
+def _output_meta(path: Path, line: int, raw: bytes) -> dict[str, Any]:
+    try:
+        obj = loads(raw)
+    except JSONError:
+        obj = None
+    meta = obj.get(META_KEY) if isinstance(obj, dict) else None
+    if not isinstance(meta, dict) or not isinstance(meta.get("id"), str):
+        raise InputError(
+            f"{path}:{line}: the output file exists but is not a midb boost output; "
+            "use --overwrite to replace it, or choose another path"
+        )
+    return meta

@@ -1,0 +1,421 @@
+"""The streaming boost pipeline: read -> language ID -> checks -> booster -> guards -> write.
+
+``run_boost(options)`` is the whole of `midb boost` without the CLI. Properties it keeps:
+
+- Every input line that is not blank ends up in the output or in the rejects file; the summary's
+  counts add up (read = written + rejected).
+- Output order is input order: the booster may answer in any order, a ``ReorderBuffer`` holds
+  early answers, and because the booster pulls items lazily, at most the engine's window of
+  records is in memory.
+- Resume: an existing output is continued after its last complete record. The input's first
+  records are read again (JSON only: no language ID, no checks, no engine) and their ids are
+  compared with the output's first and last ids; the rejects file is rewritten from scratch
+  during that pass, so it is always consistent with the output, whatever moment a kill hit.
+  The file's language prior comes from the same first window of records as in the first run.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import signal
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from midb_cli.boost.guards import RevisionGuard
+from midb_cli.boost.ordering import ReorderBuffer
+from midb_cli.boost.output import ExistingOutput, ResumableOutput
+from midb_cli.boost.protocol import STATUSES, Booster, BoostItem, BoostOutcome
+from midb_cli.boost.source import AlignedSource, source_from_key
+from midb_cli.boost.summary import BoostSummary
+from midb_cli.checks import Checker, resolve_kinds
+from midb_cli.checks.finding import Finding
+from midb_cli.distance import pair_distance
+from midb_cli.engines.registry import EngineConfig, create_booster, engine_specs
+from midb_cli.errors import InputError, UsageError
+from midb_cli.langid import LanguageIdentifier, RecordLanguage, estimate_prior
+from midb_cli.langid.stream import PRIOR_WINDOW
+from midb_cli.records.pair import Pair
+from midb_cli.records.reader import META_KEY, Record, RecordReader, Reject
+from midb_cli.records.writer import RejectsWriter, refuse_overwriting_input, same_file
+
+#: called after each written record with (records done incl. resumed, summary)
+ProgressHook = Callable[[int, BoostSummary], None]
+
+
+@dataclass
+class BoostOptions:
+    input: str
+    output: str
+    rejects: str | None = None  # default: beside the output (see default_rejects_path)
+    overwrite: bool = False
+    keep_original: bool = True
+    schema: str | None = None
+    fields: str | None = None
+    id_key: str | None = None
+    lang: str | None = None
+    detector: str = "auto"
+    strict: bool = False
+    select: list[str] | None = None
+    ignore: list[str] | None = None
+    source: str | None = None
+    source_key: str | None = None
+    report: str | None = None
+    engine: EngineConfig = field(default_factory=EngineConfig)
+
+
+def default_rejects_path(output: str) -> str:
+    """``out.jsonl`` -> ``out.rejects.jsonl`` (beside the output)."""
+    base = output[: -len(".jsonl")] if output.endswith(".jsonl") else output
+    return base + ".rejects.jsonl"
+
+
+def record_seed(record_id: str, seed: int) -> int:
+    """A per-record sampling seed: stable across runs and machines (not Python's hash)."""
+    digest = hashlib.blake2b(f"{seed}\x00{record_id}".encode(), digest_size=4).digest()
+    return int.from_bytes(digest, "big") & 0x7FFFFFFF
+
+
+@dataclass(slots=True)
+class _Entry:
+    """A record in flight: what the writer needs once the booster answers."""
+
+    record: Record
+    lang: RecordLanguage
+    findings: list[Finding]
+    source: Pair | None
+
+
+def run_boost(
+    options: BoostOptions,
+    *,
+    booster: Booster | None = None,
+    identifier: LanguageIdentifier | None = None,
+    on_progress: ProgressHook | None = None,
+) -> BoostSummary:
+    """Boost ``options.input`` into ``options.output``; returns the counts.
+
+    ``booster`` replaces the engine named in ``options.engine`` (it is closed at the end);
+    ``identifier`` reuses a loaded language identifier across runs (its own backend and
+    ``lang`` then apply, not ``options.detector``/``options.lang``). On Ctrl-C the written part
+    is flushed and ``KeyboardInterrupt`` propagates with the summary attached (``exc.summary``,
+    ``interrupted`` set)."""
+    run = _BoostRun(options, booster, identifier, on_progress)
+    return run.run()
+
+
+class _BoostRun:
+    def __init__(
+        self,
+        options: BoostOptions,
+        booster: Booster | None,
+        identifier: LanguageIdentifier | None,
+        on_progress: ProgressHook | None,
+    ) -> None:
+        _validate_paths(options)
+        # Cheap checks first: a typo in a flag must not wait for models to load.
+        resolve_kinds(options.select, options.ignore)
+        if booster is None:
+            _check_engine_name(options.engine.engine)
+        self.options = options
+        self.config = options.engine
+        self.rejects_path = options.rejects or default_rejects_path(options.output)
+        self.engine_name = getattr(booster, "name", None) or self.config.engine
+        self.summary = BoostSummary(options.output, self.rejects_path, self.engine_name)
+        self.on_progress = on_progress
+        self.identifier = identifier or LanguageIdentifier(
+            backend=options.detector, lang=options.lang
+        )
+        self.checker = Checker(self.identifier, select=options.select, ignore=options.ignore)
+        self.guard = RevisionGuard(self.identifier, self.checker, self.config)
+        self._booster = booster
+        self._note_fallback: Callable[..., Any] | None = None
+        self.buffer: ReorderBuffer[_Entry, BoostOutcome] = ReorderBuffer()
+        self.reader = RecordReader(
+            options.input,
+            schema=options.schema,
+            fields=options.fields,
+            id_key=options.id_key,
+            strict=options.strict,
+        )
+        self.report: Any = None
+        if options.report:
+            from midb_cli.report import DiffReport
+
+            self.report = DiffReport(top=200, title=f"midb boost report: {options.input}")
+
+    # -- the run ------------------------------------------------------------------------------
+    def run(self) -> BoostSummary:
+        started = time.monotonic()
+        booster = self._booster or create_booster(self.config)
+        self._note_fallback = _optional_hook(booster, "note_fallback")
+        self.summary.engine_stats = _optional_hook(booster, "stats")
+        output = ResumableOutput(self.options.output)
+        rejects = RejectsWriter(self.rejects_path)
+        try:
+            with _CtrlC() as ctrl_c:
+                existing = output.open(resume=not self.options.overwrite)
+                if existing.last_engine not in (None, self.engine_name):
+                    raise UsageError(
+                        f"{self.options.output} was written by engine {existing.last_engine!r}, "
+                        f"this run uses {self.engine_name!r}; use --overwrite to start over, or "
+                        "another -o"
+                    )
+                self.summary.resumed = existing.records
+                self.summary.repaired_bytes = existing.repaired_bytes
+                _remove(self.rejects_path)  # rewritten in full, also over the resumed part
+                for outcome in booster.boost(self._items(existing, rejects)):
+                    with ctrl_c.held():
+                        self.buffer.complete(outcome.id, outcome)
+                        self._drain(output)
+                with ctrl_c.held():
+                    for key, entry in self.buffer.unanswered():
+                        no_answer = BoostOutcome(
+                            key, "error", entry.record.pair, "engine:no_answer"
+                        )
+                        self.buffer.complete(key, no_answer)
+                    self._drain(output)
+        except KeyboardInterrupt as exc:
+            self.summary.interrupted = True
+            self.summary.unfinished = len(self.buffer)
+            exc.summary = self.summary  # type: ignore[attr-defined]
+            raise
+        finally:
+            try:
+                booster.close()
+            finally:
+                output.close()
+                rejects.close()
+                self.summary.elapsed = time.monotonic() - started
+        if self.report is not None:
+            if self.summary.resumed:
+                self.report.note(
+                    f"{self.summary.resumed:,} records written by an earlier run are not shown."
+                )
+            if self.summary.rejected:
+                self.report.note(f"{self.summary.rejected:,} rejected lines: {self.rejects_path}")
+            self.report.write_html(self.options.report)
+        return self.summary
+
+    # -- reading side (may run on the thread the booster pulls items from) ---------------------
+    def _items(self, existing: ExistingOutput, rejects: RejectsWriter) -> Iterator[BoostItem]:
+        options = self.options
+        reader = self.reader
+        aligned = (
+            AlignedSource(options.source, schema=None, fields=None, id_key=options.id_key)
+            if options.source
+            else None
+        )
+        stream, prior = self._with_prior(iter(reader))
+        skip = existing.records
+        index = 0
+        for item in stream:
+            self.summary.read += 1
+            if isinstance(item, Reject):
+                rejects.write(item)
+                self.summary.rejected += 1
+                continue
+            index += 1
+            source = aligned.next_for(item) if aligned else None
+            if index <= skip:
+                self._check_resume_point(item, index, existing)
+                continue
+            if options.source_key:
+                source = source_from_key(item, options.source_key) or source
+            yield self._to_item(item, prior, source)
+        if index < skip:
+            raise InputError(
+                f"{options.output} holds {skip:,} records but the input {options.input} has "
+                f"only {index:,}: it is not the output of this input; use --overwrite to start over"
+            )
+
+    def _with_prior(
+        self, items: Iterator[Record | Reject]
+    ) -> tuple[Iterator[Record | Reject], str | None]:
+        """The file's language prior from its first records (the same window on every run)."""
+        if self.identifier.forced_prior:
+            return items, self.identifier.forced_prior
+        head: list[Record | Reject] = []
+        records = 0
+        for item in items:
+            head.append(item)
+            if isinstance(item, Record):
+                records += 1
+                if records >= PRIOR_WINDOW:
+                    break
+        prior = estimate_prior((r.pair for r in head if isinstance(r, Record)), self.identifier)
+        return _chain(head, items), prior
+
+    def _check_resume_point(self, record: Record, index: int, existing: ExistingOutput) -> None:
+        expected = existing.first_id if index == 1 else existing.last_id
+        if index in (1, existing.records) and record.id != expected:
+            where = "first" if index == 1 else "last"
+            raise InputError(
+                f"{self.options.output} does not continue this input: its {where} record has id "
+                f"{expected!r}, the input's record {index:,} ({record.path}:{record.line}) has "
+                f"{record.id!r}; use --overwrite to start over"
+            )
+
+    def _to_item(self, record: Record, prior: str | None, source: Pair | None) -> BoostItem:
+        lang = self.identifier.identify(record.pair, prior)
+        findings = self.checker.check(record.pair, lang, source)
+        key = record.id
+        if self.buffer.in_flight(key):  # duplicate ids: keep keys unique while in flight
+            key = f"{record.id}#line{record.line}"
+        self.buffer.register(key, _Entry(record, lang, findings, source))
+        seed = record_seed(record.id, self.config.seed)
+        return BoostItem(key, record.pair, lang.lang, findings, source, seed)
+
+    # -- writing side -------------------------------------------------------------------------
+    def _drain(self, output: ResumableOutput) -> None:
+        for entry, outcome in self.buffer.pop_ready():
+            self._write(output, entry, outcome)
+            if self.on_progress:
+                self.on_progress(self.summary.total_written, self.summary)
+
+    def _write(self, output: ResumableOutput, entry: _Entry, outcome: BoostOutcome) -> None:
+        record = entry.record
+        original = record.pair
+        status: str = outcome.status
+        reason = outcome.reason
+        pair = original
+        findings_after = entry.findings
+        if status not in STATUSES:
+            status, reason = "error", f"engine:bad_status:{status}"
+        elif status == "boosted":
+            if outcome.pair == original:
+                status = "unchanged"
+            else:
+                verdict = self.guard.evaluate(
+                    original,
+                    outcome.pair,
+                    entry.lang.lang,
+                    entry.findings,
+                    original_lang=entry.lang,
+                    source=entry.source,
+                )
+                if verdict.reason:
+                    status, reason = "fallback", verdict.reason
+                    if self._note_fallback:  # e.g. an LLM cache records the refused answer
+                        self._note_fallback(outcome.id, reason)
+                else:
+                    pair, findings_after = outcome.pair, verdict.findings_after
+        meta: dict[str, Any] = {
+            "id": record.id,
+            "status": status,
+            "reason": reason,
+            "lang": entry.lang.lang,
+            "engine": self.engine_name,
+            "distance": pair_distance(original, pair) if pair is not original else 0,
+            "findings_before": [f.to_json() for f in entry.findings],
+            "findings_after": [f.to_json() for f in findings_after],
+        }
+        if self.options.keep_original:
+            meta["original"] = original.as_dict()
+        for key, value in outcome.details.items():
+            meta.setdefault(key, value)
+        data = record.data
+        if META_KEY in data:  # boosting a boost output: its current fields are the input
+            data = {k: v for k, v in data.items() if k != META_KEY}
+        # The reader knows the schema from the first valid record, before any is written.
+        obj = self.reader.schema.write(data, pair)
+        obj[META_KEY] = meta
+        output.write(obj)
+        self.summary.count(entry.lang.lang, status, reason)
+        if self.report is not None:
+            self.report.add(record.id, entry.lang.lang, original, pair, status=status)
+
+
+def _optional_hook(booster: Booster, name: str) -> Callable[..., Any] | None:
+    """An optional method beyond the Booster protocol: ``note_fallback(id, reason)`` (a guard
+    refused a revision) and ``stats() -> dict`` (shown in the progress line)."""
+    hook = getattr(booster, name, None)
+    return hook if callable(hook) else None
+
+
+class _CtrlC:
+    """Holds Ctrl-C back while answers are being written, so that a record is either written
+    and counted or neither; at any other moment (an engine waiting on the network) Ctrl-C
+    interrupts at once. Only on the main thread, and never when SIGINT is ignored."""
+
+    def __init__(self) -> None:
+        self._depth = 0
+        self._pending = False
+        self._previous: Any = None
+
+    def __enter__(self) -> _CtrlC:
+        if threading.current_thread() is threading.main_thread():
+            previous = signal.getsignal(signal.SIGINT)
+            if previous is not signal.SIG_IGN:
+                self._previous = signal.signal(signal.SIGINT, self._handle)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._previous is not None:
+            signal.signal(signal.SIGINT, self._previous)
+            self._previous = None
+
+    def _handle(self, signum: int, frame: Any) -> None:
+        if self._depth:
+            self._pending = True
+        else:
+            raise KeyboardInterrupt
+
+    @contextlib.contextmanager
+    def held(self) -> Iterator[None]:
+        self._depth += 1
+        try:
+            yield
+        finally:
+            self._depth -= 1
+        if not self._depth and self._pending:
+            self._pending = False
+            raise KeyboardInterrupt
+
+
+def _chain(
+    head: list[Record | Reject], rest: Iterator[Record | Reject]
+) -> Iterator[Record | Reject]:
+    yield from head
+    yield from rest
+
+
+def _remove(path: str) -> None:
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+    except OSError as exc:
+        raise InputError(f"{path}: cannot replace: {exc.strerror}") from None
+
+
+def _check_engine_name(name: str) -> None:
+    names = sorted(spec.name for spec in engine_specs())
+    if name not in names:
+        raise UsageError(f"unknown engine {name!r}; available: {', '.join(names)}")
+
+
+def _validate_paths(options: BoostOptions) -> None:
+    out = options.output
+    if out == "-":
+        raise UsageError("-o must be a file (the output is resumable, not a stream)")
+    if out.endswith(".gz"):
+        raise UsageError(
+            f"-o {out}: write plain JSONL (a resumable output cannot be gzipped); compress it "
+            "after the run"
+        )
+    if Path(out).is_dir():
+        raise UsageError(f"-o {out} is a directory; give a file path")
+    inputs = [options.input] + ([options.source] if options.source else [])
+    for path in inputs:
+        if path != "-" and not Path(path).exists():
+            raise InputError(f"{path}: no such file")
+    refuse_overwriting_input(out, inputs)
+    rejects = options.rejects or default_rejects_path(out)
+    if same_file(rejects, out) or any(p != "-" and same_file(rejects, p) for p in inputs):
+        raise UsageError(f"--rejects {rejects} must differ from the input and the output")

@@ -1,0 +1,116 @@
+"""The counts of a boost run, and how they are shown at the end.
+
+Counts add up by construction: every input line that is not blank is either a record written to
+the output (this run, or an earlier run that this one resumed) or a reject.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from midb_cli.boost.protocol import STATUSES
+
+
+@dataclass
+class BoostSummary:
+    output: str
+    rejects_path: str
+    engine: str
+    read: int = 0  # records + rejects seen in the input
+    resumed: int = 0  # records an earlier run had already written (skipped this time)
+    written: int = 0  # records written by this run
+    rejected: int = 0
+    repaired_bytes: int = 0  # torn tail cut from the output before resuming
+    interrupted: bool = False
+    unfinished: int = 0  # records read but not written when interrupted (redone on rerun)
+    elapsed: float = 0.0
+    #: (lang, status) -> records of this run
+    by_lang_status: Counter[tuple[str, str]] = field(default_factory=Counter)
+    reasons: Counter[str] = field(default_factory=Counter)
+    #: the engine's live counters (tokens/s, requests in flight...) when it offers them
+    engine_stats: Callable[[], dict[str, Any]] | None = field(default=None, repr=False)
+
+    def count(self, lang: str, status: str, reason: str) -> None:
+        self.written += 1
+        self.by_lang_status[lang, status] += 1
+        if reason and status != "boosted":
+            self.reasons[reason] += 1
+
+    @property
+    def by_status(self) -> Counter[str]:
+        out: Counter[str] = Counter()
+        for (_, status), n in self.by_lang_status.items():
+            out[status] += n
+        return out
+
+    @property
+    def total_written(self) -> int:
+        return self.resumed + self.written
+
+    def counts_line(self) -> str:
+        statuses = self.by_status
+        parts = ", ".join(f"{s} {statuses[s]:,}" for s in STATUSES if statuses[s])
+        line = f"read {self.read:,} = written {self.total_written:,} + rejected {self.rejected:,}"
+        if self.unfinished:
+            line += f" + unfinished {self.unfinished:,} (redone on rerun)"
+        if self.resumed:
+            line += f" ({self.resumed:,} already done by an earlier run)"
+        if parts:
+            line += f"; this run: {parts}"
+        return line
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "output": self.output,
+            "rejects": self.rejects_path if self.rejected else None,
+            "engine": self.engine,
+            "read": self.read,
+            "written": self.total_written,
+            "rejected": self.rejected,
+            "resumed": self.resumed,
+            "unfinished": self.unfinished,
+            "interrupted": self.interrupted,
+            "statuses": dict(self.by_status),
+            "reasons": dict(self.reasons),
+        }
+
+
+def render_summary(summary: BoostSummary, console: Any) -> None:
+    """The final table (language x status), the fallback reasons, and the counts line."""
+    from rich.table import Table
+
+    langs = sorted({lang for lang, _ in summary.by_lang_status})
+    statuses = [s for s in STATUSES if summary.by_status[s]]
+    if langs and statuses:
+        table = Table(title=f"midb boost ({summary.engine}) — this run", title_justify="left")
+        table.add_column("lang")
+        for status in statuses:
+            table.add_column(status, justify="right")
+        table.add_column("total", justify="right")
+        for lang in langs:
+            row = [summary.by_lang_status[lang, s] for s in statuses]
+            table.add_row(lang, *(f"{n:,}" for n in row), f"{sum(row):,}")
+        totals = [summary.by_status[s] for s in statuses]
+        table.add_row("all", *(f"{n:,}" for n in totals), f"{sum(totals):,}", style="bold")
+        console.print(table)
+    if summary.reasons:
+        reasons = ", ".join(f"{r} {n:,}" for r, n in summary.reasons.most_common())
+        console.print(f"reasons: {reasons}", highlight=False)
+    if summary.repaired_bytes:
+        console.print(
+            f"cut a torn last line ({summary.repaired_bytes:,} bytes) from {summary.output}",
+            highlight=False,
+        )
+    console.print(summary.counts_line(), highlight=False)
+    if summary.rejected:
+        console.print(f"rejected lines: {summary.rejects_path}", highlight=False)
+    rate = summary.written / summary.elapsed if summary.elapsed > 0 else 0.0
+    console.print(
+        f"output: {summary.output} ({summary.elapsed:.1f}s, {rate:,.0f} records/s)",
+        highlight=False,
+    )
+    if summary.interrupted:
+        console.print("Interrupted: rerun the same command to continue.", highlight=False)

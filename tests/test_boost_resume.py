@@ -1,0 +1,123 @@
+"""Crash safety of `midb boost`: kill -9 at random moments, Ctrl-C, then the same command again.
+Real processes (`python -m midb_cli boost`), real files, the default `rules` engine."""
+
+from __future__ import annotations
+
+import json
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+DATA = Path(__file__).parent / "data" / "boost"
+
+
+def make_input(path: Path, n: int) -> tuple[list[str], int]:
+    """``n`` records (ids r00000...) built from the fixtures, with a bad line every 97
+    records; returns the ids in order and the number of bad lines."""
+    base = []
+    for line in (DATA / "alpaca.jsonl").read_text(encoding="utf-8").splitlines():
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        if "output" in obj:
+            base.append(obj)
+    ids, bad = [], 0
+    with path.open("w", encoding="utf-8") as fh:
+        for i in range(n):
+            rec = dict(base[i % len(base)])
+            rec["id"] = f"r{i:05d}"
+            rec["output"] = rec["output"][:240]
+            fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
+            ids.append(rec["id"])
+            if i % 97 == 50:
+                fh.write('{"id": "bad", "instruction": \n')
+                bad += 1
+    return ids, bad
+
+
+def start(src: Path, out: Path) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "midb_cli", "boost", str(src), "-o", str(out), "--quiet"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+
+
+def wait_for_progress(proc: subprocess.Popen[bytes], out: Path, timeout: float = 60) -> bool:
+    """Wait until the run has written something new (False if it ended first)."""
+    before = out.stat().st_size if out.exists() else 0
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            return False
+        if out.exists() and out.stat().st_size > before:
+            return True
+        time.sleep(0.02)
+    raise AssertionError("the boost run made no progress")
+
+
+def assert_complete(out: Path, ids: list[str], bad: int) -> None:
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["midb"]["id"] for r in records] == ids  # each id exactly once, in input order
+    assert [r["id"] for r in records] == ids
+    rejects = out.with_name(out.stem + ".rejects.jsonl").read_text().splitlines()
+    assert len(rejects) == bad
+
+
+def kill_and_resume(tmp_path: Path, n: int, kills: int, seed: int) -> None:
+    rng = random.Random(seed)
+    src, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    ids, bad = make_input(src, n)
+    killed = 0
+    for _ in range(kills):
+        proc = start(src, out)
+        if wait_for_progress(proc, out):
+            time.sleep(rng.uniform(0, 0.4))
+            proc.send_signal(signal.SIGKILL)
+            killed += proc.wait() == -signal.SIGKILL
+        else:
+            proc.wait()
+    assert killed >= 1, "no run was killed mid-way: the test proved nothing"
+    final = start(src, out)
+    _, err = final.communicate(timeout=300)
+    assert final.returncode == 0, err.decode()
+    assert f"read {n + bad:,} = written {n:,} + rejected {bad:,}" in err.decode()
+    assert_complete(out, ids, bad)
+
+
+def test_kill_9_at_random_moments_then_resume(tmp_path: Path) -> None:
+    kill_and_resume(tmp_path, n=1000, kills=3, seed=1)
+
+
+@pytest.mark.slow
+def test_kill_9_many_times_on_a_larger_file(tmp_path: Path) -> None:
+    kill_and_resume(tmp_path, n=20_000, kills=8, seed=2)
+
+
+def test_ctrl_c_flushes_prints_the_summary_and_exits_130(tmp_path: Path) -> None:
+    src, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    ids, bad = make_input(src, 1500)
+    proc = start(src, out)
+    assert wait_for_progress(proc, out)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    text = err.decode()
+    assert proc.returncode == 130, text
+    assert "midb boost: read" in text and "rerun the same command to continue" in text
+    assert "Traceback" not in text
+    data = out.read_bytes()
+    assert data.endswith(b"\n")  # flushed whole records only
+    done = data.count(b"\n")
+    assert 0 < done < 1500
+    assert f"written {done:,}" in text  # the counts printed match what is on disk
+    rerun = start(src, out)
+    _, err = rerun.communicate(timeout=300)
+    assert rerun.returncode == 0, err.decode()
+    assert f"({done:,} already done by an earlier run)" in err.decode()
+    assert_complete(out, ids, bad)
