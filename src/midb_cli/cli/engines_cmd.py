@@ -1,9 +1,49 @@
-"""`midb engines` (placeholder: being written)."""
+"""`midb engines`: every registered engine, whether it can run on this machine, and why not."""
 
 from __future__ import annotations
+
+import json
+from typing import Annotated, Any
 
 import typer
 
 
+def engine_rows() -> list[dict[str, Any]]:
+    from midb_cli.engines.registry import engine_specs
+
+    rows = []
+    for spec in engine_specs():
+        try:
+            usable, why = spec.availability()
+        except Exception as exc:  # a broken optional install must not hide the other engines
+            usable, why = False, f"availability check failed: {exc}"
+        rows.append(
+            {"name": spec.name, "usable": usable, "reason": why, "description": spec.description}
+        )
+    return rows
+
+
 def register(app: typer.Typer) -> None:
-    pass
+    @app.command()
+    def engines(
+        as_json: Annotated[
+            bool, typer.Option("--json", help="Print a JSON list instead of a table.")
+        ] = False,
+    ) -> None:
+        """List the engines for `midb boost --engine` and whether each can run here."""
+        rows = engine_rows()
+        if as_json:
+            typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+            return
+        from rich.console import Console
+        from rich.markup import escape
+        from rich.table import Table
+
+        table = Table(box=None, pad_edge=False)
+        for column in ("engine", "usable", "details", "description"):
+            table.add_column(column, overflow="fold")
+        for row in rows:
+            usable = "yes" if row["usable"] else "no"
+            cells = (row["name"], usable, row["reason"], row["description"])
+            table.add_row(*(escape(cell) for cell in cells))
+        Console(soft_wrap=False).print(table)

@@ -104,4 +104,8 @@ def _load_builtin() -> None:
 
 
 #: modules that register built-in engines when imported (kept light: no heavy imports at top)
-_BUILTIN_MODULES: list[str] = []
+_BUILTIN_MODULES: list[str] = [
+    "midb_cli.boost.rules",
+    "midb_cli.engines.openai_backend",
+    "midb_cli.engines.vllm_backend",
+]

@@ -1,0 +1,408 @@
+"""The ``openai`` engine: any OpenAI-compatible ``/v1/chat/completions`` endpoint.
+
+Works with ``vllm serve`` (a LoRA adapter is selected with ``--model NAME``), SGLang,
+llama.cpp's server and hosted APIs. An asyncio loop in a worker thread keeps up to
+``concurrency`` requests in flight over keep-alive HTTP/1.1 connections (``http_client``: plain
+asyncio streams, no client library), spread round-robin over every ``--api-base``. The caller's thread pulls requests lazily and receives answers through a
+queue, so the pipeline keeps streaming with bounded memory.
+
+Retries with exponential backoff and jitter (honouring Retry-After) on 429, 5xx, connection
+errors, timeouts and bodies that are not JSON; other 4xx answers are not retried and end as a
+per-record error carrying the server's message. The API key is read from an environment
+variable and is never printed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import queue
+import random
+import re
+import socket
+import ssl
+import sys
+import threading
+import time
+from collections.abc import Coroutine, Iterator
+from typing import Any
+
+from midb_cli import jsonio
+from midb_cli.engines.backend import Generation, GenerationRequest
+from midb_cli.engines.http_client import Endpoint, Pool, RetryableError, StaleConnectionError
+from midb_cli.engines.registry import EngineConfig, EngineSpec, register_engine
+from midb_cli.errors import EngineError, UsageError
+
+DEFAULT_CONCURRENCY = 64
+_STATUS_RETRIED = frozenset({408, 425, 429})
+# how servers (vLLM, OpenAI, llama.cpp) word "the prompt does not fit the context"
+_TOO_LONG = re.compile(
+    r"context length|context window|maximum context|too long|too many tokens|exceeds the", re.I
+)
+
+
+class _Fatal(Exception):
+    """A failure another attempt will not fix (a 4xx such as a bad model name)."""
+
+    def __init__(self, message: str, kind: str = "error") -> None:
+        super().__init__(message)
+        self.kind = kind  # "skipped" for a record the server refuses by design (too long)
+
+
+class OpenAIBackend:
+    """A ``TextBackend`` over OpenAI-compatible chat-completions servers."""
+
+    name = "openai"
+
+    def __init__(
+        self,
+        api_bases: list[str],
+        model: str,
+        *,
+        api_key: str | None = None,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        timeout: float = 120.0,
+        max_retries: int = 5,
+        backoff_base: float = 0.5,
+        backoff_max: float = 30.0,
+        vllm_extensions: bool = True,
+        extra_body: dict[str, Any] | None = None,
+    ) -> None:
+        if not api_bases:
+            raise UsageError("engine openai needs --api-base URL (e.g. http://localhost:8000/v1)")
+        if not model:
+            raise UsageError("engine openai needs --model NAME (the served model or LoRA adapter)")
+        if concurrency < 1:
+            raise UsageError("--concurrency must be at least 1")
+        self.endpoints = [Endpoint.parse(base) for base in api_bases]
+        self.model = model
+        self._api_key = api_key
+        self.concurrency = concurrency
+        self.timeout = timeout
+        self.max_retries = max_retries
+        self.backoff_base = backoff_base
+        self.backoff_max = backoff_max
+        self.vllm_extensions = vllm_extensions
+        self.extra_body = dict(extra_body or {})
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+        self._pools: list[Pool] = []
+        self._next_endpoint = 0
+        # counters for the progress line
+        self.in_flight = 0
+        self.requests_done = 0
+        self.retries = 0
+        self.completion_tokens = 0
+        self._started = time.monotonic()
+
+    # -- TextBackend ----------------------------------------------------------------------
+
+    def generate(self, requests: Iterator[GenerationRequest]) -> Iterator[Generation]:
+        loop = self._ensure_loop()
+        answers: queue.SimpleQueue[Generation] = queue.SimpleQueue()
+        tasks: set[asyncio.Task[None]] = set()
+        outstanding = 0
+        exhausted = False
+        try:
+            while True:
+                # Refill the window in one hand-over to the loop thread (one wake-up per
+                # batch, not per request: that is what keeps thousands of requests/s cheap).
+                batch: list[GenerationRequest] = []
+                while not exhausted and outstanding + len(batch) < self.concurrency:
+                    try:
+                        batch.append(next(requests))
+                    except StopIteration:
+                        exhausted = True
+                if batch:
+                    outstanding += len(batch)
+                    loop.call_soon_threadsafe(self._start, batch, answers, tasks)
+                if outstanding == 0:
+                    return
+                generation = answers.get()
+                outstanding -= 1
+                yield generation
+                while outstanding:
+                    try:
+                        generation = answers.get_nowait()
+                    except queue.Empty:
+                        break
+                    outstanding -= 1
+                    yield generation
+        finally:
+            if outstanding:
+                loop.call_soon_threadsafe(_cancel_all, tasks)
+
+    def _start(
+        self,
+        batch: list[GenerationRequest],
+        answers: queue.SimpleQueue[Generation],
+        tasks: set[asyncio.Task[None]],
+    ) -> None:
+        """On the loop thread: one task per request, each putting its answer on ``answers``."""
+        loop = asyncio.get_running_loop()
+        for request in batch:
+            task = loop.create_task(self._answer(request, answers))
+            tasks.add(task)
+            task.add_done_callback(tasks.discard)
+
+    async def _answer(
+        self, request: GenerationRequest, answers: queue.SimpleQueue[Generation]
+    ) -> None:
+        try:
+            generation = await self._complete(request)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # a bug, not a server failure: report it on the record
+            generation = Generation(id=request.id, error=f"internal error: {exc!r}")
+        answers.put(generation)
+
+    def close(self) -> None:
+        loop, thread = self._loop, self._thread
+        if loop is None or thread is None:
+            return
+        with contextlib.suppress(Exception):
+            asyncio.run_coroutine_threadsafe(self._shutdown(), loop).result(timeout=5)
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(timeout=5)
+        if not thread.is_alive():
+            loop.close()
+        self._loop = self._thread = None
+
+    def stats(self) -> dict[str, Any]:
+        return {"in_flight": self.in_flight, "retries": self.retries}
+
+    def check_reachable(self, timeout: float = 5.0) -> None:
+        """Fail fast (EngineError) when no server answers at all, instead of retrying every
+        record; servers that are only briefly down are handled by the retries."""
+        failures = []
+        for endpoint in self.endpoints:
+            try:
+                with socket.create_connection((endpoint.host, endpoint.port), timeout=timeout):
+                    return
+            except OSError as exc:
+                failures.append(f"{endpoint}: {exc.strerror or type(exc).__name__}")
+        raise EngineError("cannot reach the server: " + "; ".join(failures))
+
+    # -- the asyncio side -----------------------------------------------------------------
+
+    def _ensure_loop(self) -> asyncio.AbstractEventLoop:
+        if self._loop is None:
+            loop = asyncio.new_event_loop()
+            thread = threading.Thread(target=loop.run_forever, name="midb-openai", daemon=True)
+            thread.start()
+            self._loop, self._thread = loop, thread
+            context = ssl.create_default_context() if any(e.tls for e in self.endpoints) else None
+            self._pools = [Pool(endpoint, context) for endpoint in self.endpoints]
+        return self._loop
+
+    async def _shutdown(self) -> None:
+        """Cancel what is still in flight (an interrupted run) and close the connections."""
+        current = asyncio.current_task()
+        tasks = [task for task in asyncio.all_tasks() if task is not current]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        for pool in self._pools:
+            pool.close()
+
+    def _body(self, request: GenerationRequest) -> bytes:
+        sampling = request.sampling
+        body: dict[str, Any] = {
+            "model": self.model,
+            "messages": request.messages,
+            "temperature": sampling.temperature,
+            "top_p": sampling.top_p,
+            "max_tokens": sampling.max_tokens,
+            "seed": request.seed,
+        }
+        if self.vllm_extensions and sampling.top_k is not None:
+            body["top_k"] = sampling.top_k
+        structured = request.structured or {}
+        if "json" in structured:
+            body["response_format"] = {
+                "type": "json_schema",
+                "json_schema": {"name": "pair", "schema": structured["json"], "strict": True},
+            }
+        elif "regex" in structured and self.vllm_extensions:
+            body["structured_outputs"] = {"regex": structured["regex"]}
+        body.update(self.extra_body)
+        return jsonio.dumps(body)
+
+    def _head(self, endpoint: Endpoint, length: int) -> bytes:
+        lines = [
+            f"POST {endpoint.path} HTTP/1.1",
+            f"Host: {endpoint.host_header}",
+            "Content-Type: application/json",
+            "Accept: application/json",
+            f"Content-Length: {length}",
+            "Connection: keep-alive",
+            "User-Agent: midb-cli",
+        ]
+        if self._api_key:
+            lines.append(f"Authorization: Bearer {self._api_key}")
+        return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+
+    async def _complete(self, request: GenerationRequest) -> Generation:
+        body = self._body(request)
+        self.in_flight += 1
+        try:
+            last_error = ""
+            for attempt in range(self.max_retries + 1):
+                pool = self._pools[self._next_endpoint % len(self._pools)]
+                self._next_endpoint += 1
+                try:
+                    return await _within(self.timeout, self._attempt(pool, request.id, body))
+                except _Fatal as exc:
+                    return Generation(id=request.id, error=str(exc), error_kind=exc.kind)
+                except RetryableError as exc:
+                    last_error, server_delay = str(exc), exc.delay
+                except asyncio.TimeoutError:
+                    last_error, server_delay = f"timed out after {self.timeout:g}s", None
+                except (OSError, asyncio.IncompleteReadError, ValueError) as exc:
+                    last_error = f"connection error: {type(exc).__name__}"
+                    server_delay = None
+                if attempt == self.max_retries:
+                    break
+                self.retries += 1
+                await asyncio.sleep(self._backoff(attempt, server_delay))
+            tries = self.max_retries + 1
+            return Generation(id=request.id, error=f"{last_error} ({tries} attempts)")
+        finally:
+            self.in_flight -= 1
+            self.requests_done += 1
+
+    def _backoff(self, attempt: int, server_delay: float | None) -> float:
+        if server_delay is not None:
+            return min(max(server_delay, 0.0), self.backoff_max)
+        # "full jitter": spreads the retries of many concurrent requests over the window
+        return random.uniform(0, min(self.backoff_max, self.backoff_base * 2**attempt))
+
+    async def _attempt(self, pool: Pool, request_id: str, body: bytes) -> Generation:
+        head = self._head(pool.endpoint, len(body))
+        connection = await pool.acquire()
+        reusable = False
+        try:
+            try:
+                status, headers, payload = await connection.post(head, body)
+            except (StaleConnectionError, BrokenPipeError, ConnectionResetError):
+                if not connection.reused:
+                    raise
+                # A kept-alive connection the server had closed: not a failed attempt.
+                connection.close()
+                connection = await pool.acquire(fresh=True)
+                status, headers, payload = await connection.post(head, body)
+            reusable = headers.get("connection", "").lower() != "close"
+        finally:
+            pool.release(connection, reusable)
+        if status >= 500 or status in _STATUS_RETRIED:
+            raise RetryableError(
+                f"HTTP {status} from {pool.endpoint}: {_server_message(payload)}",
+                _retry_after(headers.get("retry-after")),
+            )
+        if status >= 400:
+            message = _server_message(payload)
+            kind = "skipped" if status in (400, 413) and _TOO_LONG.search(message) else "error"
+            raise _Fatal(f"HTTP {status} from {pool.endpoint}: {message}", kind)
+        try:
+            data = jsonio.loads(payload)
+            choice = data["choices"][0]
+            text = choice["message"].get("content") or ""
+            finish_reason = choice.get("finish_reason")
+            usage = data.get("usage") or {}
+        except (ValueError, KeyError, IndexError, TypeError, AttributeError):
+            raise RetryableError(f"answer is not chat-completions JSON: {payload[:80]!r}") from None
+        completion_tokens = usage.get("completion_tokens")
+        if isinstance(completion_tokens, int):
+            self.completion_tokens += completion_tokens
+        return Generation(
+            id=request_id,
+            text=text,
+            finish_reason=finish_reason,
+            prompt_tokens=usage.get("prompt_tokens"),
+            completion_tokens=completion_tokens,
+        )
+
+
+async def _within(seconds: float, attempt: Coroutine[Any, Any, Generation]) -> Generation:
+    if sys.version_info >= (3, 11):  # no extra task per request
+        async with asyncio.timeout(seconds):
+            return await attempt
+    return await asyncio.wait_for(attempt, seconds)  # pragma: no cover - Python 3.10
+
+
+def _cancel_all(tasks: set[asyncio.Task[None]]) -> None:
+    for task in list(tasks):
+        task.cancel()
+
+
+def _retry_after(value: str | None) -> float | None:
+    if not value:
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        return None  # an HTTP date: use our own backoff
+
+
+def _server_message(payload: bytes) -> str:
+    """The server's error message, short; the request (and any key) is never echoed."""
+    try:
+        data = jsonio.loads(payload)
+        error = data.get("error", data) if isinstance(data, dict) else data
+        message = error.get("message", error) if isinstance(error, dict) else error
+        text = str(message)
+    except ValueError:
+        text = payload.decode("utf-8", "replace")
+    text = " ".join(text.split())
+    return text[:300] or "(empty body)"
+
+
+# -- registration -------------------------------------------------------------------------
+
+
+def _option_bool(options: dict[str, Any], key: str, default: bool) -> bool:
+    value = options.get(key, default)
+    if isinstance(value, str):
+        return value.strip().lower() not in ("0", "false", "no", "off")
+    return bool(value)
+
+
+def build_backend(config: EngineConfig) -> OpenAIBackend:
+    options = dict(config.engine_options)
+    api_key = os.environ.get(config.api_key_env) if config.api_key_env else None
+    return OpenAIBackend(
+        config.api_base,
+        config.model or "",
+        api_key=api_key or None,
+        concurrency=config.concurrency or DEFAULT_CONCURRENCY,
+        timeout=config.timeout,
+        max_retries=config.max_retries,
+        vllm_extensions=_option_bool(options, "vllm_extensions", True),
+    )
+
+
+def _factory(config: EngineConfig) -> Any:
+    from midb_cli.engines.llm import LLMBooster
+
+    backend = build_backend(config)
+    try:
+        backend.check_reachable()
+        return LLMBooster(backend, config)
+    except BaseException:
+        backend.close()
+        raise
+
+
+def _availability() -> tuple[bool, str]:
+    # Needs nothing beyond the standard library; the server is named per run (--api-base).
+    return True, "give --api-base URL and --model NAME"
+
+
+SPEC = EngineSpec(
+    name="openai",
+    description="OpenAI-compatible server: vllm serve, SGLang, llama.cpp, hosted APIs",
+    factory=_factory,
+    availability=_availability,
+)
+register_engine(SPEC)

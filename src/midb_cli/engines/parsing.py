@@ -1,0 +1,161 @@
+"""Extract the revised pair from a model's answer.
+
+Three answer formats: MIDB's tags (``<|instruction|>...<|input|>...<|response|>...``), CoachLM's
+flat ``Instruction: ... Input: ... Response: ...``, and a JSON object. Models wrap answers in
+chatter and code fences, reorder or drop tags and echo the prompt; the parser tolerates that and
+otherwise says precisely why it gave up (the reason becomes the record's ``fallback`` reason).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+
+from midb_cli.records.pair import Pair
+
+_TAG = re.compile(r"<\|\s*(instruction|input|response)\s*\|>", re.IGNORECASE)
+# end-of-turn markers some servers leave in the text
+_END_MARKERS = re.compile(r"\s*(?:<\|eot_id\|>|<\|end_of_text\|>|<\|im_end\|>|<\|end\|>|</s>)+\s*$")
+_FENCE_LINE = re.compile(r"^[ \t]*(```|~~~)", re.MULTILINE)
+_FLAT_INSTRUCTION = re.compile(r"(?:^|\s)\**Instruction\**\s*:", re.IGNORECASE)
+_FLAT_INPUT = re.compile(r"\s\**Input\**\s*:", re.IGNORECASE)
+_FLAT_RESPONSE = re.compile(r"\s\**Response\**\s*:", re.IGNORECASE)
+_JSON_FENCE = re.compile(r"```(?:json)?\s*(\{.*\})\s*```", re.DOTALL | re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class ParseResult:
+    pair: Pair | None
+    #: why parsing failed ("parse:no tags", ...); empty when it worked
+    reason: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.pair is not None
+
+
+def parse_answer(text: str, answer_format: str = "tagged") -> ParseResult:
+    """Parse ``text`` in the prompt's declared format, then in the other formats."""
+    text = _END_MARKERS.sub("", text).strip()
+    if not text:
+        return ParseResult(None, "parse:empty answer")
+    parsers = {"tagged": parse_tagged, "json": parse_json, "flat": parse_flat}
+    first = parsers.get(answer_format, parse_tagged)(text)
+    if first.ok:
+        return first
+    # A model asked for tags may still answer in JSON, and the other way round; the flat format
+    # is only tried when asked for, since "Instruction:" also appears in ordinary chatter.
+    for name in ("tagged", "json"):
+        if name != answer_format:
+            other = parsers[name](text)
+            if other.ok:
+                return other
+    return first
+
+
+def parse_tagged(text: str) -> ParseResult:
+    matches = list(_TAG.finditer(text))
+    if not matches:
+        return ParseResult(None, "parse:no tags")
+    # An answer that echoes the prompt before its revision holds several blocks: use the last
+    # block that starts with an instruction tag and has a response tag after it.
+    start = 0
+    for i, match in enumerate(matches):
+        if match.group(1).lower() == "instruction" and any(
+            m.group(1).lower() == "response" for m in matches[i + 1 :]
+        ):
+            start = i
+    block = matches[start:]
+    fields: dict[str, str] = {}
+    for i, match in enumerate(block):
+        role = match.group(1).lower()
+        if role in fields:
+            return ParseResult(None, f"parse:repeated {role} tag")
+        end = block[i + 1].start() if i + 1 < len(block) else len(text)
+        fields[role] = text[match.end() : end]
+    for role in ("instruction", "response"):
+        if role not in fields:
+            return ParseResult(None, f"parse:no {role} tag")
+    if len(_FENCE_LINE.findall(text, 0, block[0].start())) % 2 == 1:
+        fields["response"] = _drop_wrapping_fence(fields["response"])
+    return _pair_from(fields)
+
+
+def parse_flat(text: str) -> ParseResult:
+    instruction = _FLAT_INSTRUCTION.search(text)
+    if instruction is None:
+        return ParseResult(None, "parse:no Instruction: marker")
+    response = _FLAT_RESPONSE.search(text, instruction.end())
+    if response is None:
+        return ParseResult(None, "parse:no Response: marker")
+    input_match = _FLAT_INPUT.search(text, instruction.end(), response.start())
+    fields = {"response": text[response.end() :]}
+    if len(_FENCE_LINE.findall(text, 0, instruction.start())) % 2 == 1:
+        fields["response"] = _drop_wrapping_fence(fields["response"])
+    if input_match is None:
+        fields["instruction"] = text[instruction.end() : response.start()]
+    else:
+        fields["instruction"] = text[instruction.end() : input_match.start()]
+        fields["input"] = text[input_match.end() : response.start()]
+    return _pair_from(fields)
+
+
+def parse_json(text: str) -> ParseResult:
+    fenced = _JSON_FENCE.search(text)
+    candidate = fenced.group(1) if fenced else text
+    first, last = candidate.find("{"), candidate.rfind("}")
+    if first < 0 or last <= first:
+        return ParseResult(None, "parse:no JSON object")
+    try:
+        data = json.loads(candidate[first : last + 1])
+    except ValueError:
+        return ParseResult(None, "parse:invalid JSON")
+    if not isinstance(data, dict):
+        return ParseResult(None, "parse:JSON is not an object")
+    fields: dict[str, str] = {}
+    for role, aliases in (
+        ("instruction", ("instruction",)),
+        ("input", ("input",)),
+        ("response", ("response", "output")),
+    ):
+        for key in aliases:
+            value = data.get(key)
+            if value is not None:
+                if not isinstance(value, str):
+                    return ParseResult(None, f"parse:JSON {key} is not a string")
+                fields[role] = value
+                break
+    for role in ("instruction", "response"):
+        if role not in fields:
+            return ParseResult(None, f"parse:JSON has no {role}")
+    return _pair_from(fields, strip=False)
+
+
+def _pair_from(fields: dict[str, str], strip: bool = True) -> ParseResult:
+    instruction = fields["instruction"]
+    input_text = fields.get("input", "")
+    response = fields["response"]
+    if strip:
+        instruction, input_text, response = (
+            instruction.strip(),
+            input_text.strip(),
+            response.strip(),
+        )
+    if not instruction.strip():
+        return ParseResult(None, "parse:empty instruction")
+    if not response.strip():
+        return ParseResult(None, "parse:empty response")
+    return ParseResult(Pair(instruction, input_text, response))
+
+
+def _drop_wrapping_fence(response: str) -> str:
+    """Cut the response at the fence that closes a fence opened before the tags.
+
+    The response's own code blocks come in pairs of fence lines, so with a wrapping fence the
+    count is odd and the last fence line is the wrapper's; anything after it is chatter.
+    """
+    fences = list(_FENCE_LINE.finditer(response))
+    if len(fences) % 2 == 1:
+        return response[: fences[-1].start()]
+    return response
