@@ -44,6 +44,11 @@ class BoostOutcome:
 
 
 class Booster(Protocol):
+    """Two optional methods go beyond this protocol; the pipeline calls them when present:
+    ``note_fallback(id, reason)`` (a guard refused the revision: an LLM cache remembers it so
+    ``--regenerate-fallbacks`` asks again) and ``stats() -> dict`` (tokens/s, requests in
+    flight, shown in the progress line)."""
+
     name: ClassVar[str]
 
     def boost(self, items: Iterator[BoostItem]) -> Iterator[BoostOutcome]: ...

@@ -180,7 +180,7 @@ def boost(
     ] = None,
     cache: Annotated[
         str | None,
-        typer.Option(help="Result cache file [default: beside OUT].", rich_help_panel=_ENGINE),
+        typer.Option(help="LLM result cache (SQLite) [default: ~/.cache/midb/results.sqlite].", rich_help_panel=_ENGINE),
     ] = None,
     no_cache: Annotated[
         bool,

@@ -42,7 +42,7 @@ class EngineConfig:
     seed: int = 0
     #: free-form `--engine-option KEY=VALUE` pairs, passed to the engine constructor
     engine_options: dict[str, Any] = field(default_factory=dict)
-    cache_path: str | None = None  # None: the engine's default beside the output
+    cache_path: str | None = None  # None: $XDG_CACHE_HOME (or ~/.cache)/midb/results.sqlite
     no_cache: bool = False
     regenerate_fallbacks: bool = False
     min_length_ratio: float = 0.5
