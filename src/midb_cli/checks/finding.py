@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-#: every kind `midb check` knows, in the order they are documented
-KINDS: tuple[str, ...] = (
+#: the kinds checked unless --select names others, in the order they are documented
+DEFAULT_KINDS: tuple[str, ...] = (
     "wrong_language",
     "untranslated_segment",
     "translated_code",
@@ -18,6 +18,13 @@ KINDS: tuple[str, ...] = (
     "mojibake",
     "truncated",
 )
+#: kinds checked only when selected: real data is full of them and they are harmless
+OPTIONAL_KINDS: tuple[str, ...] = (
+    "unicode_form",  # text not in Unicode NFC
+    "whitespace",  # trailing spaces or runs of spaces outside code
+)
+#: every kind `midb check` knows, in the order they are documented
+KINDS: tuple[str, ...] = DEFAULT_KINDS + OPTIONAL_KINDS
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,7 +35,12 @@ class Finding:
     fixable: bool
 
     def to_json(self) -> dict[str, Any]:
-        return {"kind": self.kind, "field": self.field, "message": self.message, "fixable": self.fixable}
+        return {
+            "kind": self.kind,
+            "field": self.field,
+            "message": self.message,
+            "fixable": self.fixable,
+        }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Finding:

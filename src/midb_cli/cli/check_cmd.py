@@ -1,9 +1,129 @@
-"""`midb check` (placeholder: being written)."""
+"""`midb check`: report MT defects, linter style (`path:line: kind field: message`) or JSONL."""
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+from typing import Annotated
+
 import typer
+
+from midb_cli.errors import EXIT_FINDINGS, UsageError
+
+FORMATS = ("text", "jsonl")
 
 
 def register(app: typer.Typer) -> None:
-    pass
+    @app.command()
+    def check(
+        paths: Annotated[
+            list[Path], typer.Argument(help="Input files (.jsonl, .jsonl.gz, .json).")
+        ],
+        output_format: Annotated[
+            str,
+            typer.Option(
+                "--format", help="text: one line per finding; jsonl: one object per record."
+            ),
+        ] = "text",
+        select: Annotated[
+            list[str] | None,
+            typer.Option(
+                "--select",
+                help="Only these kinds (comma-separated or repeated; 'all' adds the opt-in kinds).",
+            ),
+        ] = None,
+        ignore: Annotated[
+            list[str] | None,
+            typer.Option("--ignore", help="Skip these kinds (comma-separated or repeated)."),
+        ] = None,
+        schema: Annotated[
+            str | None,
+            typer.Option(
+                "--schema", help="alpaca, meb, messages or conversations (default: detect)."
+            ),
+        ] = None,
+        fields: Annotated[
+            str | None,
+            typer.Option(
+                "--fields",
+                help="Role keys: instruction=KEY,input=KEY,response=KEY (overrides --schema).",
+            ),
+        ] = None,
+        id_key: Annotated[
+            str | None, typer.Option("--id-key", help="Key holding the record id.")
+        ] = None,
+        lang: Annotated[
+            str | None,
+            typer.Option("--lang", help="The files' language (ISO 639-1), used as a prior."),
+        ] = None,
+        detector: Annotated[
+            str, typer.Option("--detector", help="Language-ID backend (auto, langdetect, ...).")
+        ] = "auto",
+        strict: Annotated[
+            bool, typer.Option("--strict", help="Stop with exit 3 at the first bad line.")
+        ] = False,
+    ) -> None:
+        """Find MT defects: wrong language, untranslated sentences, translated code, loops,
+        placeholders, leaked field markers, punctuation, mojibake, truncation.
+
+        Exit code 0 when every record is clean, 1 when a record has findings or a line was
+        rejected, 2 for bad flags, 3 for unreadable input.
+
+        Example: midb check data/de.jsonl --ignore truncated --format jsonl
+        """
+        from midb_cli.checks import Checker
+        from midb_cli.checks.run import CheckedRecord, CheckSummary, check_file
+        from midb_cli.jsonio import dumps
+        from midb_cli.langid import LanguageIdentifier
+
+        if output_format not in FORMATS:
+            raise UsageError(
+                f"--format must be one of: {', '.join(FORMATS)} (got {output_format!r})"
+            )
+        identifier = LanguageIdentifier(backend=detector, lang=lang)
+        checker = Checker(identifier, select=select, ignore=ignore)
+        summary = CheckSummary()
+        out = sys.stdout
+        for path in paths:
+            for item in check_file(
+                str(path),
+                identifier,
+                checker,
+                schema=schema,
+                fields=fields,
+                id_key=id_key,
+                strict=strict,
+            ):
+                summary.add(item)
+                if not isinstance(item, CheckedRecord):
+                    continue
+                if output_format == "jsonl":
+                    out.buffer.write(dumps(item.to_json()) + b"\n")
+                else:
+                    for f in item.findings:
+                        out.write(f"{item.path}:{item.line}: {f.kind} {f.field}: {f.message}\n")
+        out.flush()
+        _print_summary(summary)
+        if summary.flagged or summary.rejected:
+            raise typer.Exit(EXIT_FINDINGS)
+
+
+def _print_summary(summary: object) -> None:
+    from midb_cli.checks.run import CheckSummary
+
+    assert isinstance(summary, CheckSummary)
+    err = sys.stderr
+    s = summary
+    print(
+        f"{s.records:,} records checked, {s.flagged:,} with findings, "
+        f"{s.records - s.flagged:,} clean, {s.rejected:,} rejected lines",
+        file=err,
+    )
+    if s.findings:
+        print(f"{'lang':6} {'kind':22} {'count':>7}", file=err)
+        for (lang, kind), n in sorted(
+            s.findings.items(), key=lambda kv: (kv[0][0], -kv[1], kv[0][1])
+        ):
+            print(f"{lang:6} {kind:22} {n:7,}", file=err)
+    for line in s.reject_samples:
+        print(f"rejected: {line}", file=err)

@@ -1,0 +1,182 @@
+"""Detectors of text in the wrong language: a whole field, or single sentences left in English.
+
+Language ID is the costly part, so it runs on a sentence only after a cheap test (English
+function words) says the sentence may be English, and on a field only when the record's own
+identification disagrees with the record language.
+"""
+
+from __future__ import annotations
+
+import re
+
+from midb_cli.checks.finding import Finding
+from midb_cli.checks.lexicon import ENGLISH_MARKERS, TRANSLATION_TASK_RE
+from midb_cli.checks.text import LATIN_WORD_RE, FieldText, sentences
+from midb_cli.langid import FieldLanguage, LanguageIdentifier, RecordLanguage
+from midb_cli.languages import UNDETERMINED, language_name
+
+# Pairs language ID cannot tell apart reliably on short text: never a wrong-language finding.
+_CLOSE = ({"id", "ms"}, {"ja", "zh"})
+MIN_FIELD_CHARS = 40
+MIN_CONFIDENCE = 0.9
+# Quoted spans are someone's words (titles, examples, foreign terms): never "untranslated".
+QUOTED_RE = re.compile(
+    r"\"[^\"\n]{1,300}\"|“[^”\n]{1,300}”|„[^“”\n]{1,300}[“”]|«[^»\n]{1,300}»|「[^」\n]{1,300}」|『[^』\n]{1,300}』|'[^'\n]{1,200}'"
+)
+MIN_SENTENCE_WORDS = 4
+
+
+def same_language(a: str, b: str) -> bool:
+    return a == b or any(a in group and b in group for group in _CLOSE)
+
+
+def is_translation_task(instruction: str) -> bool:
+    return TRANSLATION_TASK_RE.search(instruction) is not None
+
+
+def wrong_language(
+    field: FieldText,
+    record_lang: RecordLanguage,
+    identifier: LanguageIdentifier,
+    translation_task: bool,
+    input_lang: str,
+) -> Finding | None:
+    """The field's language differs from the record's (a different script is certain; the same
+    script needs a confident identification of a long enough text)."""
+    lang = record_lang.lang
+    if lang == UNDETERMINED or field.role == "input" or translation_task:
+        return None
+    known = record_lang.fields.get(field.role)
+    if known is None or known.lang == UNDETERMINED or same_language(known.lang, lang):
+        return None
+    text = field.prose
+    if len(text.strip()) < 10:
+        return None
+    # Identify again on the prose alone: code and URLs look English to every identifier.
+    found = identifier.identify_text(text) if text is not field.text else known
+    if found.lang == UNDETERMINED or same_language(found.lang, lang):
+        return None
+    expected = SCRIPTS.get(lang)
+    other_script = expected is not None and dominant_script(text) not in (expected, None)
+    if not other_script and not _confident(found, text, record_lang, field.role):
+        return None
+    # A task about foreign text (fix this English sentence...): its language is expected.
+    if same_language(input_lang, found.lang if field.role == "response" else lang):
+        return None
+    return Finding(
+        "wrong_language",
+        field.role,
+        f"{field.role} is in {language_name(found.lang)}, the record in {language_name(lang)}",
+        False,
+    )
+
+
+def _confident(found: FieldLanguage, text: str, record_lang: RecordLanguage, role: str) -> bool:
+    if found.confidence >= MIN_CONFIDENCE and len(text) >= MIN_FIELD_CHARS:
+        return True
+    # A shorter or less certain field still counts when the other field is plainly in the
+    # record language.
+    other = record_lang.fields.get("response" if role == "instruction" else "instruction")
+    return (
+        found.confidence >= 0.75
+        and len(text) >= MIN_SCRIPT_CHARS
+        and other is not None
+        and other.lang == record_lang.lang
+        and other.confidence >= 0.95
+    )
+
+
+SCRIPTS = {
+    "ru": "cyrillic", "el": "greek", "ar": "arabic", "ko": "hangul", "ja": "kana",
+    "zh": "han", "th": "thai",
+}  # fmt: skip
+for _code in ("it", "es", "fr", "de", "tr", "pt", "cs", "id", "vi", "ms", "en"):
+    SCRIPTS[_code] = "latin"
+_SCRIPT_RES = (
+    ("kana", re.compile(r"[\u3040-\u30ff]")),
+    ("hangul", re.compile(r"[\uac00-\ud7af\u1100-\u11ff]")),
+    ("han", re.compile(r"[\u4e00-\u9fff]")),
+    ("cyrillic", re.compile(r"[\u0400-\u04ff]")),
+    ("greek", re.compile(r"[\u0370-\u03ff\u1f00-\u1fff]")),
+    ("arabic", re.compile(r"[\u0600-\u06ff]")),
+    ("thai", re.compile(r"[\u0e00-\u0e7f]")),
+    ("latin", re.compile(r"[A-Za-z\u00c0-\u024f\u1e00-\u1eff]")),
+)
+MIN_SCRIPT_CHARS = 20
+
+
+def dominant_script(text: str) -> str | None:
+    """The script most letters of ``text`` are in (Japanese kana wins over kanji)."""
+    counts = {name: len(rx.findall(text)) for name, rx in _SCRIPT_RES}
+    if counts["kana"] >= 3:
+        return "kana"
+    name, n = max(counts.items(), key=lambda kv: kv[1])
+    return name if n >= 10 else None
+
+
+def untranslated_segments(
+    field: FieldText,
+    lang: str,
+    identifier: LanguageIdentifier,
+    others: str,
+) -> Finding | None:
+    """An English sentence inside a field in another language. ``others`` is the text of the
+    other fields: a sentence quoted from them (an English input, say) is not a defect."""
+    if lang in ("en", UNDETERMINED) or field.role == "input":
+        return None
+    text = field.prose
+    if "the " not in text.lower() and not _has_marker_cheap(text):
+        return None
+    if '"' in text or "“" in text or "«" in text or "「" in text or "'" in text or "„" in text:
+        text = QUOTED_RE.sub(" ", text)
+    for sentence in sentences(text):
+        words = LATIN_WORD_RE.findall(sentence)
+        if len(words) < MIN_SENTENCE_WORDS:
+            continue
+        if sum(w[0].isupper() for w in words) >= 0.6 * len(words):
+            continue  # Title Case: a name, a title, a slogan
+        markers = [w for w in words if w.lower() in ENGLISH_MARKERS]
+        if len(set(markers)) < 2 or len(markers) < 0.2 * len(words):
+            continue
+        # Most of the sentence must be Latin-script words (not one English phrase in Greek).
+        latin_chars = sum(len(w) for w in words)
+        if latin_chars < 0.6 * len(sentence.strip()) and lang not in _LATIN_SCRIPT:
+            continue
+        stripped = sentence.strip()
+        if stripped in others:
+            continue
+        english = _english_part(stripped, words, identifier)
+        if english:
+            snippet = english if len(english) <= 40 else english[:37] + "..."
+            return Finding(
+                "untranslated_segment",
+                field.role,
+                f"English sentence left untranslated: {snippet!r}",
+                False,
+            )
+    return None
+
+
+def _english_part(sentence: str, words: list[str], identifier: LanguageIdentifier) -> str | None:
+    """The sentence, or its part from the first English function word on (an English
+    sentence glued to the end of a line), when language ID calls it English."""
+    if identifier.identify_text(sentence).lang == "en":
+        return sentence
+    first = next((w for w in words if w.lower() in ENGLISH_MARKERS), None)
+    if first is None:
+        return None
+    at = sentence.find(first)
+    tail = sentence[at:]
+    if at > 0 and len(tail.split()) >= MIN_SENTENCE_WORDS + 1:
+        found = identifier.identify_text(tail)
+        if found.lang == "en" and found.confidence >= 0.9:
+            return tail
+    return None
+
+
+_LATIN_SCRIPT = frozenset({"it", "es", "fr", "de", "tr", "pt", "cs", "id", "vi", "ms"})
+_MARKER_PROBE_RE = re.compile(r"\b(?:the|and|is|are|of|with|you|this|that)\b", re.I)
+
+
+def _has_marker_cheap(text: str) -> bool:
+    return _MARKER_PROBE_RE.search(text) is not None

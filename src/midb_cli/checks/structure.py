@@ -1,0 +1,228 @@
+"""Detectors of a broken record structure: empty response, placeholder input, leaked field
+markers, truncated response."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from midb_cli.checks.finding import Finding
+from midb_cli.checks.lexicon import (
+    DANGLING_WORDS,
+    FIELD_LABELS,
+    PLACEHOLDER_KEYS,
+    placeholder_key,
+)
+from midb_cli.checks.text import FieldText, has_unclosed_fence
+from midb_cli.records.pair import Pair
+
+_LABEL_ALT = {
+    role: "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    for role, words in FIELD_LABELS.items()
+}
+# `<|response|>` tags of the booster's own format, anywhere.
+TAG_RE = re.compile(r"<\|(instruction|input|response)\|>")
+# `### Response:` (Alpaca prompt headers), anywhere at a line start.
+HEADER_RE = re.compile(
+    r"^[ \t]*#{2,4}[ \t]*(?:" + "|".join(_LABEL_ALT.values()) + r")[ \t]*[:：]?[ \t]*$",
+    re.M | re.I,
+)
+# A label opening the field: `Response: ...` at the very start. English only: translated
+# labels there are too often the answer's own wording (`Respuesta: Sí`).
+LEADING_LABEL_RE = {
+    role: re.compile(r"\A[ \t]*" + role + r"[ \t]*[:：][ \t]*\n?[ \t]*", re.I)
+    for role in _LABEL_ALT
+}
+# A label on a line of its own field's neighbour: `\nInput: text` inside the instruction.
+LINE_LABEL_RE = {
+    role: re.compile(r"\n[ \t]*(?:" + alt + r")[ \t]*[:：][ \t]*", re.I)
+    for role, alt in _LABEL_ALT.items()
+}
+# `\nInstruction: ...` inside a response: the model went on to write a new pair.
+NEW_PAIR_RE = re.compile(r"\n[ \t]*(?:#{2,4}[ \t]*)?Instruction[ \t]*[:：]", re.I)
+# After a leading response label or inside a response, an `Output:` label means examples.
+EXAMPLE_LABEL_RE = re.compile(
+    r"^[ \t]*(?:output|ausgabe|salida|sortie|uscita|saída)\s*[:：]", re.I | re.M
+)
+
+# A line ends a sentence when its last character is one of these (or a closing bracket/quote).
+TERMINAL_CHARS = frozenset(".!?;:…。！？；：؟۔।॥)]}»”’\"'」』）】>*`_~|-–—=+%$€£¥°0123456789")
+SENTENCE_END_INSIDE_RE = re.compile(r"(?<!\d)[.!?。！？؟](?:\s|$)")
+LIST_ITEM_RE = re.compile(r"\s*(?:[-*•]|\d+[.)]|[a-zA-Z][.)])\s")
+ATTRIBUTION_RE = re.compile(r"[\"”»]\s*[-–—]\s*\S[^\n]{0,50}$")
+UNSPACED = frozenset({"ja", "zh", "th"})
+
+
+@dataclass(frozen=True, slots=True)
+class Leak:
+    """Where a leaked marker sits and what fixing it means."""
+
+    role: str
+    start: int  # where the marker starts
+    marker_end: int  # where the text after the marker starts
+    end: int  # where the leaked part ends
+    target: str | None  # the field the text after the marker belongs to, None: just drop it
+    what: str
+
+
+def find_leaks(pair: Pair) -> list[Leak]:
+    leaks: list[Leak] = []
+    for role in ("instruction", "input", "response"):
+        text = pair.get(role)
+        if not text:
+            continue
+        if "<|" in text:
+            leaks.extend(_tag_leaks(role, text))
+            if leaks and leaks[-1].role == role:
+                continue
+        if role == "response":
+            m = NEW_PAIR_RE.search(text)
+            if m:
+                # the response runs on into a new pair: everything from the label on is junk
+                leaks.append(
+                    Leak(role, m.start(), m.end(), len(text), "instruction", "runs into a new pair")
+                )
+                continue
+        if "#" in text:
+            m = HEADER_RE.search(text)
+            if m:
+                leaks.append(Leak(role, m.start(), m.end(), m.end(), None, "prompt header"))
+                continue
+        m = LEADING_LABEL_RE[role].match(text)
+        if m and not (role == "response" and EXAMPLE_LABEL_RE.search(text)):
+            leaks.append(
+                Leak(role, m.start(), m.end(), m.end(), None, f"starts with a {role} label")
+            )
+            continue
+        if role == "instruction" and not pair.input.strip():
+            m = LINE_LABEL_RE["input"].search(text)
+            if m and text[m.end() :].strip() and not EXAMPLE_LABEL_RE.search(text, m.end()):
+                leaks.append(Leak(role, m.start(), m.end(), len(text), "input", "holds the input"))
+                continue
+        if role in ("instruction", "input") and not pair.response.strip():
+            m = LINE_LABEL_RE["response"].search(text)
+            if m and text[m.end() :].strip():
+                leaks.append(
+                    Leak(role, m.start(), m.end(), len(text), "response", "holds the response")
+                )
+    return leaks
+
+
+def _tag_leaks(role: str, text: str) -> list[Leak]:
+    matches = list(TAG_RE.finditer(text))
+    if not matches:
+        return []
+    first = matches[0]
+    if first.group(1) == role and not text[: first.start()].strip():
+        # `<|response|>answer`: drop the tag (and a later tag's tail, handled next time)
+        return [Leak(role, first.start(), first.end(), first.end(), None, f"<|{role}|> tag")]
+    tag = first.group(1)
+    return [Leak(role, first.start(), first.end(), len(text), tag, f"<|{tag}|> tag")]
+
+
+def placeholder_input(pair: Pair) -> Finding | None:
+    text = pair.input
+    if not text or len(text) > 60 or not text.strip():
+        return None
+    if placeholder_key(text) in PLACEHOLDER_KEYS:
+        return Finding(
+            "placeholder_input", "input", f"input is a placeholder ({text.strip()!r})", True
+        )
+    return None
+
+
+def empty_response(pair: Pair) -> Finding | None:
+    if not pair.response.strip():
+        return Finding("empty_response", "response", "response is empty", False)
+    return None
+
+
+def truncated(response: FieldText, lang: str) -> Finding | None:
+    text = response.text
+    if has_unclosed_fence(text):
+        return Finding("truncated", "response", "code fence is never closed", False)
+    tail = text.rstrip()
+    if len(tail) < 40 or lang == "th":
+        return None
+    last = tail[-1]
+    if last in TERMINAL_CHARS or (not last.isalpha() and last not in ",、"):
+        return None
+    words = tail.rsplit(None, 2)
+    if any(w.startswith(("#", "@")) for w in words[-2:]):
+        return None  # hashtags and handles end tweets
+    line_start = tail.rfind("\n") + 1
+    line = response.prose[line_start : len(tail)]
+    if last in ",、":
+        if len(line) >= 30:
+            return Finding("truncated", "response", "response ends with a comma", False)
+        return None
+    if lang in UNSPACED or lang == "ko":
+        if tail[-1] in DANGLING_WORDS.get(lang, ()) and len(line) >= 15:
+            return Finding("truncated", "response", "response stops mid-sentence", False)
+        if lang != "ko":
+            # no spaces after a full stop here: any 。 before the end of the line counts
+            if len(line) >= 20 and "。" in line:
+                return Finding("truncated", "response", "response stops mid-sentence", False)
+            return None
+    if _unclosed(line):
+        return Finding("truncated", "response", "response stops inside brackets or quotes", False)
+    word = words[-1].lower()
+    dangling = DANGLING_WORDS.get(lang, frozenset())
+    # a single letter after another short token is a list of letters (`o u e o`), not a cut
+    lettered = len(word) == 1 and len(words) > 1 and len(words[-2]) <= 2
+    if not lettered and (word in dangling or (lang == "en" and word in DANGLING_WORDS["en"])):
+        return Finding("truncated", "response", f"response stops mid-sentence (on {word!r})", False)
+    # A line that already holds a finished sentence but stops without one is cut off; short
+    # list items, titles and verse lines without a full stop are fine.
+    after_colon = line.rsplit(":", 1)[-1] if ":" in line else None
+    if after_colon is not None and (after_colon.count(",") >= 2 or len(after_colon.split()) <= 6):
+        return None  # an answer after a colon (`lautet: X`) or an enumeration (`sind: A, B, C`)
+    if ATTRIBUTION_RE.search(line):
+        return None  # `"A quote." - Author`
+    body = LIST_ITEM_RE.sub("", line, count=1)
+    if len(body) >= 60 and SENTENCE_END_INSIDE_RE.search(body):
+        return Finding("truncated", "response", "response stops mid-sentence", False)
+    earlier = response.prose[:line_start]
+    if LIST_ITEM_RE.match(line):
+        cut = len(line) >= 20 and _lines_end_with_stops(earlier, list_items=True)
+    else:
+        cut = (
+            len(line) >= 100
+            or (len(line) >= 40 and _lines_end_with_stops(earlier, list_items=False))
+            or (len(line) >= 60 and not earlier.strip() and _is_sentence_like(line))
+        )
+    if cut:
+        return Finding("truncated", "response", "response stops mid-sentence", False)
+    return None
+
+
+def _lines_end_with_stops(text: str, *, list_items: bool) -> bool:
+    """Every earlier line of the same sort (list items, or prose lines) ends with a full stop:
+    the writer finishes lines with punctuation, so a last line without one was cut."""
+    lines = [ln.rstrip() for ln in text.split("\n") if len(ln.strip()) >= 20]
+    same = [ln for ln in lines if bool(LIST_ITEM_RE.match(ln)) == list_items]
+    if not list_items:
+        same = [ln for ln in same if len(ln) >= 40]
+    return len(same) >= (2 if list_items else 1) and all(ln[-1] in ".!?。！？؟" for ln in same)
+
+
+_PAIRS = (("(", ")"), ("«", "»"), ("„", "“"), ("「", "」"), ("“", "”"))
+
+
+def _unclosed(line: str) -> bool:
+    """The line opened a bracket or a quote it never closed (`"Il est un`)."""
+    if line.count('"') % 2 == 1 and line.rstrip()[-1:] != '"':
+        last_open = line.rfind('"')
+        return len(line) - last_open > 8
+    return any(
+        line.rfind(a) > line.rfind(b) and len(line) - line.rfind(a) > 8
+        for a, b in _PAIRS
+        if a in line
+    )
+
+
+def _is_sentence_like(line: str) -> bool:
+    """Not a title (mostly capitalised words), an enumeration or a `label: value` line."""
+    words = line.split()
+    capitalised = sum(w[:1].isupper() for w in words)
+    return ":" not in line and line.count(",") < 2 and capitalised < 0.4 * len(words)

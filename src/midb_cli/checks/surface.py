@@ -1,0 +1,166 @@
+"""Detectors of surface damage: repetition loops, locale punctuation, mojibake, Unicode form
+and whitespace. Each has a ``find_*`` returning what a fix needs, shared with ``fixes``."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from operator import eq
+
+from midb_cli.checks.text import LETTER_RE
+
+# -- repetition ------------------------------------------------------------------------------
+# A loop: a run of sentences (clauses) repeated at least 3 times in a row, or a run of up to
+# MAX_WORD_LAG words repeated at least 4 times in a row. Comparing a sequence with itself
+# shifted by the loop length is a C-level map; only a hit costs more.
+SENTENCE_REPEATS = 3
+WORD_REPEATS = 4
+MAX_SENTENCE_LAG = 8
+MAX_WORD_LAG = 8
+_CLAUSE_SPLIT_RE = re.compile(r"(?<=[.!?;:,،؟])\s+|(?<=[。！？、，])|\n+")
+
+
+@dataclass(frozen=True, slots=True)
+class Loop:
+    """A repeated sequence of units (sentences or words)."""
+
+    units: tuple[str, ...]
+
+    def pattern(self) -> re.Pattern[str]:
+        one = r"\s*".join(re.escape(u.strip()) for u in self.units)
+        return re.compile("(" + one + r")(?:\s*" + one + ")+")
+
+    def __str__(self) -> str:
+        return " ".join(u.strip() for u in self.units)
+
+
+def _periodic_run(seq: list[str], max_lag: int, repeats: int) -> tuple[int, int] | None:
+    """(start, lag) of the first stretch where ``seq`` repeats itself ``repeats`` times."""
+    for lag in range(1, max_lag + 1):
+        need = lag * (repeats - 1)
+        if len(seq) < lag + need:
+            break
+        same = bytes(map(eq, seq, seq[lag:]))
+        at = same.find(b"\x01" * need)
+        if at >= 0:
+            return at, lag
+    return None
+
+
+def find_repetition(prose: str) -> Loop | None:
+    if len(prose) < 8:
+        return None
+    units = [u for u in _CLAUSE_SPLIT_RE.split(prose) if u and not u.isspace()]
+    if len(units) >= SENTENCE_REPEATS and len(set(units)) < len(units):
+        hit = _periodic_run(units, MAX_SENTENCE_LAG, SENTENCE_REPEATS)
+        if hit and _has_letters(units[hit[0] : hit[0] + hit[1]]):
+            return Loop(tuple(units[hit[0] : hit[0] + hit[1]]))
+    words = prose.split()
+    if len(words) >= WORD_REPEATS and len(set(words)) < len(words) - 2:
+        hit = _periodic_run(words, MAX_WORD_LAG, WORD_REPEATS)
+        if hit:
+            unit = words[hit[0] : hit[0] + hit[1]]
+            if sum(len(LETTER_RE.findall(w)) for w in unit) >= 3:
+                return Loop(tuple(unit))
+    return None
+
+
+def _has_letters(units: list[str]) -> bool:
+    return sum(len(LETTER_RE.findall(u)) for u in units) >= 3
+
+
+# -- punctuation -------------------------------------------------------------------------------
+_CJK = r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff66-\uff9f"
+# ASCII `.`/`,` right after Japanese text, followed by a line end, Japanese or code.
+JA_PUNCT_RE = re.compile(
+    r"(?<=[" + _CJK + r"])[.,](?=[ \t]*(?:\n|$)|[ \t]*[\x00" + _CJK + r"])"
+    # a comma after a Latin word or a number, before Japanese (`AI,データ`, `15,次`)
+    r"|(?<=[A-Za-z0-9)）」』]),(?=[ \t]*[" + _CJK + r"])"
+)
+# ASCII `?` right after a Greek word.
+EL_PUNCT_RE = re.compile(r"(?<=[\u0370-\u03ff\u1f00-\u1fff])\?")
+# ASCII `?`, `,`, `;` right after an Arabic word, or before one.
+AR_PUNCT_RE = re.compile(
+    r"(?<=[\u0600-\u06ff])[?,;]"
+    # after a Latin word or a number, before Arabic (`15, لأن`), never inside a number
+    r"|(?<=[A-Za-z0-9)])[?,;](?=[ \t]*[\u0600-\u06ff])"
+)
+_PUNCT = {
+    "ja": (JA_PUNCT_RE, {".": "。", ",": "、"}),
+    "zh": (JA_PUNCT_RE, {".": "。", ",": "，"}),
+    "el": (EL_PUNCT_RE, {"?": ";"}),
+    "ar": (AR_PUNCT_RE, {"?": "؟", ",": "،", ";": "؛"}),
+}
+
+
+def find_punctuation(masked: str, lang: str) -> list[tuple[int, str]]:
+    """(offset, replacement) for each ASCII mark wrong for ``lang`` outside code and URLs."""
+    spec = _PUNCT.get(lang)
+    if spec is None:
+        return []
+    pattern, table = spec
+    return [(m.start(), table[m.group(0)]) for m in pattern.finditer(masked)]
+
+
+# -- mojibake ----------------------------------------------------------------------------------
+# UTF-8 bytes read as cp1252/latin-1: a lead byte char (Â-ô) followed by continuation-byte
+# chars (U+0080-U+00BF, or their cp1252 glyphs: € ‚ ƒ „ … † ‡ ˆ ‰ Š ‹ Œ Ž ‘ ’ “ ” • – — ˜ ™ š › œ ž Ÿ).
+_CONT = "\u0080-\u00bf\u20ac\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u017d\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u017e\u0178"
+MOJIBAKE_RE = re.compile(r"(?:[\u00c2-\u00f4][" + _CONT + r"]{1,3})+")
+_MOJIBAKE_PROBE_RE = re.compile(r"[\u00c2-\u00f4][" + _CONT + r"]")
+
+
+def _redecode(run: str) -> str | None:
+    for codec in ("cp1252", "latin-1"):
+        try:
+            return run.encode(codec).decode("utf-8")
+        except UnicodeError:
+            continue
+    return None
+
+
+def find_mojibake(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, repaired) for each run that decodes back to valid UTF-8 text."""
+    if _MOJIBAKE_PROBE_RE.search(text) is None:
+        return []
+    out = []
+    for m in MOJIBAKE_RE.finditer(text):
+        repaired = _redecode(m.group(0))
+        if repaired and not _MOJIBAKE_PROBE_RE.search(repaired) and _plausible(repaired):
+            out.append((m.start(), m.end(), repaired))
+    return out
+
+
+def _plausible(repaired: str) -> bool:
+    # The repaired run must be letters/marks/punctuation, not control characters.
+    return all(unicodedata.category(c)[0] in "LMNPSZ" for c in repaired)
+
+
+def repair_mojibake(text: str) -> str:
+    """Every repairable run repaired (twice over, for double-encoded text)."""
+    for _ in range(2):
+        runs = find_mojibake(text)
+        if not runs:
+            break
+        parts, last = [], 0
+        for start, end, repaired in runs:
+            parts.append(text[last:start])
+            parts.append(repaired)
+            last = end
+        parts.append(text[last:])
+        text = "".join(parts)
+    return text
+
+
+# -- Unicode form and whitespace (opt-in kinds) ----------------------------------------------------
+TRAILING_WS_RE = re.compile(r"[ \t]+$", re.M)
+SPACE_RUN_RE = re.compile(r"(?<=\S)[ \t]{2,}(?=\S)")
+
+
+def needs_nfc(text: str) -> bool:
+    return not text.isascii() and not unicodedata.is_normalized("NFC", text)
+
+
+def find_whitespace(masked: str) -> bool:
+    return TRAILING_WS_RE.search(masked) is not None or SPACE_RUN_RE.search(masked) is not None

@@ -1,0 +1,72 @@
+"""Text helpers shared by the detectors and the fixes: code and URL masking, sentence splits.
+
+Masking replaces code (fenced blocks, inline code) and URLs with NUL characters of the same
+length, so that prose-only detectors see positions that still match the original text and a
+fix can edit the original at those positions without ever touching code.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+MASK = "\x00"
+
+# A fenced block: an opening ``` line up to the next ``` line (or the end: unclosed fence).
+FENCE_RE = re.compile(r"^[ \t]*```[^\n]*\n(?:.*?\n)??[ \t]*```[^\n]*$|^[ \t]*```.*\Z", re.M | re.S)
+FENCE_LINE_RE = re.compile(r"^[ \t]*```", re.M)
+INLINE_CODE_RE = re.compile(r"`[^`\n]+`")
+URL_RE = re.compile(r"(?:https?://|www\.)\S+|\b[\w.+-]+@[\w-]+\.[\w.]+")
+# Sentence ends: Latin/Greek/Cyrillic punctuation followed by space, CJK/Arabic marks, newlines.
+SENTENCE_SPLIT_RE = re.compile(r"(?<=[.!?;:؟।])\s+|(?<=[。！？])|\n+")
+LATIN_WORD_RE = re.compile(r"[A-Za-z][A-Za-z']*")
+LETTER_RE = re.compile(r"[^\W\d_]")
+
+
+def fenced_blocks(text: str) -> list[re.Match[str]]:
+    if "```" not in text:
+        return []
+    return list(FENCE_RE.finditer(text))
+
+
+def has_unclosed_fence(text: str) -> bool:
+    return "```" in text and len(FENCE_LINE_RE.findall(text)) % 2 == 1
+
+
+def _blank(match: re.Match[str]) -> str:
+    return MASK * (match.end() - match.start())
+
+
+def mask_code_and_urls(text: str) -> str:
+    """``text`` with code and URLs replaced by NULs (same length, same offsets)."""
+    if "`" in text:
+        text = FENCE_RE.sub(_blank, text) if "```" in text else text
+        text = INLINE_CODE_RE.sub(_blank, text)
+    if "://" in text or "www." in text or "@" in text:
+        text = URL_RE.sub(_blank, text)
+    return text
+
+
+def prose(text: str) -> str:
+    """The text outside code and URLs (masked parts dropped)."""
+    masked = mask_code_and_urls(text)
+    return masked.replace(MASK, " ") if MASK in masked else masked
+
+
+def sentences(text: str) -> list[str]:
+    return [s for s in SENTENCE_SPLIT_RE.split(text) if s and not s.isspace()]
+
+
+@dataclass(slots=True)
+class FieldText:
+    """One field, with its prose (code and URLs blanked) computed once for all detectors."""
+
+    role: str
+    text: str
+    masked: str
+    prose: str
+
+    @classmethod
+    def of(cls, role: str, text: str) -> FieldText:
+        masked = mask_code_and_urls(text)
+        return cls(role, text, masked, masked.replace(MASK, " ") if MASK in masked else masked)
