@@ -45,6 +45,13 @@ def register(app: typer.Typer) -> None:
         ] = None,
         strict: StrictOpt = False,
         detector: DetectorOpt = "auto",
+        checks: Annotated[
+            bool,
+            typer.Option(
+                "--checks/--no-checks",
+                help="Count MT defects per language and kind (see `midb check`).",
+            ),
+        ] = True,
     ) -> None:
         """Per-language statistics: sizes, empty inputs, mixed languages, revisions, boost status.
 
@@ -52,14 +59,17 @@ def register(app: typer.Typer) -> None:
         """
         from rich.console import Console
 
+        from midb_cli.checks import Checker
         from midb_cli.jsonio import dumps
         from midb_cli.langid import LanguageIdentifier
         from midb_cli.stats.collect import collect_stats
         from midb_cli.stats.render import print_stats
 
+        identifier = LanguageIdentifier(backend=detector, lang=lang)
         acc = collect_stats(
             [str(p) for p in paths],
-            identifier=LanguageIdentifier(backend=detector, lang=lang),
+            identifier=identifier,
+            checker=Checker(identifier) if checks else None,
             schema=schema,
             fields=fields,
             id_key=id_key,
