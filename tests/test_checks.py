@@ -256,6 +256,16 @@ def test_latin_text_is_not_mojibake(checker: Checker, text: str) -> None:
             "es",
             ES.with_field("response", ES.response + " Dormir bien, comer bien, vivir bien." * 3),
         ),
+        # a whole answer pasted three times, seams without a separator
+        ("es", ES.with_field("response", "Los sustantivos en la oración son: hombre, calle " * 3)),
+        (
+            "ja",
+            JA.with_field(
+                "response",
+                "文1の主語:\n\n- 主語: 太陽\n\n- 動詞: 昇る\n\n文2の主語:\n\n- 主語: 私\n\n- 動詞: 食べた"
+                * 4,
+            ),
+        ),
     ],
 )
 def test_repetition(checker: Checker, lang: str, pair: Pair) -> None:
@@ -289,6 +299,16 @@ def test_lists_and_refrains_are_not_loops(checker: Checker, text: str) -> None:
             "ja",
             "健康的な朝食には、全粒粉のパン、ヨーグルト、果物などがあります。これらは体に必要な栄養を",
         ),
+        (
+            "ja",
+            "おすすめの本は次の通りです:\n- 『オプションB: 逆境に立ち向かい、喜びを見つける』\n- 『レジリエント: 揺",
+        ),
+        (
+            "es",
+            ES.response
+            + "\n\n- ¿Cómo ha afectado la pandemia a la economía y qué medidas para mitigar s",
+        ),
+        ("de", "Das Ergebnis steht fest. Die Berechnung zeigt, dass der We"[:-2] + "Wert ungef"),
     ],
 )
 def test_truncated(checker: Checker, lang: str, response: str) -> None:
@@ -303,6 +323,8 @@ def test_truncated(checker: Checker, lang: str, response: str) -> None:
         "1. Einführung\n2. Hauptteil\n3. Schluss",
         "Wasser\nÖl\nMilch",
         "Das Ergebnis ist 42",
+        "Löse die Gleichung nach x auf.\n\nDie Lösung hängt vom Wert von a ab: x",
+        "Die Zutaten sind Mehl, Zucker und Eier.\n\nGuten Appetit",
         DE.response + "\n\n```python\nprint('fertig')\n```",
     ],
 )

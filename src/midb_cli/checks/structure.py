@@ -156,6 +156,8 @@ def truncated(response: FieldText, lang: str) -> Finding | None:
         if len(line) >= 30:
             return Finding("truncated", "response", "response ends with a comma", False)
         return None
+    if _unclosed(line):
+        return Finding("truncated", "response", "response stops inside brackets or quotes", False)
     if lang in UNSPACED or lang == "ko":
         if tail[-1] in DANGLING_WORDS.get(lang, ()) and len(line) >= 15:
             return Finding("truncated", "response", "response stops mid-sentence", False)
@@ -164,14 +166,14 @@ def truncated(response: FieldText, lang: str) -> Finding | None:
             if len(line) >= 20 and "。" in line:
                 return Finding("truncated", "response", "response stops mid-sentence", False)
             return None
-    if _unclosed(line):
-        return Finding("truncated", "response", "response stops inside brackets or quotes", False)
     word = words[-1].lower()
     dangling = DANGLING_WORDS.get(lang, frozenset())
     # a single letter after another short token is a list of letters (`o u e o`), not a cut
     lettered = len(word) == 1 and len(words) > 1 and len(words[-2]) <= 2
     if not lettered and (word in dangling or (lang == "en" and word in DANGLING_WORDS["en"])):
         return Finding("truncated", "response", f"response stops mid-sentence (on {word!r})", False)
+    if _cut_mid_word(words, lang):
+        return Finding("truncated", "response", f"response stops mid-word (on {word!r})", False)
     # A line that already holds a finished sentence but stops without one is cut off; short
     # list items, titles and verse lines without a full stop are fine.
     after_colon = line.rsplit(":", 1)[-1] if ":" in line else None
@@ -179,12 +181,13 @@ def truncated(response: FieldText, lang: str) -> Finding | None:
         return None  # an answer after a colon (`lautet: X`) or an enumeration (`sind: A, B, C`)
     if ATTRIBUTION_RE.search(line):
         return None  # `"A quote." - Author`
-    body = LIST_ITEM_RE.sub("", line, count=1)
-    if len(body) >= 60 and SENTENCE_END_INSIDE_RE.search(body):
+    marker = LIST_ITEM_RE.match(line)  # strip a leading list marker only (`- `, `2. `, `b) `)
+    body = line[marker.end() :] if marker else line
+    if len(body) >= 40 and SENTENCE_END_INSIDE_RE.search(body):
         return Finding("truncated", "response", "response stops mid-sentence", False)
     earlier = response.prose[:line_start]
-    if LIST_ITEM_RE.match(line):
-        cut = len(line) >= 20 and _lines_end_with_stops(earlier, list_items=True)
+    if marker:
+        cut = len(line) >= 8 and _lines_end_with_stops(earlier, list_items=True)
     else:
         cut = (
             len(line) >= 100
@@ -206,7 +209,34 @@ def _lines_end_with_stops(text: str, *, list_items: bool) -> bool:
     return len(same) >= (2 if list_items else 1) and all(ln[-1] in ".!?。！？؟" for ln in same)
 
 
-_PAIRS = (("(", ")"), ("«", "»"), ("„", "“"), ("「", "」"), ("“", "”"))
+_PAIRS = (
+    ("(", ")"), ("«", "»"), ("„", "“"), ("「", "」"), ("『", "』"), ("（", "）"), ("“", "”"),
+)  # fmt: skip
+
+
+# Languages where a lone letter is an everyday word (Vietnamese syllables) or where we have no
+# list of the one-letter words: the mid-word rule stays out of them.
+_ONE_LETTER_WORDS = {
+    "de": "", "en": "ai", "es": "yoaeu", "pt": "aeoéàá", "it": "eaoèi", "fr": "aày",
+    "cs": "aikosuvz", "tr": "o", "id": "", "ms": "",
+}  # fmt: skip
+
+
+def _cut_mid_word(words: list[str], lang: str) -> bool:
+    """A line that ends on a lone lower-case letter after a long word (`para mitigar s`) was cut
+    inside a word: such a letter is no word of the language (one-letter words are left alone,
+    and a letter after a short token is taken for a variable or a list of letters)."""
+    if lang not in _ONE_LETTER_WORDS or len(words) < 2:
+        return False
+    last, before = words[-1], words[-2]
+    return (
+        len(last) == 1
+        and last.isalpha()
+        and last.islower()
+        and last not in _ONE_LETTER_WORDS[lang]
+        and len(before) >= 4
+        and before[-1:].isalpha()
+    )
 
 
 def _unclosed(line: str) -> bool:

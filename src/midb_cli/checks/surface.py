@@ -18,6 +18,11 @@ SENTENCE_REPEATS = 3
 WORD_REPEATS = 4
 MAX_SENTENCE_LAG = 8
 MAX_WORD_LAG = 8
+# Long loops (a whole answer repeated): up to this many units, three copies in a row.
+LONG_WORD_LAG = 5
+MAX_LONG_LAG = 120
+MAX_LONG_LAG_TRIES = 24
+LONG_LOOP_DISTINCT_SHARE = 0.45
 _CLAUSE_SPLIT_RE = re.compile(r"(?<=[.!?;:,،؟])\s+|(?<=[。！？、，])|\n+")
 
 
@@ -48,17 +53,49 @@ def _periodic_run(seq: list[str], max_lag: int, repeats: int) -> tuple[int, int]
     return None
 
 
+def _anchored_run(seq: list[str], min_lag: int, repeats: int) -> tuple[int, int] | None:
+    """Like ``_periodic_run`` for long loops (a whole answer pasted again and again): the lags
+    worth trying are the distances between two occurrences of one item, each tried once."""
+    last: dict[str, int] = {}
+    tried: set[int] = set()
+    for i, item in enumerate(seq):
+        j = last.get(item)
+        last[item] = i
+        if j is None or (lag := i - j) < min_lag or lag > MAX_LONG_LAG or lag in tried:
+            continue
+        tried.add(lag)
+        need = lag * (repeats - 1)
+        if len(seq) >= lag + need:
+            at = bytes(map(eq, seq, seq[lag:])).find(b"\x01" * need)
+            if at >= 0:
+                return at, lag
+        if len(tried) >= MAX_LONG_LAG_TRIES:
+            break
+    return None
+
+
+def _repetitive(seq: list[str]) -> bool:
+    """Cheap pre-filter for the long-loop search: a loop of three copies leaves at most about a
+    third of the items distinct; ordinary prose keeps well over half."""
+    return len(seq) >= 9 and len(set(seq)) <= LONG_LOOP_DISTINCT_SHARE * len(seq)
+
+
 def find_repetition(prose: str) -> Loop | None:
     if len(prose) < 8:
         return None
     units = [u for u in _CLAUSE_SPLIT_RE.split(prose) if u and not u.isspace()]
     if len(units) >= SENTENCE_REPEATS and len(set(units)) < len(units):
         hit = _periodic_run(units, MAX_SENTENCE_LAG, SENTENCE_REPEATS)
+        if hit is None and _repetitive(units):
+            hit = _anchored_run(units, MAX_SENTENCE_LAG + 1, SENTENCE_REPEATS)
         if hit and _has_letters(units[hit[0] : hit[0] + hit[1]]):
             return Loop(tuple(units[hit[0] : hit[0] + hit[1]]))
     words = prose.split()
     if len(words) >= WORD_REPEATS and len(set(words)) < len(words) - 2:
         hit = _periodic_run(words, MAX_WORD_LAG, WORD_REPEATS)
+        if hit is None and _repetitive(words):
+            # a phrase of 5+ words said three times in a row is a loop too
+            hit = _anchored_run(words, LONG_WORD_LAG, SENTENCE_REPEATS)
         if hit:
             unit = words[hit[0] : hit[0] + hit[1]]
             if sum(len(LETTER_RE.findall(w)) for w in unit) >= 3:
