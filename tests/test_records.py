@@ -106,9 +106,24 @@ def test_missing_file_and_directory_are_clear_errors(tmp_path: Path) -> None:
 
 
 def test_unknown_schema_is_an_error_naming_the_keys(tmp_path: Path) -> None:
-    path = write_lines(tmp_path / "in.jsonl", [line({"question": "q", "answer": "a"})])
-    with pytest.raises(InputError, match=r"keys: question, answer.*--fields"):
+    path = write_lines(tmp_path / "in.jsonl", [line({"question": "q", "answer": "a"})] * 100)
+    with pytest.raises(
+        InputError, match=r"none of the first 100.*keys of line 100: question, answer.*--fields"
+    ):
         read(path)
+
+
+def test_stray_objects_before_the_first_record_are_rejects(tmp_path: Path) -> None:
+    path = write_lines(
+        tmp_path / "in.jsonl", [line({}), line({"foo": 1}), line(GOOD), line({"x": 2})]
+    )
+    records, rejects, _ = read(path)
+    assert [r.line for r in records] == [3]
+    assert [(r.line, r.reason) for r in rejects] == [
+        (1, "fits no known schema (keys: (none))"),
+        (2, "fits no known schema (keys: foo)"),
+        (4, "missing field 'instruction'"),
+    ]
 
 
 def test_field_mapping_and_ids(tmp_path: Path) -> None:

@@ -30,6 +30,8 @@ BOM = b"\xef\xbb\xbf"
 #: how much of a bad line a reject keeps (a single bad line can be tens of MB)
 REJECT_RAW_LIMIT = 1 << 20
 META_KEY = "midb"
+#: objects that may fit no schema before the reader gives up guessing
+SCHEMA_PROBE_LIMIT = 100
 
 
 @dataclass(slots=True)
@@ -131,6 +133,7 @@ class RecordReader:
         self.strict = strict
         self.schema: Schema | None = None
         self.counts = ReadCounts()
+        self._undetected = 0  # objects seen before the schema was known that fit none
 
     # -- public -------------------------------------------------------------------------
     def __iter__(self) -> Iterator[Record | Reject]:
@@ -170,12 +173,18 @@ class RecordReader:
         if self.schema is None:
             self.schema = resolve_schema(self.schema_name, self.fields, obj)
             if self.schema is None:
+                # A stray object before the first real record is one bad line; a file where
+                # nothing fits is the user's to fix with --schema/--fields.
                 keys = ", ".join(list(obj)[:8]) or "(none)"
-                raise InputError(
-                    f"{self.path}:{line}: cannot tell the schema from the first record "
-                    f"(keys: {keys}); use --schema alpaca|meb|messages|conversations or "
-                    "--fields instruction=KEY,input=KEY,response=KEY"
-                )
+                self._undetected += 1
+                if self._undetected >= SCHEMA_PROBE_LIMIT:
+                    raise InputError(
+                        f"{self.path}: cannot tell the schema: none of the first "
+                        f"{SCHEMA_PROBE_LIMIT} objects fits one (keys of line {line}: {keys}); "
+                        "use --schema alpaca|meb|messages|conversations or "
+                        "--fields instruction=KEY,input=KEY,response=KEY"
+                    )
+                return Reject(self.path, line, f"fits no known schema (keys: {keys})", raw)
         try:
             pair = self.schema.read(obj)
             revised = self.schema.read_revised(obj)
