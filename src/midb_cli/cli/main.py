@@ -6,13 +6,14 @@ them together and owns the single place where errors become ``Error: ...`` and a
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Annotated
 
 import typer
 
 from midb_cli import __version__
-from midb_cli.errors import EXIT_INTERRUPTED, MidbError
+from midb_cli.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, MidbError
 
 app = typer.Typer(
     name="midb",
@@ -63,3 +64,12 @@ def main() -> None:
         # `midb diff ... | head`: the reader went away; not an error of ours.
         sys.stderr.close()
         sys.exit(0)
+    except Exception as exc:  # a bug of ours: one clear line, the trace only on request
+        if os.environ.get("MIDB_DEBUG"):
+            raise
+        print(
+            f"Error: internal error ({type(exc).__name__}: {exc}). This is a bug in midb; "
+            "please report it with the command line (MIDB_DEBUG=1 shows the traceback).",
+            file=sys.stderr,
+        )
+        sys.exit(EXIT_INTERNAL)

@@ -195,7 +195,7 @@ class RecordReader:
 
     def _jsonl_objects(self, fh: IO[bytes]) -> Iterator[tuple[int, Any, bytes | None, str | None]]:
         for line, raw in enumerate(fh, 1):
-            if line == 1 and raw.startswith(BOM):
+            if raw.startswith(BOM):  # also mid-file: `cat a.jsonl b.jsonl` keeps b's BOM
                 raw = raw[3:]
             if not raw.strip():
                 self.counts.blank += 1
