@@ -11,6 +11,14 @@ from typing import Annotated, Any
 
 import typer
 
+from midb_cli.cli.options import (
+    DetectorOpt,
+    FieldsOpt,
+    IdKeyOpt,
+    LangOpt,
+    SchemaOpt,
+    StrictOpt,
+)
 from midb_cli.errors import EXIT_INTERRUPTED, UsageError
 
 _IO = "Input and output"
@@ -66,41 +74,12 @@ def boost(
             rich_help_panel=_IO,
         ),
     ] = True,
-    schema: Annotated[
-        str | None,
-        typer.Option(
-            help="alpaca, meb, messages or conversations [default: detected].",
-            rich_help_panel=_RECORDS,
-        ),
-    ] = None,
-    fields: Annotated[
-        str | None,
-        typer.Option(
-            help="Custom keys: instruction=KEY,input=KEY,response=KEY.", rich_help_panel=_RECORDS
-        ),
-    ] = None,
-    id_key: Annotated[
-        str | None,
-        typer.Option(
-            help="Key holding the record id [default: id, else line-N].", rich_help_panel=_RECORDS
-        ),
-    ] = None,
-    lang: Annotated[
-        str | None,
-        typer.Option(
-            help="The file's language (ISO 639-1) as a prior [default: detected].",
-            rich_help_panel=_RECORDS,
-        ),
-    ] = None,
-    detector: Annotated[
-        str, typer.Option(help="Language identification backend.", rich_help_panel=_RECORDS)
-    ] = "auto",
-    strict: Annotated[
-        bool,
-        typer.Option(
-            "--strict", help="Stop at the first bad input line.", rich_help_panel=_RECORDS
-        ),
-    ] = False,
+    schema: SchemaOpt = None,
+    fields: FieldsOpt = None,
+    id_key: IdKeyOpt = None,
+    lang: LangOpt = None,
+    detector: DetectorOpt = "auto",
+    strict: StrictOpt = False,
     select: Annotated[
         list[str] | None,
         typer.Option(
@@ -180,7 +159,10 @@ def boost(
     ] = None,
     cache: Annotated[
         str | None,
-        typer.Option(help="LLM result cache (SQLite) [default: ~/.cache/midb/results.sqlite].", rich_help_panel=_ENGINE),
+        typer.Option(
+            help="LLM result cache (SQLite) [default: ~/.cache/midb/results.sqlite].",
+            rich_help_panel=_ENGINE,
+        ),
     ] = None,
     no_cache: Annotated[
         bool,

@@ -8,6 +8,14 @@ from typing import Annotated
 
 import typer
 
+from midb_cli.cli.options import (
+    DetectorOpt,
+    FieldsOpt,
+    IdKeyOpt,
+    LangOpt,
+    SchemaOpt,
+    StrictOpt,
+)
 from midb_cli.errors import EXIT_FINDINGS, UsageError
 
 FORMATS = ("text", "jsonl")
@@ -36,32 +44,12 @@ def register(app: typer.Typer) -> None:
             list[str] | None,
             typer.Option("--ignore", help="Skip these kinds (comma-separated or repeated)."),
         ] = None,
-        schema: Annotated[
-            str | None,
-            typer.Option(
-                "--schema", help="alpaca, meb, messages or conversations (default: detect)."
-            ),
-        ] = None,
-        fields: Annotated[
-            str | None,
-            typer.Option(
-                "--fields",
-                help="Role keys: instruction=KEY,input=KEY,response=KEY (overrides --schema).",
-            ),
-        ] = None,
-        id_key: Annotated[
-            str | None, typer.Option("--id-key", help="Key holding the record id.")
-        ] = None,
-        lang: Annotated[
-            str | None,
-            typer.Option("--lang", help="The files' language (ISO 639-1), used as a prior."),
-        ] = None,
-        detector: Annotated[
-            str, typer.Option("--detector", help="Language-ID backend (auto, langdetect, ...).")
-        ] = "auto",
-        strict: Annotated[
-            bool, typer.Option("--strict", help="Stop with exit 3 at the first bad line.")
-        ] = False,
+        schema: SchemaOpt = None,
+        fields: FieldsOpt = None,
+        id_key: IdKeyOpt = None,
+        lang: LangOpt = None,
+        detector: DetectorOpt = "auto",
+        strict: StrictOpt = False,
     ) -> None:
         """Find MT defects: wrong language, untranslated sentences, translated code, loops,
         placeholders, leaked field markers, punctuation, mojibake, truncation.

@@ -9,6 +9,13 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from midb_cli.cli.options import (
+    DetectorOpt,
+    FieldsOpt,
+    IdKeyOpt,
+    SchemaOpt,
+    StrictOpt,
+)
 from midb_cli.errors import UsageError
 
 if TYPE_CHECKING:
@@ -17,23 +24,6 @@ if TYPE_CHECKING:
     from midb_cli.report.align import AlignCounts
     from midb_cli.report.entry import DiffEntry
 
-SchemaOpt = Annotated[
-    str | None,
-    typer.Option("--schema", help="alpaca, meb, messages or conversations (default: detect)."),
-]
-FieldsOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--fields", help="Role keys: instruction=KEY,input=KEY,response=KEY (overrides --schema)."
-    ),
-]
-IdKeyOpt = Annotated[str | None, typer.Option("--id-key", help="Key holding the record id.")]
-StrictOpt = Annotated[
-    bool, typer.Option("--strict", help="Stop with exit 3 at the first bad line.")
-]
-DetectorOpt = Annotated[
-    str, typer.Option("--detector", help="Language-ID backend (auto, langdetect, ...).")
-]
 
 #: records shown by default: the terminal view and the HTML report are for reading
 TEXT_TOP = 20

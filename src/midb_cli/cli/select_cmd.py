@@ -9,23 +9,14 @@ from typing import Annotated
 
 import typer
 
-SchemaOpt = Annotated[
-    str | None,
-    typer.Option("--schema", help="alpaca, meb, messages or conversations (default: detect)."),
-]
-FieldsOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--fields", help="Role keys: instruction=KEY,input=KEY,response=KEY (overrides --schema)."
-    ),
-]
-IdKeyOpt = Annotated[str | None, typer.Option("--id-key", help="Key holding the record id.")]
-StrictOpt = Annotated[
-    bool, typer.Option("--strict", help="Stop with exit 3 at the first bad line.")
-]
-DetectorOpt = Annotated[
-    str, typer.Option("--detector", help="Language-ID backend for --per-lang (auto, ...).")
-]
+from midb_cli.cli.options import (
+    DetectorOpt,
+    FieldsOpt,
+    IdKeyOpt,
+    LangOpt,
+    SchemaOpt,
+    StrictOpt,
+)
 
 
 class Order(str, Enum):
@@ -55,10 +46,7 @@ def register(app: typer.Typer) -> None:
         per_lang: Annotated[
             bool, typer.Option("--per-lang", help="Apply the quota within each language.")
         ] = False,
-        lang: Annotated[
-            str | None,
-            typer.Option("--lang", help="The file's language (ISO 639-1), a prior for --per-lang."),
-        ] = None,
+        lang: LangOpt = None,
         rejects: Annotated[
             Path | None,
             typer.Option("--rejects", help="Bad lines go here (default: OUT.rejects.jsonl)."),

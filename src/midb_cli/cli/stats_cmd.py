@@ -8,23 +8,14 @@ from typing import Annotated
 
 import typer
 
-SchemaOpt = Annotated[
-    str | None,
-    typer.Option("--schema", help="alpaca, meb, messages or conversations (default: detect)."),
-]
-FieldsOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--fields", help="Role keys: instruction=KEY,input=KEY,response=KEY (overrides --schema)."
-    ),
-]
-IdKeyOpt = Annotated[str | None, typer.Option("--id-key", help="Key holding the record id.")]
-StrictOpt = Annotated[
-    bool, typer.Option("--strict", help="Stop with exit 3 at the first bad line.")
-]
-DetectorOpt = Annotated[
-    str, typer.Option("--detector", help="Language-ID backend (auto, langdetect, ...).")
-]
+from midb_cli.cli.options import (
+    DetectorOpt,
+    FieldsOpt,
+    IdKeyOpt,
+    LangOpt,
+    SchemaOpt,
+    StrictOpt,
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -39,10 +30,7 @@ def register(app: typer.Typer) -> None:
         schema: SchemaOpt = None,
         fields: FieldsOpt = None,
         id_key: IdKeyOpt = None,
-        lang: Annotated[
-            str | None,
-            typer.Option("--lang", help="The files' language (ISO 639-1), used as a prior."),
-        ] = None,
+        lang: LangOpt = None,
         strict: StrictOpt = False,
         detector: DetectorOpt = "auto",
         checks: Annotated[

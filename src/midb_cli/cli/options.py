@@ -1,0 +1,36 @@
+"""Options shared by the commands that read records, defined once so that they read the same
+everywhere (``midb boost --schema`` means what ``midb stats --schema`` means)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from midb_cli.langid import BACKENDS
+
+SchemaOpt = Annotated[
+    str | None,
+    typer.Option("--schema", help="alpaca, meb, messages or conversations [default: detected]."),
+]
+FieldsOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--fields", help="Role keys: instruction=KEY,input=KEY,response=KEY (overrides --schema)."
+    ),
+]
+IdKeyOpt = Annotated[
+    str | None,
+    typer.Option("--id-key", help="Key holding the record id [default: id, else line-N]."),
+]
+StrictOpt = Annotated[
+    bool, typer.Option("--strict", help="Stop with exit 3 at the first bad line.")
+]
+LangOpt = Annotated[
+    str | None,
+    typer.Option("--lang", help="The input's language (ISO 639-1), a prior [default: detected]."),
+]
+DetectorOpt = Annotated[
+    str,
+    typer.Option("--detector", help=f"Language-ID backend: {', '.join(BACKENDS)}."),
+]
