@@ -154,6 +154,23 @@ def test_second_run_is_served_from_the_cache(tmp_path: Path) -> None:
     assert len(third.history) == 3
 
 
+def test_engine_options_that_change_answers_are_part_of_the_cache_key(tmp_path: Path) -> None:
+    run(booster(FakeBackend(revise), tmp_path, engine_options={"dtype": "half"}), items(3))
+    speed_only = FakeBackend(revise)
+    run(
+        booster(
+            speed_only,
+            tmp_path,
+            engine_options={"dtype": "half", "gpu_memory_utilization": 0.5},
+        ),
+        items(3),
+    )
+    assert speed_only.history == []  # a throughput setting does not change the answers
+    other_dtype = FakeBackend(revise)
+    run(booster(other_dtype, tmp_path, engine_options={"dtype": "float32"}), items(3))
+    assert len(other_dtype.history) == 3
+
+
 def test_cached_fallbacks_are_regenerated_only_when_asked(tmp_path: Path) -> None:
     run(booster(FakeBackend(lambda r: "no tags"), tmp_path), items(4))
     again = FakeBackend(revise)

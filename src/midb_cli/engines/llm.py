@@ -28,6 +28,19 @@ from midb_cli.engines.registry import EngineConfig
 from midb_cli.records.pair import Pair
 
 #: cache hits waiting for the next backend answer before the feed pauses to hand them out
+#: engine options that change how fast answers come, never what they say (not in the cache key)
+SPEED_ONLY_ENGINE_OPTIONS = frozenset(
+    {
+        "gpu_memory_utilization",
+        "max_num_seqs",
+        "max_num_batched_tokens",
+        "enable_prefix_caching",
+        "enforce_eager",
+        "swap_space",
+        "cpu_offload_gb",
+        "disable_log_stats",
+    }
+)
 _MAX_READY = 512
 #: answers whose cache entry a later guard verdict may still mark as a fallback
 _MAX_UNSETTLED = 65536
@@ -87,6 +100,15 @@ class LLMBooster:
             **self.sampling.as_dict(),
             "structured": self.structured,
             "seed": config.seed,
+            # a longer context turns a cached `skipped` into a real answer
+            "max_model_len": config.max_model_len,
+            # engine options can change answers (a structured regex, a chat template, dtype,
+            # quantization); only the ones that change speed alone are left out of the key
+            "engine_options": {
+                k: v
+                for k, v in sorted(config.engine_options.items())
+                if k not in SPEED_ONLY_ENGINE_OPTIONS
+            },
         }
         self._pending: dict[str, _Pending] = {}
         self._unsettled: OrderedDict[str, str] = OrderedDict()  # outcome id -> cache key
