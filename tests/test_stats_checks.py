@@ -1,4 +1,4 @@
-"""`midb stats` counts MT defects per language and kind (issue 3), unless --no-checks."""
+"""`midb stats --checks` counts MT defects per language and kind (issue 3)."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ def stats_json(path: Path, *flags: str) -> dict:
 def test_defects_are_counted_per_language_and_kind(tmp_path: Path) -> None:
     path = tmp_path / "de.jsonl"
     path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in RECORDS))
-    data = stats_json(path)
+    data = stats_json(path, "--checks")
     assert data["records"] == 2
     assert data["languages"]["de"]["findings"] == {"placeholder_input": 1}
-    assert stats_json(path, "--no-checks")["languages"]["de"]["findings"] == {}
+    assert stats_json(path)["languages"]["de"]["findings"] == {}  # checks are opt-in

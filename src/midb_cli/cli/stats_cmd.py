@@ -36,10 +36,10 @@ def register(app: typer.Typer) -> None:
         checks: Annotated[
             bool,
             typer.Option(
-                "--checks/--no-checks",
-                help="Count MT defects per language and kind (see `midb check`).",
+                "--checks",
+                help="Also count MT defects per language and kind (see `midb check`; slower).",
             ),
-        ] = True,
+        ] = False,
     ) -> None:
         """Per-language statistics: sizes, empty inputs, mixed languages, revisions, boost status.
 
