@@ -171,6 +171,15 @@ def main() -> int:
                                 "lang": lang,
                                 "planted": kind,
                                 **planted.pair.as_dict(),
+                                "expected": (
+                                    planted.expected.as_dict()
+                                    if planted.expected is not None
+                                    else None
+                                ),
+                                # the English source pair, when the plant has one (code)
+                                "source": (
+                                    planted.source.as_dict() if planted.source is not None else None
+                                ),
                             },
                             ensure_ascii=False,
                         )
