@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from midb_cli.boost.protocol import BoostItem
 from midb_cli.engines.backend import GenerationRequest, SamplingConfig
 from midb_cli.engines.openai_backend import OpenAIBackend
 from midb_cli.engines.prompts import tagged_pair
@@ -264,8 +265,11 @@ def test_bad_configuration_is_a_clear_error() -> None:
     config = EngineConfig(
         engine="openai", model="booster", api_base=[f"http://127.0.0.1:{free_port()}/v1"]
     )
+    booster = create_booster(config)  # no connection yet: a fully cached rerun needs none
+    item = BoostItem("r1", Pair("Frage?", "", "Antwort."), "de", [])
     with pytest.raises(EngineError, match="cannot reach the server"):
-        create_booster(config)
+        list(booster.boost(iter([item])))
+    booster.close()
 
 
 # -- the acceptance flow: `midb boost --engine openai ...` in a real process -------------
@@ -326,6 +330,34 @@ def test_midb_boost_against_a_misbehaving_server(server: BoosterServer, tmp_path
     assert server.total - before == 1
     assert [w["midb"]["status"] for w in rerun] == [w["midb"]["status"] for w in written]
     assert [w["output"] for w in rerun] == [w["output"] for w in written]
+
+
+def test_a_rerun_the_cache_answers_needs_no_server(server: BoosterServer, tmp_path: Path) -> None:
+    source = tmp_path / "in.jsonl"
+    source.write_text(
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in RECORDS if r["id"] == "es-1"),
+        encoding="utf-8",
+    )
+    out = tmp_path / "out.jsonl"
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "xdg")}
+    args = ["boost", str(source), "-o", str(out), "--engine", "openai", "--quiet"]
+    args += ["--api-base", server.url, "--model", "booster", "--prompt", "midb"]
+    assert midb(*args, env=env).returncode == 0
+    first = out.read_text(encoding="utf-8")
+    server.shutdown()
+    server.server_close()  # nothing listens on the port any more
+    out.unlink()
+    again = midb(*args, env=env)
+    assert again.returncode == 0, again.stderr
+    cached = json.loads(out.read_text(encoding="utf-8"))
+    assert cached["midb"].pop("cached") is True
+    answered = json.loads(first)
+    assert answered["midb"].pop("cached") is False
+    assert cached == answered and cached["midb"]["status"] == "boosted"
+    out.unlink()
+    uncached = midb(*args, "--no-cache", env=env)
+    assert uncached.returncode == 4 and "cannot reach the server" in uncached.stderr
+    assert "Traceback" not in uncached.stderr
 
 
 def test_missing_api_base_is_a_usage_error(tmp_path: Path) -> None:

@@ -95,6 +95,7 @@ class OpenAIBackend:
         self.retries = 0
         self.completion_tokens = 0
         self._started = time.monotonic()
+        self._reachable_checked = False
 
     # -- TextBackend ----------------------------------------------------------------------
 
@@ -115,6 +116,11 @@ class OpenAIBackend:
                     except StopIteration:
                         exhausted = True
                 if batch:
+                    if not self._reachable_checked:
+                        # Checked at the first request, not at start: a rerun that the cache
+                        # answers entirely needs no server at all.
+                        self.check_reachable()
+                        self._reachable_checked = True
                     outstanding += len(batch)
                     loop.call_soon_threadsafe(self._start, batch, answers, tasks)
                 if outstanding == 0:
@@ -387,7 +393,6 @@ def _factory(config: EngineConfig) -> Any:
 
     backend = build_backend(config)
     try:
-        backend.check_reachable()
         return LLMBooster(backend, config)
     except BaseException:
         backend.close()
