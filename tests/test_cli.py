@@ -48,3 +48,13 @@ def test_missing_input_file_is_a_clean_error(tmp_path: Path) -> None:
 def test_unknown_option_is_a_usage_error() -> None:
     result = run_midb("stats", "--no-such-flag", "x.jsonl")
     assert result.returncode == 2 and "Traceback" not in result.stderr
+
+
+def test_an_unwritable_output_is_a_clean_error(tmp_path: Path) -> None:
+    source = tmp_path / "in.jsonl"
+    source.write_text('{"instruction": "Nenne eine Farbe.", "input": "", "output": "Rot."}\n')
+    blocker = tmp_path / "file"  # a file where the output's folder should be
+    blocker.write_text("")
+    result = run_midb("boost", str(source), "-o", str(blocker / "o.jsonl"))
+    assert result.returncode == 3, result.stderr
+    assert result.stderr.startswith("Error: ") and "Traceback" not in result.stderr

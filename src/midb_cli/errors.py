@@ -10,7 +10,7 @@ from __future__ import annotations
 EXIT_OK = 0
 EXIT_FINDINGS = 1  # `midb check` found defects (not an error)
 EXIT_USAGE = 2  # bad flags or arguments (Typer's own usage errors use 2 as well)
-EXIT_INPUT = 3  # unreadable or invalid input (missing file, bad schema, --strict bad line)
+EXIT_INPUT = 3  # unreadable input or unwritable output (missing file, bad schema, --strict)
 EXIT_ENGINE = 4  # an engine could not start or is unusable (missing extra, server down)
 EXIT_INTERNAL = 70  # a bug in midb: the message asks for a report (MIDB_DEBUG=1 shows the trace)
 EXIT_INTERRUPTED = 130  # Ctrl-C; finished work is kept and the same command resumes

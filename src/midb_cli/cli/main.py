@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 
 from midb_cli import __version__
-from midb_cli.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, MidbError
+from midb_cli.errors import EXIT_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED, MidbError
 
 app = typer.Typer(
     name="midb",
@@ -64,6 +64,14 @@ def main() -> None:
         # `midb diff ... | head`: the reader went away; not an error of ours.
         sys.stderr.close()
         sys.exit(0)
+    except OSError as exc:
+        # The machine said no: a missing folder, no permission, a full disk. Finished work is
+        # kept (outputs are appended or written atomically); fix the cause and rerun.
+        if os.environ.get("MIDB_DEBUG"):
+            raise
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"Error: {where}{exc.strerror or exc}", file=sys.stderr)
+        sys.exit(EXIT_INPUT)
     except Exception as exc:  # a bug of ours: one clear line, the trace only on request
         if os.environ.get("MIDB_DEBUG"):
             raise
