@@ -60,7 +60,8 @@ class BoostProgress:
         self._counter = LineCounter(path) if path != "-" else None
         self._progress = Progress(
             TextColumn(f"boost ({engine})"),
-            BarColumn(),
+            # a short bar leaves room for the counts on an 80-column terminal
+            BarColumn(bar_width=16),
             MofNCompleteColumn(),
             TextColumn("{task.fields[rate]}"),
             TimeRemainingColumn(),
