@@ -309,10 +309,19 @@ def test_lists_and_refrains_are_not_loops(checker: Checker, text: str) -> None:
             + "\n\n- ¿Cómo ha afectado la pandemia a la economía y qué medidas para mitigar s",
         ),
         ("de", "Das Ergebnis steht fest. Die Berechnung zeigt, dass der We"[:-2] + "Wert ungef"),
+        # the earlier items end with a full stop: a short last one was cut
+        (
+            "ko",
+            "방법은 다음과 같습니다:\n\n1. 파일을 압축하여 전송 크기를 줄이세요.\n\n2. HTTP 요청의 수를 최소화하세요.\n\n3. 콘텐츠",
+        ),
+        (
+            "ja",
+            "人口の多い国は以下の通りです：\n\n- 中国は世界で最も人口の多い国の一つです。\n\n- インドは人口が急速に増えている国です。\n\n- インドネ",
+        ),
     ],
 )
 def test_truncated(checker: Checker, lang: str, response: str) -> None:
-    pair = {"de": DE, "es": ES, "ja": JA}[lang].with_field("response", response)
+    pair = {"de": DE, "es": ES, "ja": JA, "ko": JA}[lang].with_field("response", response)
     assert "truncated" in kinds(checker, pair, lang)
 
 

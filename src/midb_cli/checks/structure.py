@@ -159,11 +159,22 @@ def truncated(response: FieldText, lang: str) -> Finding | None:
     if _unclosed(line):
         return Finding("truncated", "response", "response stops inside brackets or quotes", False)
     if lang in UNSPACED or lang == "ko":
-        if tail[-1] in DANGLING_WORDS.get(lang, ()) and len(line) >= 15:
+        # a line ending on a particle (`の`, `を`, ...) stops inside a sentence
+        if tail[-1] in DANGLING_WORDS.get(lang, ()) and len(line) >= 6:
             return Finding("truncated", "response", "response stops mid-sentence", False)
         if lang != "ko":
             # no spaces after a full stop here: any 。 before the end of the line counts
             if len(line) >= 20 and "。" in line:
+                return Finding("truncated", "response", "response stops mid-sentence", False)
+            earlier = response.prose[:line_start]
+            marker = LIST_ITEM_RE.match(line)
+            if marker:
+                cut = len(line) - marker.end() >= 2 and _lines_end_with_stops(
+                    earlier, list_items=True
+                )
+            else:
+                cut = len(line) >= 20 and _lines_end_with_stops(earlier, list_items=False)
+            if cut:
                 return Finding("truncated", "response", "response stops mid-sentence", False)
             return None
     word = words[-1].lower()
@@ -187,7 +198,8 @@ def truncated(response: FieldText, lang: str) -> Finding | None:
         return Finding("truncated", "response", "response stops mid-sentence", False)
     earlier = response.prose[:line_start]
     if marker:
-        cut = len(line) >= 8 and _lines_end_with_stops(earlier, list_items=True)
+        # the earlier items all end with a full stop: this one, however short, was cut
+        cut = len(body) >= 3 and _lines_end_with_stops(earlier, list_items=True)
     else:
         cut = (
             len(line) >= 100
