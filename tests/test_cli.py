@@ -58,3 +58,15 @@ def test_an_unwritable_output_is_a_clean_error(tmp_path: Path) -> None:
     result = run_midb("boost", str(source), "-o", str(blocker / "o.jsonl"))
     assert result.returncode == 3, result.stderr
     assert result.stderr.startswith("Error: ") and "Traceback" not in result.stderr
+
+
+def test_rerunning_a_finished_boost_says_there_is_nothing_left(tmp_path: Path) -> None:
+    source = tmp_path / "in.jsonl"
+    source.write_text('{"instruction": "Nenne eine Farbe.", "input": "", "output": "Rot."}\n')
+    out = tmp_path / "out.jsonl"
+    assert run_midb("boost", str(source), "-o", str(out)).returncode == 0
+    first = out.read_bytes()
+    again = run_midb("boost", str(source), "-o", str(out))
+    assert again.returncode == 0
+    assert "(1 already done by an earlier run)" in again.stderr
+    assert "Nothing left to do" in again.stderr and out.read_bytes() == first

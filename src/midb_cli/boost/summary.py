@@ -114,3 +114,8 @@ def render_summary(summary: BoostSummary, console: Any) -> None:
     )
     if summary.interrupted:
         console.print("Interrupted: rerun the same command to continue.", highlight=False)
+    elif summary.resumed and not summary.written:
+        console.print(
+            f"Nothing left to do: {summary.output} was already complete (--overwrite starts over).",
+            highlight=False,
+        )
