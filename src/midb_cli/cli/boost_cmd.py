@@ -7,7 +7,7 @@ the `rules` engine ignores them.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -20,6 +20,9 @@ from midb_cli.cli.options import (
     StrictOpt,
 )
 from midb_cli.errors import EXIT_INTERRUPTED, UsageError
+
+if TYPE_CHECKING:
+    from midb_cli.boost.pipeline import BoostOptions
 
 _IO = "Input and output"
 _RECORDS = "Records"
@@ -232,8 +235,8 @@ def boost(
         lang=lang,
         detector=detector,
         strict=strict,
-        select=parse_kinds(select),
-        ignore=parse_kinds(ignore),
+        select=select,  # comma-separated and repeated values: the checker splits them
+        ignore=ignore,
         source=source,
         source_key=source_key,
         report=report,
@@ -242,7 +245,7 @@ def boost(
     _run(options, quiet=quiet)
 
 
-def _run(options: Any, *, quiet: bool) -> None:
+def _run(options: BoostOptions, *, quiet: bool) -> None:
     from rich.console import Console
 
     from midb_cli.boost.pipeline import run_boost
@@ -279,12 +282,6 @@ def _print_summary(console: Any, summary: Any, quiet: bool, render: Any) -> None
             console.print("Interrupted: rerun the same command to continue.")
     else:
         render(summary, console)
-
-
-def parse_kinds(values: list[str] | None) -> list[str] | None:
-    """``--select a,b --select c`` -> ["a", "b", "c"] (the checker validates the names)."""
-    kinds = [k.strip() for v in values or [] for k in v.split(",") if k.strip()]
-    return kinds or None
 
 
 def parse_engine_options(values: list[str]) -> dict[str, Any]:
