@@ -147,7 +147,10 @@ def test_unknown_prompt_name_and_missing_path() -> None:
 def test_the_wheel_lists_every_package_and_ships_the_prompts() -> None:
     """pyproject.toml lists packages by hand (to map prompts/ to midb_cli.prompts): a package
     added under src/ without being listed would be missing from the wheel."""
-    import tomllib
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10: midb depends on tomli there
+        import tomli as tomllib
 
     root = Path(__file__).resolve().parent.parent
     setuptools = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]
