@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from midb_cli.cli.main import app
 from midb_cli.errors import EXIT_USAGE, UsageError
 from midb_cli.langid import FieldLanguage, LanguageIdentifier, RecordLanguage, estimate_prior
-from midb_cli.langid.identify import BACKENDS
+from midb_cli.langid.identify import BACKENDS, dominant_language
 from midb_cli.langid.malay import INDONESIAN_WORDS, MALAY_WORDS, malay_score
 from midb_cli.langid.stream import identify_stream
 from midb_cli.languages import SUPPORTED_LANGUAGES, UNDETERMINED
@@ -292,3 +292,24 @@ def test_missing_fasttext_is_a_friendly_usage_error(monkeypatch: pytest.MonkeyPa
         LanguageIdentifier()
     # py3langid needs no fastText.
     assert LanguageIdentifier("py3langid").identify_text(SAMPLES["languages"]["de"][0]).lang == "de"
+
+
+def test_stream_without_a_dominant_language_keeps_order_and_rejects(
+    tmp_path: Path, identifier: LanguageIdentifier
+) -> None:
+    by_lang = [SAMPLES["languages"][lang] for lang in ("de", "fr", "ja", "es")]
+    # interleaved, so that no language dominates the head
+    texts = [t for group in zip(*by_lang, strict=False) for t in group]
+    rows: list[object] = [{"instruction": t, "input": "", "output": t} for t in texts]
+    rows.insert(1, "not an object")
+    path = _write_jsonl(tmp_path / "mixed.jsonl", rows)
+    assert dominant_language(identifier.identify(Pair(t, "", t)).lang for t in texts[:3]) is None
+    # a window smaller than the file: the head (identified once) and the rest both count
+    results = list(identify_stream(RecordReader(path), identifier, window=4))
+    assert len(results) == len(rows)
+    assert isinstance(results[1][0], Reject) and results[1][1] is None
+    records = [(item, lang) for item, lang in results if isinstance(item, Record)]
+    assert [item.pair.instruction for item, _ in records] == texts
+    assert [lang.lang for _, lang in records if lang] == [
+        identifier.identify(item.original).lang for item, _ in records
+    ]

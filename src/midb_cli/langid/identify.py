@@ -260,7 +260,12 @@ def estimate_prior(
     pairs: Iterable[Pair], identifier: LanguageIdentifier, min_share: float = 0.6
 ) -> str | None:
     """The dominant record language of a sample, or None when no language dominates."""
-    counts = Counter(identifier.identify(p).lang for p in pairs)
+    return dominant_language((identifier.identify(p).lang for p in pairs), min_share)
+
+
+def dominant_language(langs: Iterable[str], min_share: float = 0.6) -> str | None:
+    """The language of at least ``min_share`` of the identified records, else None."""
+    counts = Counter(langs)
     counts.pop(UNDETERMINED, None)
     total = sum(counts.values())
     if not total:

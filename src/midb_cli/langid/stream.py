@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from itertools import chain, islice
 from typing import TypeVar
 
-from midb_cli.langid.identify import LanguageIdentifier, RecordLanguage, estimate_prior
+from midb_cli.langid.identify import LanguageIdentifier, RecordLanguage, dominant_language
 from midb_cli.records.reader import Record, Reject
 
 PRIOR_WINDOW = 1000
@@ -28,9 +28,16 @@ def identify_stream(
     """Pairs of (item, its record language); rejects get None."""
     it = iter(items)
     head = list(islice(it, window))
-    prior = identifier.forced_prior or estimate_prior(
-        (r.original for r in head if isinstance(r, Record)), identifier
-    )
+    prior = identifier.forced_prior
+    if prior is None:
+        first = [identifier.identify(r.original) for r in head if isinstance(r, Record)]
+        prior = dominant_language(r.lang for r in first)
+        if prior is None:
+            # no prior: these identifications are final, do not compute them twice
+            found = iter(first)
+            for item in head:
+                yield item, next(found) if isinstance(item, Record) else None
+            head = []
     for item in chain(head, it):
         if isinstance(item, Record):
             yield item, identifier.identify(item.original, prior)
