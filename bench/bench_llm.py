@@ -29,6 +29,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 DATA = Path(
@@ -67,7 +68,7 @@ class InstantBackend:
     name = "instant"
 
     def generate(self, requests: Iterator) -> Iterator:
-        from midb_cli.engines.backend import Generation
+        from midb_cli.llm.backend import Generation
 
         for request in requests:
             text = request.messages[-1]["content"]
@@ -82,11 +83,11 @@ def bench_booster(limit: int) -> None:
     if not TRAIN.is_dir():
         print(f"skipped (1): no shared data at {TRAIN}")
         return
+    from midb_cli.boost.llm import LLMBooster
     from midb_cli.boost.protocol import BoostItem
     from midb_cli.checks import Checker
-    from midb_cli.engines.llm import LLMBooster
-    from midb_cli.engines.registry import EngineConfig
     from midb_cli.langid import LanguageIdentifier
+    from midb_cli.llm.settings import LLMSettings
 
     os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
     pairs = load_pairs(limit)
@@ -104,8 +105,8 @@ def bench_booster(limit: int) -> None:
             ("cache, all misses", {"cache_path": f"{tmp}/c.sqlite"}),
             ("cache, all hits", {"cache_path": f"{tmp}/c.sqlite"}),
         ):
-            config = EngineConfig(engine="instant", model="m", prompt="midb", **settings)
-            booster = LLMBooster(InstantBackend(), config)
+            llm = LLMSettings(prompt="midb", **settings)  # type: ignore[arg-type]
+            booster = LLMBooster(InstantBackend(), llm, answer_identity={"model": "m"})
             cpu, wall = time.process_time(), time.perf_counter()
             count = sum(1 for _ in booster.boost(iter(items)))
             booster.close()
@@ -120,11 +121,16 @@ def bench_booster(limit: int) -> None:
 def bench_pipeline(items: list, pairs: list, tmp: Path) -> None:
     """The whole `run_boost` with the instant engine registered like a real one."""
     from midb_cli.boost.pipeline import BoostOptions, run_boost
-    from midb_cli.engines.llm import LLMBooster
-    from midb_cli.engines.registry import EngineConfig, EngineSpec, register_engine
+    from midb_cli.boost.protocol import EngineSelection
+    from midb_cli.llm import BackendOptions, BackendSpec, register_backend
+    from midb_cli.llm.settings import LLMSettings
 
-    register_engine(
-        EngineSpec("instant", "bench fake", lambda c: LLMBooster(InstantBackend(), c)),
+    @dataclass
+    class InstantOptions(BackendOptions):
+        model: str = "m"
+
+    register_backend(
+        BackendSpec("instant", "bench fake", InstantOptions, lambda o: InstantBackend()),
         replace=True,
     )
     source = tmp / "in.jsonl"
@@ -132,7 +138,7 @@ def bench_pipeline(items: list, pairs: list, tmp: Path) -> None:
         for i, (_, pair) in enumerate(pairs):
             row = {"id": f"r{i}", "instruction": pair.instruction, "input": pair.input}
             fh.write(json.dumps({**row, "output": pair.response}, ensure_ascii=False) + "\n")
-    config = EngineConfig(engine="instant", model="m", prompt="midb", no_cache=True)
+    config = EngineSelection("instant", llm=LLMSettings(prompt="midb", no_cache=True))
     options = BoostOptions(str(source), str(tmp / "out.jsonl"), overwrite=True, engine=config)
     cpu, wall = time.process_time(), time.perf_counter()
     summary = run_boost(options)
@@ -218,8 +224,8 @@ def _start_server(port: int) -> subprocess.Popen[str]:
 
 
 def bench_openai(total: int) -> None:
-    from midb_cli.engines.backend import GenerationRequest, SamplingConfig
     from midb_cli.engines.openai_backend import OpenAIBackend
+    from midb_cli.llm.backend import GenerationRequest, SamplingConfig
 
     port = _free_port()
     server = _start_server(port)

@@ -6,9 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from midb_cli.engines.backend import Generation, GenerationRequest
-from midb_cli.engines.llm import LLMBooster
-from midb_cli.engines.registry import EngineConfig, EngineSpec, register_engine, unregister_engine
+from midb_cli.llm import BackendOptions, BackendSpec, register_backend, unregister_backend
+from midb_cli.llm.backend import Generation, GenerationRequest
 
 #: an answer: the model text, or a full Generation (for errors, finish reasons, token counts)
 Answer = str | Generation
@@ -60,13 +59,23 @@ def tagged_echo(request: GenerationRequest) -> str:
     return text[text.index("<|instruction|>") :]
 
 
+@dataclass
+class FakeOptions(BackendOptions):
+    """The fake takes a model name, like every real backend."""
+
+    model: str = "fake-model"
+
+
 def register_fake_engine(name: str, backend: FakeBackend) -> None:
-    """Register ``backend`` as engine ``name`` (an LLMBooster over it), like a built-in one."""
+    """Register ``backend`` as text backend ``name`` through the real registry, like a built-in
+    or a plugin: `midb boost --engine NAME` then runs the LLM booster over it."""
 
-    def factory(config: EngineConfig) -> LLMBooster:
-        return LLMBooster(backend, config)
+    def factory(options: BackendOptions) -> FakeBackend:
+        return backend
 
-    register_engine(EngineSpec(name, "test fake", factory), replace=True)
+    register_backend(BackendSpec(name, "test fake", FakeOptions, factory), replace=True)
 
+
+unregister_engine = unregister_backend
 
 __all__ = ["FakeBackend", "register_fake_engine", "tagged_echo", "unregister_engine", "user_text"]

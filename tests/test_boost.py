@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from midb_cli.boost.pipeline import BoostOptions, run_boost
-from midb_cli.cli.boost_cmd import parse_engine_options
+from midb_cli.cli.engine_options import parse_engine_options
 from midb_cli.cli.main import app
 from midb_cli.errors import InputError, UsageError
 from midb_cli.langid import LanguageIdentifier

@@ -11,13 +11,14 @@ from typing import Any, ClassVar
 
 import pytest
 
-from midb_cli.boost.guards import RevisionGuard
+from midb_cli.boost.engines import register_booster, unregister_booster
+from midb_cli.boost.guards import GuardSettings, RevisionGuard
 from midb_cli.boost.pipeline import BoostOptions, record_seed, run_boost
-from midb_cli.boost.protocol import BoostItem, BoostOutcome
+from midb_cli.boost.protocol import BoosterSpec, BoostItem, BoostOutcome, EngineSelection
 from midb_cli.checks import Checker
-from midb_cli.engines.registry import EngineConfig, EngineSpec, register_engine, unregister_engine
 from midb_cli.errors import EngineError, InputError, UsageError
 from midb_cli.langid import LanguageIdentifier
+from midb_cli.llm.settings import LLMSettings
 from midb_cli.records.pair import Pair
 
 DATA = Path(__file__).parent / "data" / "boost"
@@ -73,7 +74,7 @@ class Engine:
         self.seen: list[BoostItem] = []
         self.boosters: list[CannedBooster] = []
 
-    def factory(self, config: EngineConfig) -> CannedBooster:
+    def factory(self, selection: EngineSelection) -> CannedBooster:
         booster = CannedBooster(lambda item: self.answer(item), self.window, self.seen)
         self.boosters.append(booster)
         return booster
@@ -82,9 +83,9 @@ class Engine:
 @pytest.fixture
 def engine() -> Iterator[Engine]:
     handle = Engine()
-    register_engine(EngineSpec(ENGINE, "canned answers for tests", handle.factory), replace=True)
+    register_booster(BoosterSpec(ENGINE, "canned answers for tests", handle.factory), replace=True)
     yield handle
-    unregister_engine(ENGINE)
+    unregister_booster(ENGINE)
 
 
 _IDENTIFIER: list[LanguageIdentifier] = []
@@ -98,7 +99,7 @@ def shared_identifier() -> LanguageIdentifier:
 
 
 def boost(src: Path, out: Path, **kwargs: Any) -> Any:
-    config = kwargs.pop("config", EngineConfig(engine=ENGINE))
+    config = kwargs.pop("config", EngineSelection(ENGINE))
     options = BoostOptions(str(src), str(out), engine=config, **kwargs)
     return run_boost(options, identifier=shared_identifier())
 
@@ -170,7 +171,11 @@ def test_duplicate_ids_keep_their_own_pairs(tmp_path: Path, engine: Engine) -> N
 def test_items_carry_language_findings_and_a_per_record_seed(
     tmp_path: Path, engine: Engine
 ) -> None:
-    boost(DATA / "alpaca.jsonl", tmp_path / "out.jsonl", config=EngineConfig(engine=ENGINE, seed=5))
+    boost(
+        DATA / "alpaca.jsonl",
+        tmp_path / "out.jsonl",
+        config=EngineSelection(ENGINE, llm=LLMSettings(seed=5)),
+    )
     by_id = {item.id: item for item in engine.seen}
     assert by_id["de-0010"].lang == "de" and by_id["ja-0011"].lang == "ja"
     assert [f.kind for f in by_id["de-0010"].findings] == ["placeholder_input"]
@@ -265,7 +270,7 @@ def test_a_good_revision_is_written_with_its_distance(tmp_path: Path, engine: En
 
 def test_guard_is_usable_on_its_own() -> None:
     identifier = shared_identifier()
-    guard = RevisionGuard(identifier, Checker(identifier), EngineConfig(max_length_ratio=1.5))
+    guard = RevisionGuard(identifier, Checker(identifier), GuardSettings(max_length_ratio=1.5))
     pair = Pair(GERMAN_CODE["instruction"], "", GERMAN_CODE["output"])
     assert guard.check(pair, pair.with_field("response", GOOD), "de", []) is None
     longer = pair.with_field("response", GOOD * 2)
@@ -350,5 +355,5 @@ def test_an_output_of_another_engine_is_not_resumed(tmp_path: Path, engine: Engi
     out = tmp_path / "out.jsonl"
     boost(DATA / "chat.jsonl", out)
     with pytest.raises(UsageError, match="written by engine 'test-canned', this run uses 'rules'"):
-        boost(DATA / "chat.jsonl", out, config=EngineConfig())
+        boost(DATA / "chat.jsonl", out, config=EngineSelection())
     assert len(read_jsonl(out)) == 3

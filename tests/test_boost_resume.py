@@ -70,25 +70,42 @@ def assert_complete(out: Path, ids: list[str], bad: int) -> None:
     assert len(rejects) == bad
 
 
+def lines_in(path: Path) -> int:
+    try:
+        return path.read_bytes().count(b"\n")
+    except FileNotFoundError:
+        return 0
+
+
+def kill_when_written(proc: subprocess.Popen[bytes], out: Path, target: int) -> int:
+    """SIGKILL ``proc`` as soon as ``out`` holds at least ``target`` lines; returns the line
+    count seen just before the kill. Waits on observed progress, never on the clock."""
+    while True:
+        seen = lines_in(out)
+        if seen >= target:
+            proc.send_signal(signal.SIGKILL)
+            assert proc.wait() == -signal.SIGKILL
+            return seen
+        if proc.poll() is not None:
+            raise AssertionError(f"the run ended after {seen} lines, before the kill at {target}")
+        time.sleep(0.005)
+
+
 def kill_and_resume(tmp_path: Path, n: int, kills: int, seed: int) -> None:
     rng = random.Random(seed)
     src, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
     ids, bad = make_input(src, n)
-    killed = killed_with_partial_output = 0
-    for _ in range(kills):
+    # The first run dies before it has written anything (at start-up, or reading the head).
+    proc = start(src, out)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    step = n // (kills + 1)
+    for k in range(1, kills + 1):
         proc = start(src, out)
-        # Kill at a random moment: before, while or after the first records are written.
-        time.sleep(rng.uniform(0.3, 2.0))
-        if proc.poll() is None:
-            partial = out.exists() and out.stat().st_size > 0
-            proc.send_signal(signal.SIGKILL)
-            if proc.wait() == -signal.SIGKILL:
-                killed += 1
-                killed_with_partial_output += partial
-        else:
-            proc.wait()
-    assert killed >= 1, "no run was killed mid-way: the test proved nothing"
-    assert killed_with_partial_output >= 1, "no kill hit a run that had written records"
+        # Every later run dies mid-file, at a seeded place after what is already there.
+        target = k * step - rng.randrange(step // 2)
+        kill_when_written(proc, out, max(target, lines_in(out) + 1))
+    assert 0 < lines_in(out) < n, "the kills must leave a partial output"
     final = start(src, out)
     _, err = final.communicate(timeout=300)
     assert final.returncode == 0, err.decode()

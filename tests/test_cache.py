@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from midb_cli.engines.cache import CachedResult, ResultCache, default_cache_path, request_key
+from midb_cli.llm.cache import CachedResult, ResultCache, default_cache_path, request_key
 
 MESSAGES = [{"role": "user", "content": "<|instruction|>a\n<|input|>\n<|response|>b"}]
 PARAMS = {"temperature": 0.95, "top_p": 0.7, "top_k": 50, "max_tokens": 1024, "seed": 0}
@@ -58,7 +58,7 @@ def test_batches_commit_without_close_and_survive_kill_9(tmp_path: Path) -> None
     path = tmp_path / "c.sqlite"
     script = (
         "import os, signal, sys\n"
-        "from midb_cli.engines.cache import CachedResult, ResultCache\n"
+        "from midb_cli.llm.cache import CachedResult, ResultCache\n"
         f"cache = ResultCache({str(path)!r}, batch_size=10, max_delay=1000)\n"
         "for i in range(25):\n"
         "    cache.put(f'k{i}', CachedResult(f't{i}', 'stop', 1, 2, 'boosted', ''))\n"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -17,13 +18,14 @@ from fake_engines import (
     unregister_engine,
     user_text,
 )
+from midb_cli.boost.llm import LLMBooster
 from midb_cli.boost.protocol import BoostItem, BoostOutcome
 from midb_cli.checks.finding import Finding
 from midb_cli.cli.main import app
-from midb_cli.engines.backend import Generation, GenerationRequest
-from midb_cli.engines.llm import LLMBooster
-from midb_cli.engines.prompts import tagged_pair
-from midb_cli.engines.registry import EngineConfig
+from midb_cli.llm.backend import Generation, GenerationRequest
+from midb_cli.llm.prompts import tagged_pair
+from midb_cli.llm.settings import LLMSettings
+from midb_cli.llm.vllm_options import VLLMOptions
 from midb_cli.records.pair import Pair
 
 DATA = Path(__file__).parent / "data" / "llm"
@@ -41,15 +43,13 @@ def revise(request: GenerationRequest) -> str:
     return text.replace("Antwort", "Eine ausführliche Antwort")
 
 
-def booster(backend: FakeBackend, tmp_path: Path, **config: object) -> LLMBooster:
-    settings = {
-        "engine": "fake",
-        "model": "m",
-        "prompt": "midb",
-        "cache_path": str(tmp_path / "c.db"),
-    }
-    settings.update(config)
-    return LLMBooster(backend, EngineConfig(**settings))  # type: ignore[arg-type]
+def booster(backend: FakeBackend, tmp_path: Path, **config: Any) -> LLMBooster:
+    """An LLM booster over ``backend``; ``engine_options`` stand for backend options that
+    change answers, ``regenerate_fallbacks`` is the boost flag, the rest are LLM settings."""
+    identity = {"model": "m", **config.pop("engine_options", {})}
+    regenerate = config.pop("regenerate_fallbacks", False)
+    settings = LLMSettings(**{"prompt": "midb", "cache_path": str(tmp_path / "c.db"), **config})
+    return LLMBooster(backend, settings, answer_identity=identity, regenerate_fallbacks=regenerate)
 
 
 def run(b: LLMBooster, stream: list[BoostItem]) -> dict[str, BoostOutcome]:
@@ -154,21 +154,26 @@ def test_second_run_is_served_from_the_cache(tmp_path: Path) -> None:
     assert len(third.history) == 3
 
 
+def vllm_identity(**values: Any) -> dict[str, Any]:
+    """The cache identity of real vllm options (parsing them needs no vLLM installed)."""
+    return VLLMOptions.from_values({"model": "m", **values}, "vllm").answer_identity()
+
+
 def test_engine_options_that_change_answers_are_part_of_the_cache_key(tmp_path: Path) -> None:
-    run(booster(FakeBackend(revise), tmp_path, engine_options={"dtype": "half"}), items(3))
-    speed_only = FakeBackend(revise)
     run(
-        booster(
-            speed_only,
-            tmp_path,
-            engine_options={"dtype": "half", "gpu_memory_utilization": 0.5},
-        ),
-        items(3),
+        booster(FakeBackend(revise), tmp_path, engine_options=vllm_identity(dtype="half")), items(3)
     )
+    speed_only = FakeBackend(revise)
+    tuned = vllm_identity(dtype="half", gpu_memory_utilization=0.5, concurrency=8)
+    run(booster(speed_only, tmp_path, engine_options=tuned), items(3))
     assert speed_only.history == []  # a throughput setting does not change the answers
     other_dtype = FakeBackend(revise)
-    run(booster(other_dtype, tmp_path, engine_options={"dtype": "float32"}), items(3))
+    run(booster(other_dtype, tmp_path, engine_options=vllm_identity(dtype="float32")), items(3))
     assert len(other_dtype.history) == 3
+    other_context = FakeBackend(revise)
+    longer = vllm_identity(dtype="half", max_model_len=8192)
+    run(booster(other_context, tmp_path, engine_options=longer), items(3))
+    assert len(other_context.history) == 3  # a longer context can turn `skipped` into answers
 
 
 def test_cached_fallbacks_are_regenerated_only_when_asked(tmp_path: Path) -> None:

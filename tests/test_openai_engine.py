@@ -18,12 +18,12 @@ from pathlib import Path
 
 import pytest
 
-from midb_cli.boost.protocol import BoostItem
-from midb_cli.engines.backend import GenerationRequest, SamplingConfig
+from midb_cli.boost.engines import create_booster
+from midb_cli.boost.protocol import BoostItem, EngineSelection
 from midb_cli.engines.openai_backend import OpenAIBackend
-from midb_cli.engines.prompts import tagged_pair
-from midb_cli.engines.registry import EngineConfig, create_booster
 from midb_cli.errors import EngineError, UsageError
+from midb_cli.llm.backend import GenerationRequest, SamplingConfig
+from midb_cli.llm.prompts import tagged_pair
 from midb_cli.records.pair import Pair
 
 DATA = Path(__file__).parent / "data" / "llm"
@@ -262,10 +262,10 @@ def test_bad_configuration_is_a_clear_error() -> None:
         OpenAIBackend(["http://127.0.0.1:1/v1"], "")
     with pytest.raises(UsageError, match="expected http"):
         OpenAIBackend(["ftp://x/v1"], "booster")
-    config = EngineConfig(
-        engine="openai", model="booster", api_base=[f"http://127.0.0.1:{free_port()}/v1"]
+    selection = EngineSelection(
+        "openai", {"model": "booster", "api_base": [f"http://127.0.0.1:{free_port()}/v1"]}
     )
-    booster = create_booster(config)  # no connection yet: a fully cached rerun needs none
+    booster = create_booster(selection)  # no connection yet: a fully cached rerun needs none
     item = BoostItem("r1", Pair("Frage?", "", "Antwort."), "de", [])
     with pytest.raises(EngineError, match="cannot reach the server"):
         list(booster.boost(iter([item])))

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from midb_cli.engines.parsing import parse_answer
-from midb_cli.engines.prompts import tagged_pair
+from midb_cli.llm.parsing import parse_answer
+from midb_cli.llm.prompts import tagged_pair
 from midb_cli.records.pair import Pair
 
 

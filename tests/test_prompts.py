@@ -6,14 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from midb_cli.engines.prompts import (
+from midb_cli.errors import UsageError
+from midb_cli.languages import MIDB_LANGUAGES
+from midb_cli.llm.prompts import (
     builtin_prompt_names,
     load_prompt,
     locale_notes,
     prompts_dir,
 )
-from midb_cli.errors import UsageError
-from midb_cli.languages import MIDB_LANGUAGES
 from midb_cli.records.pair import Pair
 
 MIDB_INSTRUCTION = (

@@ -25,11 +25,10 @@ import pytest
 from typer.testing import CliRunner
 
 from midb_cli.cli.main import app
-from midb_cli.engines.backend import GenerationRequest, SamplingConfig
-from midb_cli.engines.prompts import load_prompt
-from midb_cli.engines.registry import EngineConfig
-from midb_cli.engines.vllm_backend import INSTALL_HINT, VLLMBackend, availability
 from midb_cli.errors import EXIT_ENGINE, EngineError, UsageError
+from midb_cli.llm.backend import GenerationRequest, SamplingConfig
+from midb_cli.llm.prompts import load_prompt
+from midb_cli.llm.vllm import INSTALL_HINT, VLLMBackend, VLLMOptions, availability
 from midb_cli.records.pair import Pair
 from tiny_model import build_tiny_lora, build_tiny_model
 
@@ -140,12 +139,15 @@ def test_backend_contract_with_real_engine(model_dir: Path) -> None:
     # until the backend turned chunked prefill off there.
     window = 12
     max_model_len = 512
-    config = EngineConfig(
-        engine="vllm",
-        model=str(model_dir),
-        max_model_len=max_model_len,
-        concurrency=window,
-        engine_options={**ENGINE_OPTIONS, "max_num_batched_tokens": max_model_len},
+    config = VLLMOptions.from_values(
+        {
+            "model": str(model_dir),
+            "max_model_len": max_model_len,
+            "concurrency": window,
+            **ENGINE_OPTIONS,
+            "max_num_batched_tokens": max_model_len,
+        },
+        "vllm",
     )
     backend = VLLMBackend(config)
     try:
@@ -317,8 +319,8 @@ def test_bad_settings_are_refused_before_the_engine_starts(
     lora: str | None, options: dict, message: str
 ) -> None:
     # These checks run before vllm is imported: they hold with or without it, in no time.
-    config = EngineConfig(engine="vllm", model="some/model", lora=lora, engine_options=options)
+    values = {"model": "some/model", "lora": lora, **options}
     with pytest.raises(UsageError, match=re.escape(message)):
-        VLLMBackend(config)
+        VLLMBackend(VLLMOptions.from_values(values, "vllm"))
     with pytest.raises(UsageError, match="needs --model"):
-        VLLMBackend(EngineConfig(engine="vllm"))
+        VLLMBackend(VLLMOptions.from_values({}, "vllm"))

@@ -31,7 +31,6 @@ from midb_cli.records.pair import ROLES, Pair
 
 if TYPE_CHECKING:
     from midb_cli.checks import Checker
-    from midb_cli.engines.registry import EngineConfig
 
 #: fields shorter than this are not reliably identifiable (REFERENCE.md §5): not judged
 MIN_LANGUAGE_CHARS = 40
@@ -62,6 +61,14 @@ GUARD_REASONS: tuple[str, ...] = (
 )
 
 
+@dataclass(frozen=True, slots=True)
+class GuardSettings:
+    """The guard thresholds of one boost run (flags of `midb boost`)."""
+
+    min_length_ratio: float = 0.5
+    max_length_ratio: float = 4.0
+
+
 @dataclass(slots=True)
 class GuardResult:
     reason: str | None  # None: the revision may be written
@@ -71,12 +78,16 @@ class GuardResult:
 
 class RevisionGuard:
     def __init__(
-        self, identifier: LanguageIdentifier, checker: Checker, config: EngineConfig
+        self,
+        identifier: LanguageIdentifier,
+        checker: Checker,
+        settings: GuardSettings | None = None,
     ) -> None:
+        settings = settings or GuardSettings()
         self.identifier = identifier
         self.checker = checker
-        self.min_ratio = config.min_length_ratio
-        self.max_ratio = config.max_length_ratio
+        self.min_ratio = settings.min_length_ratio
+        self.max_ratio = settings.max_length_ratio
 
     def check(
         self, original: Pair, revised: Pair, lang: str, findings_before: list[Finding]

@@ -16,33 +16,31 @@
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import os
-import signal
-import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-from midb_cli.boost.guards import RevisionGuard
+from midb_cli.boost.engines import check_engine, create_booster
+from midb_cli.boost.guards import GuardSettings, RevisionGuard
 from midb_cli.boost.ordering import ReorderBuffer
 from midb_cli.boost.output import ExistingOutput, ResumableOutput
-from midb_cli.boost.protocol import STATUSES, Booster, BoostItem, BoostOutcome
+from midb_cli.boost.paths import default_rejects_path, validate_paths
+from midb_cli.boost.protocol import STATUSES, Booster, BoostItem, BoostOutcome, EngineSelection
+from midb_cli.boost.signals import CtrlC
 from midb_cli.boost.source import AlignedSource, source_from_key
 from midb_cli.boost.summary import BoostSummary
 from midb_cli.checks import Checker, resolve_kinds
 from midb_cli.checks.finding import Finding
 from midb_cli.distance import pair_distance
-from midb_cli.engines.registry import EngineConfig, create_booster, engine_specs
 from midb_cli.errors import InputError, UsageError
 from midb_cli.langid import LanguageIdentifier, RecordLanguage, estimate_prior
 from midb_cli.langid.stream import PRIOR_WINDOW
 from midb_cli.records.pair import Pair
 from midb_cli.records.reader import META_KEY, Record, RecordReader, Reject
-from midb_cli.records.writer import RejectsWriter, refuse_overwriting_input, same_file
+from midb_cli.records.writer import RejectsWriter
 
 #: called after each written record with (records done incl. resumed, summary)
 ProgressHook = Callable[[int, BoostSummary], None]
@@ -66,13 +64,8 @@ class BoostOptions:
     source: str | None = None
     source_key: str | None = None
     report: str | None = None
-    engine: EngineConfig = field(default_factory=EngineConfig)
-
-
-def default_rejects_path(output: str) -> str:
-    """``out.jsonl`` -> ``out.rejects.jsonl`` (beside the output)."""
-    base = output[: -len(".jsonl")] if output.endswith(".jsonl") else output
-    return base + ".rejects.jsonl"
+    engine: EngineSelection = field(default_factory=EngineSelection)
+    guards: GuardSettings = field(default_factory=GuardSettings)
 
 
 def record_seed(record_id: str, seed: int) -> int:
@@ -117,22 +110,27 @@ class _BoostRun:
         identifier: LanguageIdentifier | None,
         on_progress: ProgressHook | None,
     ) -> None:
-        _validate_paths(options)
+        validate_paths(
+            options.output,
+            [options.input] + ([options.source] if options.source else []),
+            options.rejects,
+            options.report,
+        )
         # Cheap checks first: a typo in a flag must not wait for models to load.
         resolve_kinds(options.select, options.ignore)
         if booster is None:
-            _check_engine_name(options.engine.engine)
+            check_engine(options.engine)
         self.options = options
-        self.config = options.engine
+        self.engine = options.engine
         self.rejects_path = options.rejects or default_rejects_path(options.output)
-        self.engine_name = getattr(booster, "name", None) or self.config.engine
+        self.engine_name = getattr(booster, "name", None) or self.engine.name
         self.summary = BoostSummary(options.output, self.rejects_path, self.engine_name)
         self.on_progress = on_progress
         self.identifier = identifier or LanguageIdentifier(
             backend=options.detector, lang=options.lang
         )
         self.checker = Checker(self.identifier, select=options.select, ignore=options.ignore)
-        self.guard = RevisionGuard(self.identifier, self.checker, self.config)
+        self.guard = RevisionGuard(self.identifier, self.checker, options.guards)
         self._booster = booster
         self._note_fallback: Callable[..., Any] | None = None
         self.buffer: ReorderBuffer[_Entry, BoostOutcome] = ReorderBuffer()
@@ -152,13 +150,13 @@ class _BoostRun:
     # -- the run ------------------------------------------------------------------------------
     def run(self) -> BoostSummary:
         started = time.monotonic()
-        booster = self._booster or create_booster(self.config)
+        booster = self._booster or create_booster(self.engine)
         self._note_fallback = _optional_hook(booster, "note_fallback")
         self.summary.engine_stats = _optional_hook(booster, "stats")
         output = ResumableOutput(self.options.output)
         rejects = RejectsWriter(self.rejects_path)
         try:
-            with _CtrlC() as ctrl_c:
+            with CtrlC() as ctrl_c:
                 existing = output.open(resume=not self.options.overwrite)
                 if existing.last_engine not in (None, self.engine_name):
                     raise UsageError(
@@ -268,7 +266,7 @@ class _BoostRun:
         if self.buffer.in_flight(key):  # duplicate ids: keep keys unique while in flight
             key = f"{record.id}#line{record.line}"
         self.buffer.register(key, _Entry(record, lang, findings, source))
-        seed = record_seed(record.id, self.config.seed)
+        seed = record_seed(record.id, self.engine.llm.seed)
         return BoostItem(key, record.pair, lang.lang, findings, source, seed)
 
     # -- writing side -------------------------------------------------------------------------
@@ -338,46 +336,6 @@ def _optional_hook(booster: Booster, name: str) -> Callable[..., Any] | None:
     return hook if callable(hook) else None
 
 
-class _CtrlC:
-    """Holds Ctrl-C back while answers are being written, so that a record is either written
-    and counted or neither; at any other moment (an engine waiting on the network) Ctrl-C
-    interrupts at once. Only on the main thread, and never when SIGINT is ignored."""
-
-    def __init__(self) -> None:
-        self._depth = 0
-        self._pending = False
-        self._previous: Any = None
-
-    def __enter__(self) -> _CtrlC:
-        if threading.current_thread() is threading.main_thread():
-            previous = signal.getsignal(signal.SIGINT)
-            if previous is not signal.SIG_IGN:
-                self._previous = signal.signal(signal.SIGINT, self._handle)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._previous is not None:
-            signal.signal(signal.SIGINT, self._previous)
-            self._previous = None
-
-    def _handle(self, signum: int, frame: Any) -> None:
-        if self._depth:
-            self._pending = True
-        else:
-            raise KeyboardInterrupt
-
-    @contextlib.contextmanager
-    def held(self) -> Iterator[None]:
-        self._depth += 1
-        try:
-            yield
-        finally:
-            self._depth -= 1
-        if not self._depth and self._pending:
-            self._pending = False
-            raise KeyboardInterrupt
-
-
 def _chain(
     head: list[Record | Reject], rest: Iterator[Record | Reject]
 ) -> Iterator[Record | Reject]:
@@ -392,30 +350,3 @@ def _remove(path: str) -> None:
         pass
     except OSError as exc:
         raise InputError(f"{path}: cannot replace: {exc.strerror}") from None
-
-
-def _check_engine_name(name: str) -> None:
-    names = sorted(spec.name for spec in engine_specs())
-    if name not in names:
-        raise UsageError(f"unknown engine {name!r}; available: {', '.join(names)}")
-
-
-def _validate_paths(options: BoostOptions) -> None:
-    out = options.output
-    if out == "-":
-        raise UsageError("-o must be a file (the output is resumable, not a stream)")
-    if out.endswith(".gz"):
-        raise UsageError(
-            f"-o {out}: write plain JSONL (a resumable output cannot be gzipped); compress it "
-            "after the run"
-        )
-    if Path(out).is_dir():
-        raise UsageError(f"-o {out} is a directory; give a file path")
-    inputs = [options.input] + ([options.source] if options.source else [])
-    for path in inputs:
-        if path != "-" and not Path(path).exists():
-            raise InputError(f"{path}: no such file")
-    refuse_overwriting_input(out, inputs)
-    rejects = options.rejects or default_rejects_path(out)
-    if same_file(rejects, out) or any(p != "-" and same_file(rejects, p) for p in inputs):
-        raise UsageError(f"--rejects {rejects} must differ from the input and the output")

@@ -8,11 +8,12 @@ one at a time). The pipeline restores input order and writes.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal, Protocol
 
 from midb_cli.checks.finding import Finding
+from midb_cli.llm.settings import LLMSettings
 from midb_cli.records.pair import Pair
 
 Status = Literal["boosted", "unchanged", "fallback", "skipped", "error"]
@@ -54,3 +55,25 @@ class Booster(Protocol):
     def boost(self, items: Iterator[BoostItem]) -> Iterator[BoostOutcome]: ...
 
     def close(self) -> None: ...
+
+
+@dataclass
+class EngineSelection:
+    """The engine of one boost run, as the user chose it."""
+
+    name: str = "rules"
+    #: backend options from flags the user set and --engine-option pairs (typed on use)
+    backend_options: dict[str, Any] = field(default_factory=dict)
+    llm: LLMSettings = field(default_factory=LLMSettings)
+    #: ask the model again for pairs whose cached answer a guard refused
+    regenerate_fallbacks: bool = False
+
+
+@dataclass(frozen=True)
+class BoosterSpec:
+    """A booster that needs no text backend (rules) or replaces the whole booster (tests)."""
+
+    name: str
+    description: str
+    factory: Callable[[EngineSelection], Booster]
+    availability: Callable[[], tuple[bool, str]] = lambda: (True, "built in")

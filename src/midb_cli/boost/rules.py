@@ -10,17 +10,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import ClassVar
 
-from midb_cli.boost.protocol import BoostItem, BoostOutcome
-from midb_cli.engines.registry import EngineConfig, EngineSpec, register_engine
+from midb_cli.boost.protocol import BoosterSpec, BoostItem, BoostOutcome, EngineSelection
+from midb_cli.checks.fixes import fix_pair
 
 
 class RulesBooster:
     name: ClassVar[str] = "rules"
 
-    def __init__(self, config: EngineConfig) -> None:
-        from midb_cli.checks.fixes import fix_pair
-
-        self.config = config
+    def __init__(self, selection: EngineSelection | None = None) -> None:
         self._fix_pair = fix_pair
 
     def boost(self, items: Iterator[BoostItem]) -> Iterator[BoostOutcome]:
@@ -37,10 +34,8 @@ class RulesBooster:
         pass
 
 
-register_engine(
-    EngineSpec(
-        "rules",
-        "deterministic fixes, no model (placeholders, field leaks, punctuation, mojibake, loops)",
-        RulesBooster,
-    )
+SPEC = BoosterSpec(
+    "rules",
+    "deterministic fixes, no model (placeholders, field leaks, punctuation, mojibake, loops)",
+    RulesBooster,
 )

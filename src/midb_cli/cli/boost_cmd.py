@@ -1,4 +1,4 @@
-"""`midb boost IN -o OUT`: the flags, mapped onto ``BoostOptions`` and ``EngineConfig``.
+"""`midb boost IN -o OUT`: the flags, mapped onto ``BoostOptions``.
 
 All the work is in ``midb_cli.boost.pipeline``; this module parses flags and prints.
 The LLM flags exist for every engine so that engines plug in without touching this file;
@@ -11,6 +11,29 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from midb_cli.cli.engine_options import (
+    ENGINE_PANEL,
+    ApiBaseOpt,
+    ApiKeyEnvOpt,
+    CacheOpt,
+    ConcurrencyOpt,
+    EngineOptionOpt,
+    LoraOpt,
+    MaxModelLenOpt,
+    MaxRetriesOpt,
+    MaxTokensOpt,
+    ModelOpt,
+    NoCacheOpt,
+    PromptOpt,
+    SeedOpt,
+    TemperatureOpt,
+    TensorParallelOpt,
+    TimeoutOpt,
+    TopKOpt,
+    TopPOpt,
+    backend_values,
+    llm_settings,
+)
 from midb_cli.cli.options import (
     DetectorOpt,
     FieldsOpt,
@@ -27,7 +50,7 @@ if TYPE_CHECKING:
 _IO = "Input and output"
 _RECORDS = "Records"
 _CHECKS = "Checks and source"
-_ENGINE = "Engine (LLM engines; `rules` ignores these)"
+_ENGINE = ENGINE_PANEL
 
 
 def boost(
@@ -109,68 +132,24 @@ def boost(
             rich_help_panel=_CHECKS,
         ),
     ] = None,
-    model: Annotated[
-        str | None, typer.Option(help="Model name or path.", rich_help_panel=_ENGINE)
-    ] = None,
-    api_base: Annotated[
-        list[str] | None,
-        typer.Option(help="OpenAI-compatible base URL (repeatable).", rich_help_panel=_ENGINE),
-    ] = None,
-    api_key_env: Annotated[
-        str, typer.Option(help="Environment variable holding the API key.", rich_help_panel=_ENGINE)
-    ] = "OPENAI_API_KEY",
-    prompt: Annotated[
-        str | None,
-        typer.Option(
-            help="Prompt name (midb, coachlm, instruct) or file.", rich_help_panel=_ENGINE
-        ),
-    ] = None,
-    lora: Annotated[
-        str | None, typer.Option(help="LoRA adapter path.", rich_help_panel=_ENGINE)
-    ] = None,
-    tensor_parallel_size: Annotated[
-        int, typer.Option(min=1, help="GPUs per model (vllm).", rich_help_panel=_ENGINE)
-    ] = 1,
-    max_model_len: Annotated[
-        int | None, typer.Option(min=1, help="Context length (vllm).", rich_help_panel=_ENGINE)
-    ] = None,
-    concurrency: Annotated[
-        int | None, typer.Option(min=1, help="Requests in flight.", rich_help_panel=_ENGINE)
-    ] = None,
-    timeout: Annotated[
-        float, typer.Option(min=0.001, help="Seconds per request.", rich_help_panel=_ENGINE)
-    ] = 120.0,
-    max_retries: Annotated[
-        int, typer.Option(min=0, help="Retries per request.", rich_help_panel=_ENGINE)
-    ] = 5,
-    temperature: Annotated[float | None, typer.Option(min=0.0, rich_help_panel=_ENGINE)] = None,
-    top_p: Annotated[float | None, typer.Option(min=0.0, max=1.0, rich_help_panel=_ENGINE)] = None,
-    top_k: Annotated[int | None, typer.Option(rich_help_panel=_ENGINE)] = None,
-    max_tokens: Annotated[int | None, typer.Option(min=1, rich_help_panel=_ENGINE)] = None,
-    seed: Annotated[
-        int,
-        typer.Option(
-            help="Base seed; each record's seed derives from its id.", rich_help_panel=_ENGINE
-        ),
-    ] = 0,
-    engine_option: Annotated[
-        list[str] | None,
-        typer.Option(
-            help="KEY=VALUE passed to the engine (JSON values parsed; repeatable).",
-            rich_help_panel=_ENGINE,
-        ),
-    ] = None,
-    cache: Annotated[
-        str | None,
-        typer.Option(
-            help="LLM result cache (SQLite) [default: ~/.cache/midb/results.sqlite].",
-            rich_help_panel=_ENGINE,
-        ),
-    ] = None,
-    no_cache: Annotated[
-        bool,
-        typer.Option("--no-cache", help="Do not use the result cache.", rich_help_panel=_ENGINE),
-    ] = False,
+    model: ModelOpt = None,
+    api_base: ApiBaseOpt = None,
+    api_key_env: ApiKeyEnvOpt = None,
+    prompt: PromptOpt = None,
+    lora: LoraOpt = None,
+    tensor_parallel_size: TensorParallelOpt = None,
+    max_model_len: MaxModelLenOpt = None,
+    concurrency: ConcurrencyOpt = None,
+    timeout: TimeoutOpt = None,
+    max_retries: MaxRetriesOpt = None,
+    temperature: TemperatureOpt = None,
+    top_p: TopPOpt = None,
+    top_k: TopKOpt = None,
+    max_tokens: MaxTokensOpt = None,
+    seed: SeedOpt = 0,
+    engine_option: EngineOptionOpt = None,
+    cache: CacheOpt = None,
+    no_cache: NoCacheOpt = False,
     regenerate_fallbacks: Annotated[
         bool,
         typer.Option(
@@ -194,34 +173,37 @@ def boost(
     record (status, reason, language, findings, distance, original). Rerun the same command
     after an interruption to continue; --overwrite starts over.
     """
+    from midb_cli.boost.guards import GuardSettings
     from midb_cli.boost.pipeline import BoostOptions
-    from midb_cli.engines.registry import EngineConfig
+    from midb_cli.boost.protocol import EngineSelection
 
     if min_length_ratio > max_length_ratio:
         raise UsageError("--min-length-ratio is larger than --max-length-ratio")
-    config = EngineConfig(
-        engine=engine,
-        model=model,
-        api_base=list(api_base or []),
-        api_key_env=api_key_env,
-        prompt=prompt,
-        lora=lora,
-        tensor_parallel_size=tensor_parallel_size,
-        max_model_len=max_model_len,
-        concurrency=concurrency,
-        timeout=timeout,
-        max_retries=max_retries,
-        temperature=temperature,
-        top_p=top_p,
-        top_k=top_k,
-        max_tokens=max_tokens,
-        seed=seed,
-        engine_options=parse_engine_options(engine_option or []),
-        cache_path=cache,
-        no_cache=no_cache,
+    selection = EngineSelection(
+        name=engine,
+        backend_options=backend_values(
+            engine_option,
+            model=model,
+            api_base=api_base,
+            api_key_env=api_key_env,
+            lora=lora,
+            tensor_parallel_size=tensor_parallel_size,
+            max_model_len=max_model_len,
+            concurrency=concurrency,
+            timeout=timeout,
+            max_retries=max_retries,
+        ),
+        llm=llm_settings(
+            prompt=prompt,
+            temperature=temperature,
+            top_p=top_p,
+            top_k=top_k,
+            max_tokens=max_tokens,
+            seed=seed,
+            cache=cache,
+            no_cache=no_cache,
+        ),
         regenerate_fallbacks=regenerate_fallbacks,
-        min_length_ratio=min_length_ratio,
-        max_length_ratio=max_length_ratio,
     )
     options = BoostOptions(
         input=input,
@@ -240,7 +222,8 @@ def boost(
         source=source,
         source_key=source_key,
         report=report,
-        engine=config,
+        engine=selection,
+        guards=GuardSettings(min_length_ratio, max_length_ratio),
     )
     _run(options, quiet=quiet)
 
@@ -256,7 +239,7 @@ def _run(options: BoostOptions, *, quiet: bool) -> None:
     show_progress = console.is_terminal and not quiet
     try:
         if show_progress:
-            with BoostProgress(console, options.input, options.engine.engine) as bar:
+            with BoostProgress(console, options.input, options.engine.name) as bar:
                 summary = run_boost(
                     options,
                     on_progress=bar.update,
@@ -282,23 +265,6 @@ def _print_summary(console: Any, summary: Any, quiet: bool, render: Any) -> None
             console.print("Interrupted: rerun the same command to continue.")
     else:
         render(summary, console)
-
-
-def parse_engine_options(values: list[str]) -> dict[str, Any]:
-    """``KEY=VALUE`` pairs; a VALUE that parses as JSON (numbers, true, lists) is taken as such."""
-    from midb_cli.jsonio import JSONError, loads
-
-    options: dict[str, Any] = {}
-    for item in values:
-        key, sep, raw = item.partition("=")
-        if not sep or not key.strip():
-            raise UsageError(f"--engine-option {item!r}: expected KEY=VALUE")
-        try:
-            value: Any = loads(raw)
-        except JSONError:
-            value = raw
-        options[key.strip()] = value
-    return options
 
 
 def register(app: typer.Typer) -> None:

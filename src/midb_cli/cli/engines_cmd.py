@@ -9,18 +9,18 @@ import typer
 
 
 def engine_rows() -> list[dict[str, Any]]:
-    from midb_cli.engines.registry import engine_specs
+    from midb_cli.boost.engines import engine_table
 
-    rows = []
-    for spec in engine_specs():
-        try:
-            usable, why = spec.availability()
-        except Exception as exc:  # a broken optional install must not hide the other engines
-            usable, why = False, f"availability check failed: {exc}"
-        rows.append(
-            {"name": spec.name, "usable": usable, "reason": why, "description": spec.description}
-        )
-    return rows
+    return [
+        {
+            "name": row.name,
+            "usable": row.usable,
+            "reason": row.why,
+            "description": row.description,
+            "origin": row.origin,
+        }
+        for row in engine_table()
+    ]
 
 
 def register(app: typer.Typer) -> None:
@@ -40,10 +40,10 @@ def register(app: typer.Typer) -> None:
         from rich.table import Table
 
         table = Table(box=None, pad_edge=False)
-        for column in ("engine", "usable", "details", "description"):
+        for column in ("engine", "usable", "details", "description", "from"):
             table.add_column(column, overflow="fold")
         for row in rows:
             usable = "yes" if row["usable"] else "no"
-            cells = (row["name"], usable, row["reason"], row["description"])
+            cells = (row["name"], usable, row["reason"], row["description"], row["origin"])
             table.add_row(*(escape(cell) for cell in cells))
         Console(soft_wrap=False).print(table)

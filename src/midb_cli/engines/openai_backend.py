@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
 import queue
 import random
 import re
@@ -29,10 +28,9 @@ from collections.abc import Coroutine, Iterator
 from typing import Any
 
 from midb_cli import jsonio
-from midb_cli.engines.backend import Generation, GenerationRequest
 from midb_cli.engines.http_client import Endpoint, Pool, RetryableError, StaleConnectionError
-from midb_cli.engines.registry import EngineConfig, EngineSpec, register_engine
 from midb_cli.errors import EngineError, UsageError
+from midb_cli.llm.backend import Generation, GenerationRequest
 
 DEFAULT_CONCURRENCY = 64
 _STATUS_RETRIED = frozenset({408, 425, 429})
@@ -362,52 +360,3 @@ def _server_message(payload: bytes) -> str:
         text = payload.decode("utf-8", "replace")
     text = " ".join(text.split())
     return text[:300] or "(empty body)"
-
-
-# -- registration -------------------------------------------------------------------------
-
-
-def _option_bool(options: dict[str, Any], key: str, default: bool) -> bool:
-    value = options.get(key, default)
-    if isinstance(value, str):
-        return value.strip().lower() not in ("0", "false", "no", "off")
-    return bool(value)
-
-
-def build_backend(config: EngineConfig) -> OpenAIBackend:
-    options = dict(config.engine_options)
-    api_key = os.environ.get(config.api_key_env) if config.api_key_env else None
-    return OpenAIBackend(
-        config.api_base,
-        config.model or "",
-        api_key=api_key or None,
-        concurrency=config.concurrency or DEFAULT_CONCURRENCY,
-        timeout=config.timeout,
-        max_retries=config.max_retries,
-        vllm_extensions=_option_bool(options, "vllm_extensions", True),
-    )
-
-
-def _factory(config: EngineConfig) -> Any:
-    from midb_cli.engines.llm import LLMBooster
-
-    backend = build_backend(config)
-    try:
-        return LLMBooster(backend, config)
-    except BaseException:
-        backend.close()
-        raise
-
-
-def _availability() -> tuple[bool, str]:
-    # Needs nothing beyond the standard library; the server is named per run (--api-base).
-    return True, "give --api-base URL and --model NAME"
-
-
-SPEC = EngineSpec(
-    name="openai",
-    description="OpenAI-compatible server: vllm serve, SGLang, llama.cpp, hosted APIs",
-    factory=_factory,
-    availability=_availability,
-)
-register_engine(SPEC)

@@ -20,41 +20,17 @@ from typing import Any, ClassVar
 
 from midb_cli.boost.protocol import BoostItem, BoostOutcome
 from midb_cli.checks.fixes import fix_pair
-from midb_cli.engines.backend import Generation, GenerationRequest, SamplingConfig, TextBackend
-from midb_cli.engines.cache import CachedResult, ResultCache, default_cache_path, request_key
-from midb_cli.engines.parsing import parse_answer
-from midb_cli.engines.prompts import PromptSpec, load_prompt
-from midb_cli.engines.registry import EngineConfig
+from midb_cli.llm.backend import Generation, GenerationRequest, TextBackend
+from midb_cli.llm.cache import CachedResult, ResultCache, request_key
+from midb_cli.llm.parsing import parse_answer
+from midb_cli.llm.prompts import PromptSpec, load_prompt
+from midb_cli.llm.settings import LLMSettings, cache_identity
 from midb_cli.records.pair import Pair
 
 #: cache hits waiting for the next backend answer before the feed pauses to hand them out
-#: engine options that change how fast answers come, never what they say (not in the cache key)
-SPEED_ONLY_ENGINE_OPTIONS = frozenset(
-    {
-        "gpu_memory_utilization",
-        "max_num_seqs",
-        "max_num_batched_tokens",
-        "enable_prefix_caching",
-        "enforce_eager",
-        "swap_space",
-        "cpu_offload_gb",
-        "disable_log_stats",
-    }
-)
 _MAX_READY = 512
 #: answers whose cache entry a later guard verdict may still mark as a fallback
 _MAX_UNSETTLED = 65536
-
-
-def effective_sampling(prompt: PromptSpec, config: EngineConfig) -> SamplingConfig:
-    """The prompt's sampling defaults, overridden by whatever the user set."""
-    base = prompt.sampling
-    return SamplingConfig(
-        temperature=base.temperature if config.temperature is None else config.temperature,
-        top_p=base.top_p if config.top_p is None else config.top_p,
-        top_k=base.top_k if config.top_k is None else config.top_k,
-        max_tokens=base.max_tokens if config.max_tokens is None else config.max_tokens,
-    )
 
 
 @dataclass(slots=True)
@@ -81,34 +57,32 @@ class LLMBooster:
     def __init__(
         self,
         backend: TextBackend,
-        config: EngineConfig,
+        settings: LLMSettings | None = None,
         *,
+        prompt: PromptSpec | None = None,
+        answer_identity: dict[str, Any] | None = None,
+        regenerate_fallbacks: bool = False,
         cache: ResultCache | None = None,
     ) -> None:
+        """``answer_identity``: the backend options that change answers (model, adapter,
+        context length ...), part of every cache key; ``cache`` replaces the one the
+        settings name."""
+        settings = settings or LLMSettings()
         self.backend = backend
-        self.config = config
-        self.engine_name = config.engine
-        self.prompt = load_prompt(config.prompt)
-        self.sampling = effective_sampling(self.prompt, config)
+        self.settings = settings
+        self.regenerate_fallbacks = regenerate_fallbacks
+        self.prompt = prompt or load_prompt(settings.prompt)
+        self.sampling = settings.sampling(self.prompt)
         self.structured = self.prompt.structured_constraint()
-        if cache is None and not config.no_cache:
-            cache = ResultCache(config.cache_path or default_cache_path())
-        self.cache = cache
+        self.cache = cache if cache is not None else settings.open_cache()
         # Everything besides the messages that decides the answer goes into the cache key.
-        self._model_identity = f"{config.engine}:{config.model or ''}:{config.lora or ''}"
+        self._model_identity = cache_identity(
+            getattr(backend, "name", "backend"), answer_identity or {}
+        )
         self._key_params: dict[str, Any] = {
             **self.sampling.as_dict(),
             "structured": self.structured,
-            "seed": config.seed,
-            # a longer context turns a cached `skipped` into a real answer
-            "max_model_len": config.max_model_len,
-            # engine options can change answers (a structured regex, a chat template, dtype,
-            # quantization); only the ones that change speed alone are left out of the key
-            "engine_options": {
-                k: v
-                for k, v in sorted(config.engine_options.items())
-                if k not in SPEED_ONLY_ENGINE_OPTIONS
-            },
+            "seed": settings.seed,
         }
         self._pending: dict[str, _Pending] = {}
         self._unsettled: OrderedDict[str, str] = OrderedDict()  # outcome id -> cache key
@@ -183,9 +157,7 @@ class LLMBooster:
             messages = self.prompt.render(sent, item.lang)
             key = request_key(self._model_identity, messages, self._key_params)
             hit = self.cache.get(key) if self.cache is not None else None
-            if hit is not None and not (
-                hit.status == "fallback" and self.config.regenerate_fallbacks
-            ):
+            if hit is not None and not (hit.status == "fallback" and self.regenerate_fallbacks):
                 self._counters.cached += 1
                 if hit.status == "skipped":
                     outcome = BoostOutcome(item.id, "skipped", item.pair, hit.reason)

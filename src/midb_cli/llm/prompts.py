@@ -26,9 +26,9 @@ from pathlib import Path
 from typing import Any
 
 from midb_cli.distance import serialize_pair
-from midb_cli.engines.backend import SamplingConfig
 from midb_cli.errors import UsageError
 from midb_cli.languages import language_name
+from midb_cli.llm.backend import SamplingConfig
 from midb_cli.records.pair import Pair
 
 if sys.version_info >= (3, 11):

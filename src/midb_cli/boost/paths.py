@@ -1,0 +1,37 @@
+"""Where a boost run writes, and the checks that keep it from overwriting what it reads."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from midb_cli.errors import InputError, UsageError
+from midb_cli.records.paths import refuse_clashes
+
+
+def default_rejects_path(output: str) -> str:
+    """``out.jsonl`` -> ``out.rejects.jsonl`` (beside the output)."""
+    base = output[: -len(".jsonl")] if output.endswith(".jsonl") else output
+    return base + ".rejects.jsonl"
+
+
+def validate_paths(
+    output: str, inputs: list[str], rejects: str | None, report: str | None = None
+) -> None:
+    """Refuse outputs that cannot be written resumably, missing inputs, and outputs that would
+    overwrite an input or each other (the rejects file, the report)."""
+    if output == "-":
+        raise UsageError("-o must be a file (the output is resumable, not a stream)")
+    if output.endswith(".gz"):
+        raise UsageError(
+            f"-o {output}: write plain JSONL (a resumable output cannot be gzipped); compress it "
+            "after the run"
+        )
+    if Path(output).is_dir():
+        raise UsageError(f"-o {output} is a directory; give a file path")
+    for path in inputs:
+        if path != "-" and not Path(path).exists():
+            raise InputError(f"{path}: no such file")
+    refuse_clashes(
+        {"-o": output, "--rejects": rejects or default_rejects_path(output), "--report": report},
+        inputs,
+    )
