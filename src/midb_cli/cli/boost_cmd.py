@@ -229,13 +229,12 @@ def boost(
 
 
 def _run(options: BoostOptions, *, quiet: bool) -> None:
-    from rich.console import Console
-
     from midb_cli.boost.pipeline import run_boost
     from midb_cli.boost.progress import BoostProgress
     from midb_cli.boost.summary import render_summary
+    from midb_cli.cli.console import make_console
 
-    console = Console(stderr=True, highlight=False)
+    console = make_console(stderr=True, highlight=False)
     show_progress = console.is_terminal and not quiet
     try:
         if show_progress:

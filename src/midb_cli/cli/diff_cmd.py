@@ -101,8 +101,7 @@ def register(app: typer.Typer) -> None:
         Examples: midb diff meb.jsonl --top 5 ; midb diff in.jsonl out.jsonl --format jsonl ;
         midb diff out.jsonl --html report.html
         """
-        from rich.console import Console
-
+        from midb_cli.cli.console import make_console
         from midb_cli.jsonio import dumps_line
         from midb_cli.langid import LanguageIdentifier
         from midb_cli.records.writer import refuse_overwriting_input
@@ -142,7 +141,7 @@ def register(app: typer.Typer) -> None:
         )
         lang_filter = set(langs or ())
         id_filter = set(ids or ())
-        console = Console(soft_wrap=True)
+        console = make_console(soft_wrap=True)
         out = sys.stdout.buffer
 
         def show(entries: Iterable[DiffEntry]) -> None:

@@ -35,9 +35,10 @@ def register(app: typer.Typer) -> None:
         if as_json:
             typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
             return
-        from rich.console import Console
         from rich.markup import escape
         from rich.table import Table
+
+        from midb_cli.cli.console import make_console
 
         table = Table(box=None, pad_edge=False)
         for column in ("engine", "usable", "details", "description", "from"):
@@ -46,4 +47,4 @@ def register(app: typer.Typer) -> None:
             usable = "yes" if row["usable"] else "no"
             cells = (row["name"], usable, row["reason"], row["description"], row["origin"])
             table.add_row(*(escape(cell) for cell in cells))
-        Console(soft_wrap=False).print(table)
+        make_console(soft_wrap=False).print(table)

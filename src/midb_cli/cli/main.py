@@ -6,9 +6,11 @@ them together and owns the single place where errors become ``Error: ...`` and a
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, Any
 
 import typer
 
@@ -46,6 +48,36 @@ def _register_commands() -> None:
     from midb_cli.cli import commands
 
     commands.register(app)
+    for command in app.registered_commands:
+        if command.callback is not None:
+            command.callback = _guarded(command.callback)
+
+
+def _guarded(callback: Callable[..., Any]) -> Callable[..., Any]:
+    """Handle what Typer would otherwise catch first with the wrong outcome: Ctrl-C (exit 130
+    with a message) and a reader that went away (`midb diff ... | head`: exit 0, not 1)."""
+
+    @functools.wraps(callback)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return callback(*args, **kwargs)
+        except KeyboardInterrupt:
+            print("Interrupted.", file=sys.stderr)
+            raise typer.Exit(EXIT_INTERRUPTED) from None
+        except BrokenPipeError:
+            _silence_stdout()
+            raise typer.Exit(0) from None
+
+    return run
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so the flush at exit does not fail on the closed pipe."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 _register_commands()
@@ -62,7 +94,7 @@ def main() -> None:
         sys.exit(EXIT_INTERRUPTED)
     except BrokenPipeError:
         # `midb diff ... | head`: the reader went away; not an error of ours.
-        sys.stderr.close()
+        _silence_stdout()
         sys.exit(0)
     except OSError as exc:
         # The machine said no: a missing folder, no permission, a full disk. Finished work is

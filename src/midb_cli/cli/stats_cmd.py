@@ -45,9 +45,8 @@ def register(app: typer.Typer) -> None:
 
         Example: midb stats data/*.jsonl.gz --json
         """
-        from rich.console import Console
-
         from midb_cli.checks import Checker
+        from midb_cli.cli.console import make_console
         from midb_cli.jsonio import dumps
         from midb_cli.langid import LanguageIdentifier
         from midb_cli.stats.collect import collect_stats
@@ -67,7 +66,7 @@ def register(app: typer.Typer) -> None:
             sys.stdout.buffer.write(dumps(acc.to_json()) + b"\n")
             sys.stdout.flush()
         else:
-            print_stats(Console(), acc)
+            print_stats(make_console(), acc)
         report_rejects(acc.rejected, [str(r) for r in acc.reject_samples])
 
 
