@@ -224,8 +224,8 @@ def _start_server(port: int) -> subprocess.Popen[str]:
 
 
 def bench_openai(total: int) -> None:
-    from midb_cli.engines.openai_backend import OpenAIBackend
     from midb_cli.llm.backend import GenerationRequest, SamplingConfig
+    from midb_cli.llm.openai_backend import OpenAIBackend
 
     port = _free_port()
     server = _start_server(port)

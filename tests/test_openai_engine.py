@@ -20,9 +20,9 @@ import pytest
 
 from midb_cli.boost.engines import create_booster
 from midb_cli.boost.protocol import BoostItem, EngineSelection
-from midb_cli.engines.openai_backend import OpenAIBackend
 from midb_cli.errors import EngineError, UsageError
 from midb_cli.llm.backend import GenerationRequest, SamplingConfig
+from midb_cli.llm.openai_backend import OpenAIBackend
 from midb_cli.llm.prompts import tagged_pair
 from midb_cli.records.pair import Pair
 

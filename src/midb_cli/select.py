@@ -27,6 +27,7 @@ from midb_cli.errors import InputError, UsageError
 from midb_cli.jsonio import dumps_line
 from midb_cli.langid import LanguageIdentifier
 from midb_cli.langid.stream import identify_stream
+from midb_cli.records.paths import refuse_clashes
 from midb_cli.records.reader import (
     BOM,
     Record,
@@ -35,7 +36,7 @@ from midb_cli.records.reader import (
     is_json_array_file,
     open_binary,
 )
-from midb_cli.records.writer import RejectsWriter, atomic_writer, refuse_overwriting_input
+from midb_cli.records.writer import RejectsWriter, atomic_writer
 from midb_cli.report.files import make_readable
 from midb_cli.stats.histogram import IntHistogram
 
@@ -116,12 +117,12 @@ def select_file(
         raise UsageError("--order must be desc or asc")
     if input_path == "-":
         raise UsageError("select reads its input twice: give a file, not standard input")
-    refuse_overwriting_input(output_path, [input_path])
+    rejects_file = rejects_path or default_rejects_path(output_path)
+    refuse_clashes({"-o": output_path, "--rejects": rejects_file}, [input_path])
     if per_lang and identifier is None:
         identifier = LanguageIdentifier()
 
     result = SelectionResult()
-    rejects_file = rejects_path or default_rejects_path(output_path)
     reader_args = {"schema": schema, "fields": fields, "id_key": id_key, "strict": strict}
     with ExitStack() as stack:
         rows_fd, rows_path = tempfile.mkstemp(prefix="midb-select-", suffix=".bin")

@@ -59,37 +59,35 @@ def register(app: typer.Typer) -> None:
 
         Example: midb check data/de.jsonl --ignore truncated --format jsonl
         """
-        from midb_cli.checks import Checker
-        from midb_cli.checks.run import CheckedRecord, CheckSummary, check_file
+        from midb_cli.api import run_check
+        from midb_cli.checks.run import CheckedRecord
         from midb_cli.jsonio import dumps
-        from midb_cli.langid import LanguageIdentifier
 
         if output_format not in FORMATS:
             raise UsageError(
                 f"--format must be one of: {', '.join(FORMATS)} (got {output_format!r})"
             )
-        identifier = LanguageIdentifier(backend=detector, lang=lang)
-        checker = Checker(identifier, select=select, ignore=ignore)
-        summary = CheckSummary()
         out = sys.stdout
-        for path in paths:
-            for item in check_file(
-                str(path),
-                identifier,
-                checker,
-                schema=schema,
-                fields=fields,
-                id_key=id_key,
-                strict=strict,
-            ):
-                summary.add(item)
-                if not isinstance(item, CheckedRecord):
-                    continue
-                if output_format == "jsonl":
-                    out.buffer.write(dumps(item.to_json()) + b"\n")
-                else:
-                    for f in item.findings:
-                        out.write(f"{item.path}:{item.line}: {f.kind} {f.field}: {f.message}\n")
+
+        def show(item: CheckedRecord) -> None:
+            if output_format == "jsonl":
+                out.buffer.write(dumps(item.to_json()) + b"\n")
+            else:
+                for f in item.findings:
+                    out.write(f"{item.path}:{item.line}: {f.kind} {f.field}: {f.message}\n")
+
+        summary = run_check(
+            [str(p) for p in paths],
+            select=select,
+            ignore=ignore,
+            lang=lang,
+            detector=detector,
+            schema=schema,
+            fields=fields,
+            id_key=id_key,
+            strict=strict,
+            on_record=show,
+        )
         out.flush()
         _print_summary(summary)
         if summary.flagged or summary.rejected:

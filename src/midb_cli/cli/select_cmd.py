@@ -62,23 +62,22 @@ def register(app: typer.Typer) -> None:
         Selected records are copied unchanged, in input order. Ties at the cut-off distance
         are taken in input order. Example: midb select meb.jsonl --top-percent 30 -o top.jsonl
         """
-        from midb_cli.langid import LanguageIdentifier
-        from midb_cli.select import select_file
+        from midb_cli.api import run_select
 
-        identifier = LanguageIdentifier(backend=detector, lang=lang) if per_lang else None
-        result = select_file(
+        result = run_select(
             str(path),
             str(output),
             top=top,
             top_percent=top_percent,
             order=order.value,
             per_lang=per_lang,
-            identifier=identifier,
+            lang=lang,
+            detector=detector,
             schema=schema,
             fields=fields,
             id_key=id_key,
             strict=strict,
-            rejects_path=str(rejects) if rejects else None,
+            rejects=str(rejects) if rejects else None,
         )
         err = sys.stderr
         if per_lang:

@@ -45,18 +45,16 @@ def register(app: typer.Typer) -> None:
 
         Example: midb stats data/*.jsonl.gz --json
         """
-        from midb_cli.checks import Checker
+        from midb_cli.api import run_stats
         from midb_cli.cli.console import make_console
         from midb_cli.jsonio import dumps
-        from midb_cli.langid import LanguageIdentifier
-        from midb_cli.stats.collect import collect_stats
         from midb_cli.stats.render import print_stats
 
-        identifier = LanguageIdentifier(backend=detector, lang=lang)
-        acc = collect_stats(
+        acc = run_stats(
             [str(p) for p in paths],
-            identifier=identifier,
-            checker=Checker(identifier) if checks else None,
+            checks=checks,
+            lang=lang,
+            detector=detector,
             schema=schema,
             fields=fields,
             id_key=id_key,

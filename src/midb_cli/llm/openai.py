@@ -51,7 +51,7 @@ class OpenAIOptions(BackendOptions):
 
 
 def build_backend(options: OpenAIOptions) -> Any:
-    from midb_cli.engines.openai_backend import OpenAIBackend
+    from midb_cli.llm.openai_backend import OpenAIBackend
 
     api_key = os.environ.get(options.api_key_env) if options.api_key_env else None
     return OpenAIBackend(

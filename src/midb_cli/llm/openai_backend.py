@@ -28,9 +28,9 @@ from collections.abc import Coroutine, Iterator
 from typing import Any
 
 from midb_cli import jsonio
-from midb_cli.engines.http_client import Endpoint, Pool, RetryableError, StaleConnectionError
 from midb_cli.errors import EngineError, UsageError
 from midb_cli.llm.backend import Generation, GenerationRequest
+from midb_cli.llm.http_client import Endpoint, Pool, RetryableError, StaleConnectionError
 
 DEFAULT_CONCURRENCY = 64
 _STATUS_RETRIED = frozenset({408, 425, 429})

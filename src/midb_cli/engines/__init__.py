@@ -1,1 +1,0 @@
-"""Transport of the ``openai`` backend (moving into ``midb_cli.llm``)."""
