@@ -2,9 +2,9 @@
 
 ``LLMBooster`` turns a stream of ``BoostItem`` into ``BoostOutcome`` with any ``TextBackend``
 (vLLM in process, an OpenAI-compatible server, a test fake). Per item: run the deterministic
-fixes, render the prompt, look the request up in the result cache, send what is not cached to
-the backend, parse the answer. Guards (language, repetition, length, code) are the pipeline's
-job: it applies them to every ``boosted`` outcome, so they run in exactly one place.
+fixes, render the prompt, and hand it to the shared ``CachedGenerator`` (cache look-up, window
+of requests in flight); then parse the answer. Guards (language, repetition, length, code) are
+the pipeline's job: it applies them to every ``boosted`` outcome, so they run in one place.
 
 A fallback keeps the original pair and says why (``parse:...``, ``truncated``); the model's raw
 text is kept in ``details["raw_text"]`` for inspection.
@@ -12,23 +12,21 @@ text is kept in ``details["raw_text"]`` for inspection.
 
 from __future__ import annotations
 
-import time
-from collections import OrderedDict, deque
+from collections import OrderedDict
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from midb_cli.boost.protocol import BoostItem, BoostOutcome
 from midb_cli.checks.fixes import fix_pair
-from midb_cli.llm.backend import Generation, GenerationRequest, TextBackend
-from midb_cli.llm.cache import CachedResult, ResultCache, request_key
+from midb_cli.llm.backend import Generation, TextBackend
+from midb_cli.llm.cache import CachedResult, ResultCache
 from midb_cli.llm.parsing import parse_answer
 from midb_cli.llm.prompts import PromptSpec, load_prompt
+from midb_cli.llm.runner import Answer, CachedGenerator, Job
 from midb_cli.llm.settings import LLMSettings, cache_identity
 from midb_cli.records.pair import Pair
 
-#: cache hits waiting for the next backend answer before the feed pauses to hand them out
-_MAX_READY = 512
 #: answers whose cache entry a later guard verdict may still mark as a fallback
 _MAX_UNSETTLED = 65536
 
@@ -38,17 +36,6 @@ class _Pending:
     item: BoostItem
     sent: Pair  # the pair after deterministic fixes, as the model saw it
     fixes: list[str]
-    key: str
-
-
-@dataclass
-class _Counters:
-    started: float = field(default_factory=time.monotonic)
-    sent: int = 0
-    answered: int = 0
-    cached: int = 0
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
 
 
 class LLMBooster:
@@ -72,42 +59,23 @@ class LLMBooster:
         self.settings = settings
         self.regenerate_fallbacks = regenerate_fallbacks
         self.prompt = prompt or load_prompt(settings.prompt)
-        self.sampling = settings.sampling(self.prompt)
-        self.structured = self.prompt.structured_constraint()
         self.cache = cache if cache is not None else settings.open_cache()
-        # Everything besides the messages that decides the answer goes into the cache key.
-        self._model_identity = cache_identity(
-            getattr(backend, "name", "backend"), answer_identity or {}
+        self.runner: CachedGenerator[_Pending] = CachedGenerator(
+            backend,
+            self.cache,
+            identity=cache_identity(getattr(backend, "name", "backend"), answer_identity or {}),
+            sampling=settings.sampling(self.prompt),
+            structured=self.prompt.structured_constraint(),
+            key_params={"seed": settings.seed},
+            reuse=self._reuse,
         )
-        self._key_params: dict[str, Any] = {
-            **self.sampling.as_dict(),
-            "structured": self.structured,
-            "seed": settings.seed,
-        }
-        self._pending: dict[str, _Pending] = {}
         self._unsettled: OrderedDict[str, str] = OrderedDict()  # outcome id -> cache key
-        self._counters = _Counters()
-        self._next_request = 0
 
     # -- the Booster protocol -------------------------------------------------------------
 
     def boost(self, items: Iterator[BoostItem]) -> Iterator[BoostOutcome]:
-        items = iter(items)
-        ready: deque[BoostOutcome] = deque()
-        while True:
-            feed_state = {"exhausted": False}
-            feed = self._feed(items, ready, feed_state)
-            for generation in self.backend.generate(feed):
-                while ready:
-                    yield ready.popleft()
-                yield self._finish(generation)
-            while ready:
-                yield ready.popleft()
-            if feed_state["exhausted"]:
-                break
-            # The feed paused because cache hits piled up; they are handed out, go on.
-        if self.cache is not None:
-            self.cache.flush()
+        for answer in self.runner.run(self._jobs(items)):
+            yield self._outcome(answer)
 
     def note_fallback(self, outcome_id: str, reason: str) -> None:
         """The pipeline's guards refused a ``boosted`` outcome: remember the answer as a
@@ -125,73 +93,17 @@ class LLMBooster:
 
     def stats(self) -> dict[str, Any]:
         """Counters for the progress line (tokens/s, requests in flight, cache hits)."""
-        c = self._counters
-        elapsed = max(time.monotonic() - c.started, 1e-9)
-        stats: dict[str, Any] = {
-            "requests_sent": c.sent,
-            "answered": c.answered,
-            "in_flight": len(self._pending),
-            "cache_hits": c.cached,
-            "prompt_tokens": c.prompt_tokens,
-            "completion_tokens": c.completion_tokens,
-            "tokens_per_s": c.completion_tokens / elapsed,
-        }
-        backend_stats = getattr(self.backend, "stats", None)
-        if callable(backend_stats):
-            stats.update(backend_stats())
-        return stats
+        return self.runner.stats()
 
     # -- steps ----------------------------------------------------------------------------
 
-    def _feed(
-        self, items: Iterator[BoostItem], ready: deque[BoostOutcome], state: dict[str, bool]
-    ) -> Iterator[GenerationRequest]:
-        """Requests for the backend; cache hits go straight to ``ready`` instead.
+    def _reuse(self, hit: CachedResult) -> bool:
+        return not (hit.status == "fallback" and self.regenerate_fallbacks)
 
-        Pulls items only as the backend asks for requests, so the stream stays lazy. When
-        many hits pile up while requests are in flight, the feed ends early: the backend
-        finishes what it has, the hits are handed out, and ``boost`` starts a new feed.
-        """
+    def _jobs(self, items: Iterator[BoostItem]) -> Iterator[Job[_Pending]]:
         for item in items:
             sent, fixes = self._fixed(item)
-            messages = self.prompt.render(sent, item.lang)
-            key = request_key(self._model_identity, messages, self._key_params)
-            hit = self.cache.get(key) if self.cache is not None else None
-            if hit is not None and not (hit.status == "fallback" and self.regenerate_fallbacks):
-                self._counters.cached += 1
-                if hit.status == "skipped":
-                    outcome = BoostOutcome(item.id, "skipped", item.pair, hit.reason)
-                    outcome.details["cached"] = True
-                    ready.append(outcome)
-                    if len(ready) >= _MAX_READY:
-                        return
-                    continue
-                generation = Generation(
-                    id="",
-                    text=hit.text,
-                    finish_reason=hit.finish_reason,
-                    prompt_tokens=hit.prompt_tokens,
-                    completion_tokens=hit.completion_tokens,
-                )
-                outcome, _ = self._judge(_Pending(item, sent, fixes, key), generation)
-                outcome.details["cached"] = True
-                self._remember(outcome, key)
-                ready.append(outcome)
-                if len(ready) >= _MAX_READY:
-                    return
-                continue
-            request_id = str(self._next_request)
-            self._next_request += 1
-            self._pending[request_id] = _Pending(item, sent, fixes, key)
-            self._counters.sent += 1
-            yield GenerationRequest(
-                id=request_id,
-                messages=messages,
-                sampling=self.sampling,
-                seed=item.seed,
-                structured=self.structured,
-            )
-        state["exhausted"] = True
+            yield Job(_Pending(item, sent, fixes), self.prompt.render(sent, item.lang), item.seed)
 
     def _fixed(self, item: BoostItem) -> tuple[Pair, list[str]]:
         if not item.findings:
@@ -199,27 +111,30 @@ class LLMBooster:
         result = fix_pair(item.pair, item.lang, item.findings, item.source)
         return result.pair, list(result.applied)
 
-    def _finish(self, generation: Generation) -> BoostOutcome:
-        pending = self._pending.pop(generation.id)
-        self._counters.answered += 1
+    def _outcome(self, answer: Answer[_Pending]) -> BoostOutcome:
+        pending, generation, key = answer.tag, answer.generation, answer.key
         item = pending.item
+        if answer.hit is not None:
+            if answer.hit.status == "skipped":
+                outcome = BoostOutcome(item.id, "skipped", item.pair, answer.hit.reason)
+            else:
+                outcome, _ = self._judge(pending, generation)
+                self._remember(outcome, key)
+            outcome.details["cached"] = True
+            return outcome
         if generation.error is not None:
             if generation.error_kind != "skipped":
                 # Transient or configuration failures (a bad key): ask again next run.
                 return BoostOutcome(item.id, "error", item.pair, generation.error, {})
             # A refusal by design (the prompt does not fit the context) is deterministic.
             if self.cache is not None:
-                self.cache.put(
-                    pending.key, CachedResult("", None, None, None, "skipped", generation.error)
-                )
+                self.cache.put(key, CachedResult("", None, None, None, "skipped", generation.error))
             return BoostOutcome(item.id, "skipped", item.pair, generation.error, {"cached": False})
-        self._counters.prompt_tokens += generation.prompt_tokens or 0
-        self._counters.completion_tokens += generation.completion_tokens or 0
         outcome, verdict = self._judge(pending, generation)
         outcome.details["cached"] = False
         if self.cache is not None:
             self.cache.put(
-                pending.key,
+                key,
                 CachedResult(
                     text=generation.text,
                     finish_reason=generation.finish_reason,
@@ -229,7 +144,7 @@ class LLMBooster:
                     reason=outcome.reason,
                 ),
             )
-            self._remember(outcome, pending.key)
+            self._remember(outcome, key)
         return outcome
 
     def _remember(self, outcome: BoostOutcome, key: str) -> None:
