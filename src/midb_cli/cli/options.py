@@ -8,10 +8,11 @@ from typing import Annotated
 import typer
 
 from midb_cli.langid import BACKENDS
+from midb_cli.records.schema import schema_help
 
 SchemaOpt = Annotated[
     str | None,
-    typer.Option("--schema", help="alpaca, meb, messages or conversations [default: detected]."),
+    typer.Option("--schema", help=schema_help()),
 ]
 FieldsOpt = Annotated[
     str | None,

@@ -17,14 +17,14 @@ import io
 import json
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
 
 from midb_cli.errors import InputError
 from midb_cli.jsonio import JSONError, loads
 from midb_cli.records.pair import Pair
-from midb_cli.records.schema import FieldError, Schema, resolve_schema
+from midb_cli.records.schema import FieldError, Schema, resolve_schema, schema_choices_hint
 
 BOM = b"\xef\xbb\xbf"
 #: how much of a bad line a reject keeps (a single bad line can be tens of MB)
@@ -157,7 +157,7 @@ class RecordReader:
         except (OSError, EOFError, gzip.BadGzipFile) as exc:
             raise InputError(f"{self.path}: cannot read: {exc}") from None
         finally:
-            if source is not None:
+            if isinstance(source, Generator):
                 source.close()  # before the file: a JSON-array source detaches its text layer
             if fh is not sys.stdin.buffer:
                 fh.close()
@@ -181,8 +181,7 @@ class RecordReader:
                     raise InputError(
                         f"{self.path}: cannot tell the schema: none of the first "
                         f"{SCHEMA_PROBE_LIMIT} objects fits one (keys of line {line}: {keys}); "
-                        "use --schema alpaca|meb|messages|conversations or "
-                        "--fields instruction=KEY,input=KEY,response=KEY"
+                        f"{schema_choices_hint()}"
                     )
                 return Reject(self.path, line, f"fits no known schema (keys: {keys})", raw)
         try:
