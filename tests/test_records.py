@@ -138,7 +138,9 @@ def test_field_mapping_and_ids(tmp_path: Path) -> None:
     assert records[0].pair == Pair("Frage?", "Kontext", "Antwort.")
     assert [r.id for r in records] == ["7", "line-2"]
     with pytest.raises(UsageError):
-        parse_field_mapping("instruction=q")
+        parse_field_mapping("instruction=q,response")
+    prompt_only = parse_field_mapping("instruction=q")  # no response key: a prompt set
+    assert prompt_only.read({"q": "Frage?"}) == Pair("Frage?", "", "")
 
 
 def test_deterministic_ids_are_stable(tmp_path: Path) -> None:

@@ -23,8 +23,15 @@ from typing import IO, Any
 
 from midb_cli.errors import InputError
 from midb_cli.jsonio import JSONError, loads
+from midb_cli.records.diagnose import RESEMBLANCE_MARKS, file_hint, first_seen, resemblance
 from midb_cli.records.pair import Pair
-from midb_cli.records.schema import FieldError, Schema, resolve_schema, schema_choices_hint
+from midb_cli.records.schema import (
+    FieldError,
+    Schema,
+    resolve_schema,
+    schema_choices_hint,
+    schema_specs,
+)
 
 BOM = b"\xef\xbb\xbf"
 #: how much of a bad line a reject keeps (a single bad line can be tens of MB)
@@ -134,6 +141,9 @@ class RecordReader:
         self.schema: Schema | None = None
         self.counts = ReadCounts()
         self._undetected = 0  # objects seen before the schema was known that fit none
+        #: the first non-blank item and the first reject, for the no-valid-record error
+        self._first: tuple[int, Any, bytes | None] | None = None
+        self._first_reject: Reject | None = None
 
     # -- public -------------------------------------------------------------------------
     def __iter__(self) -> Iterator[Record | Reject]:
@@ -146,14 +156,22 @@ class RecordReader:
                 else self._jsonl_objects(fh)
             )
             for line, obj, raw, error in source:
+                if self._first is None:
+                    self._first = (line, obj, raw)
                 item = self._to_item(line, obj, raw, error)
                 if isinstance(item, Reject):
                     self.counts.rejected += 1
                     if self.strict:
                         raise InputError(f"{item} (--strict stops at the first bad line)")
+                    if self._first_reject is None:
+                        self._first_reject = item
                 else:
                     self.counts.records += 1
                 yield item
+            # Here, in the reader, so that every command fails the same way whatever the
+            # file's size: a run that read nothing usable must not look like a success.
+            if self.counts.records == 0 and self._first_reject is not None:
+                raise InputError(self._nothing_valid_message())
         except (OSError, EOFError, gzip.BadGzipFile) as exc:
             raise InputError(f"{self.path}: cannot read: {exc}") from None
         finally:
@@ -177,20 +195,41 @@ class RecordReader:
                 # nothing fits is the user's to fix with --schema/--fields.
                 keys = ", ".join(list(obj)[:8]) or "(none)"
                 self._undetected += 1
+                like = resemblance(obj, ((spec.name, spec.template) for spec in schema_specs()))
                 if self._undetected >= SCHEMA_PROBE_LIMIT:
                     raise InputError(
                         f"{self.path}: cannot tell the schema: none of the first "
                         f"{SCHEMA_PROBE_LIMIT} objects fits one (keys of line {line}: {keys}); "
-                        f"{schema_choices_hint()}"
+                        + file_hint(None, obj, like, schema_choices_hint())
                     )
-                return Reject(self.path, line, f"fits no known schema (keys: {keys})", raw)
+                reason = f"fits no known schema (keys: {keys})"
+                return Reject(self.path, line, f"{reason}; {like.hint()}" if like else reason, raw)
         try:
             pair = self.schema.read(obj)
             revised = self.schema.read_revised(obj)
         except FieldError as exc:
-            return Reject(self.path, line, str(exc), raw)
+            like = resemblance(obj, [(self.schema.name, self.schema.template)])
+            reason = f"{exc}; {like.hint()}" if like else str(exc)
+            return Reject(self.path, line, reason, raw)
         revision = (pair, revised) if revised is not None else _midb_revision(obj, pair)
         return Record(self.path, line, record_id(obj, line, self.id_key), obj, pair, revision)
+
+    def _nothing_valid_message(self) -> str:
+        assert self._first is not None and self._first_reject is not None
+        line, obj, raw = self._first
+        first = self._first_reject
+        seen = "" if "keys:" in first.reason else f"; {first_seen(line, obj, raw)}"
+        # A reject reason that already names the schema the keys resemble needs no more advice.
+        explained = any(mark in first.reason for mark in RESEMBLANCE_MARKS)
+        return (
+            f"{self.path}: no valid record: all {self.counts.rejected:,} rejected "
+            f"(first: line {first.line}: {first.reason}{seen}); "
+            + (
+                schema_choices_hint()
+                if explained
+                else file_hint(raw, obj, None, schema_choices_hint())
+            )
+        )
 
     def _jsonl_objects(self, fh: IO[bytes]) -> Iterator[tuple[int, Any, bytes | None, str | None]]:
         for line, raw in enumerate(fh, 1):

@@ -10,6 +10,7 @@ Built in:
 - ``messages`` (OpenAI chat) and ``conversations`` (ShareGPT): the pair is the first user turn
   (instruction, input empty) and the assistant turn right after it; a system turn and later
   turns are carried through untouched.
+- ``prompt`` and ``mtbench``: prompt sets without responses (``records/prompt_schemas.py``).
 
 ``--fields instruction=KEY,input=KEY,response=KEY`` builds a ``fields`` schema outside the
 table: it is a mapping, not a name.
@@ -24,7 +25,9 @@ from typing import Any
 
 from midb_cli.errors import UsageError
 from midb_cli.records.pair import ROLES
+from midb_cli.records.prompt_schemas import RESPONSE_KEYS, PromptSchema, TurnsSchema
 from midb_cli.records.schema_types import (
+    NO_KEY,
     ChatSchema,
     ChatStyle,
     FieldError,
@@ -132,7 +135,8 @@ def resolve_schema(
 
 
 def parse_field_mapping(spec: str) -> KeySchema:
-    """``instruction=prompt,input=context,response=answer`` (input may be left out)."""
+    """``instruction=prompt,input=context,response=answer``. The input may be left out, and so
+    may the response: that reads a prompt-only file (responses empty)."""
     keys: dict[str, str] = {}
     for part in spec.split(","):
         role, sep, key = part.partition("=")
@@ -142,11 +146,13 @@ def parse_field_mapping(spec: str) -> KeySchema:
                 f"bad --fields {spec!r}: expected instruction=KEY,input=KEY,response=KEY"
             )
         keys[role] = key
-    for role in ("instruction", "response"):
-        if role not in keys:
-            raise UsageError(f"bad --fields {spec!r}: the {role!r} role needs a key")
-    keys.setdefault("input", "\0no input key")  # a key no JSON object has: input always empty
-    return KeySchema("fields", keys)
+    if "instruction" not in keys:
+        raise UsageError(f"bad --fields {spec!r}: the 'instruction' role needs a key")
+    prompt_only = "response" not in keys
+    for role in ("input", "response"):
+        keys.setdefault(role, f"{NO_KEY}{role} key")  # always empty
+    optional = ("input", "response") if prompt_only else ("input",)
+    return KeySchema("fields", keys, optional_roles=optional, holds_response=not prompt_only)
 
 
 # -- the built-in table (detection tries the rows in this order) ------------------------------
@@ -209,5 +215,26 @@ register_schema(
         "conversations",
         "ShareGPT: the first human turn and the gpt turn after it",
         ChatStyle("from", "value", ("human", "user"), ("gpt", "assistant", "model", "bot")),
+    )
+)
+
+PROMPT = PromptSchema()
+TURNS = TurnsSchema()
+register_schema(
+    SchemaSpec(
+        "prompt",
+        "prompts only (AlpacaEval): instruction, optional input; no response",
+        lambda obj: "instruction" in obj and not any(k in obj for k in RESPONSE_KEYS),
+        lambda _: PROMPT,
+        PROMPT.template,
+    )
+)
+register_schema(
+    SchemaSpec(
+        "mtbench",
+        "prompts only (MT-Bench): turns[0] is the instruction, later turns kept",
+        lambda obj: isinstance(obj.get("turns"), list),
+        lambda _: TURNS,
+        TURNS.template,
     )
 )

@@ -14,6 +14,8 @@ from typing import Any, Literal
 
 from midb_cli.records.pair import ROLES, Pair
 
+#: starts the placeholder key of a role a ``fields`` mapping leaves out (no JSON object has it)
+NO_KEY = "\0no "
 #: what a key of a schema holds: text, a chat list (dicts), a list of strings, an id
 KeyKind = Literal["text", "chat", "turns", "id"]
 
@@ -82,12 +84,17 @@ class KeySchema(Schema):
     revised_keys: dict[str, str] | None = None
     #: roles that may be missing or null (read as "")
     optional_roles: tuple[str, ...] = ("input",)
+    #: False for a prompt-only mapping (``--fields instruction=KEY`` without a response key)
+    holds_response: bool = True
 
     @property
     def template(self) -> tuple[TemplateKey, ...]:
         keys = [self.keys, *([self.revised_keys] if self.revised_keys else [])]
         return tuple(
-            TemplateKey(k[r], "text", r not in self.optional_roles) for k in keys for r in ROLES
+            TemplateKey(k[r], "text", r not in self.optional_roles)
+            for k in keys
+            for r in ROLES
+            if not k[r].startswith(NO_KEY)
         )
 
     def read(self, obj: Mapping[str, Any]) -> Pair:
@@ -106,6 +113,8 @@ class KeySchema(Schema):
         )
 
     def write(self, obj: dict[str, Any], pair: Pair) -> dict[str, Any]:
+        if pair.response and not self.holds_response:
+            raise ValueError(f"the {self.name} schema has no response key to write a response to")
         out = dict(obj)
         for role in ROLES:
             key = self.keys[role]
