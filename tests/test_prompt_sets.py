@@ -212,3 +212,10 @@ def test_lang_codes_are_case_insensitive() -> None:
 def test_fields_without_a_response_need_an_instruction() -> None:
     with pytest.raises(UsageError, match="'instruction' role needs a key"):
         parse_field_mapping("input=ctx")
+
+
+def test_a_wrongly_named_schema_says_which_one_fits(tmp_path: Path) -> None:
+    path = tmp_path / "a.jsonl"
+    path.write_text(json.dumps(GOOD) + "\n")
+    with pytest.raises(InputError, match=r"it fits the alpaca schema \(--schema alpaca\)"):
+        read(path, schema="meb")

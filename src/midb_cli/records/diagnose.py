@@ -32,7 +32,7 @@ _FITS: dict[KeyKind, Callable[[Any], bool]] = {
 
 
 #: every resemblance hint contains one of these
-RESEMBLANCE_MARKS = ("look machine-translated from the", "has the shape of the")
+RESEMBLANCE_MARKS = ("look machine-translated from the", "has the shape of the", "; it fits the ")
 
 
 @dataclass(frozen=True)
@@ -114,11 +114,15 @@ def _match_keys(
 
 
 def resemblance(
-    obj: Mapping[str, Any], templates: Iterable[tuple[str, tuple[TemplateKey, ...]]]
+    obj: Mapping[str, Any],
+    templates: Iterable[tuple[str, tuple[TemplateKey, ...]]],
+    known: frozenset[str] | None = None,
 ) -> Resemblance | None:
-    """The schema (of ``templates``, best first on ties) this object resembles, if any."""
+    """The schema (of ``templates``, best first on ties) this object resembles, if any.
+    Keys in ``known`` (default: the templates' keys) are never taken for renamed ones."""
     templates = list(templates)
-    known = frozenset(t.key for _, template in templates for t in template)
+    if known is None:
+        known = frozenset(t.key for _, template in templates for t in template)
     best: Resemblance | None = None
     for name, template in templates:
         found = _match(obj, template, known)

@@ -46,10 +46,7 @@ class PromptSchema(Schema):
     def read(self, obj: Mapping[str, Any]) -> Pair:
         for key in RESPONSE_KEYS:
             if key in obj:
-                raise FieldError(
-                    f"has a {key!r} key, but this file was read as prompt-only (from its first "
-                    "record); use --schema alpaca or --fields for full pairs"
-                )
+                raise FieldError(f"has a {key!r} key: a full pair, not a prompt")
         return Pair(text_field(obj, "instruction"), text_field(obj, "input", optional=True), "")
 
     def write(self, obj: dict[str, Any], pair: Pair) -> dict[str, Any]:

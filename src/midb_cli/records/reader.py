@@ -28,6 +28,7 @@ from midb_cli.records.pair import Pair
 from midb_cli.records.schema import (
     FieldError,
     Schema,
+    detect_schema,
     resolve_schema,
     schema_choices_hint,
     schema_specs,
@@ -208,11 +209,21 @@ class RecordReader:
             pair = self.schema.read(obj)
             revised = self.schema.read_revised(obj)
         except FieldError as exc:
-            like = resemblance(obj, [(self.schema.name, self.schema.template)])
-            reason = f"{exc}; {like.hint()}" if like else str(exc)
-            return Reject(self.path, line, reason, raw)
+            return Reject(self.path, line, self._explain(obj, exc), raw)
         revision = (pair, revised) if revised is not None else _midb_revision(obj, pair)
         return Record(self.path, line, record_id(obj, line, self.id_key), obj, pair, revision)
+
+    def _explain(self, obj: dict[str, Any], exc: FieldError) -> str:
+        """The reject reason for an object the file's schema cannot read."""
+        assert self.schema is not None
+        other = detect_schema(obj)
+        # Only when none of its keys belong to this schema: an alpaca record without its
+        # output is an alpaca record with a missing field, not a prompt.
+        if other is not None and not any(t.key in obj for t in self.schema.template):
+            return f"{exc}; it fits the {other.name} schema (--schema {other.name})"
+        known = frozenset(t.key for spec in schema_specs() for t in spec.template)
+        like = resemblance(obj, [(self.schema.name, self.schema.template)], known)
+        return f"{exc}; {like.hint()}" if like else str(exc)
 
     def _nothing_valid_message(self) -> str:
         assert self._first is not None and self._first_reject is not None
