@@ -1,4 +1,4 @@
-"""Streaming record reader: JSONL, JSONL.gz and JSON-array files, in bounded memory.
+"""Streaming record reader: JSONL, JSONL.gz, JSON-array and Parquet files, in bounded memory.
 
 Yields ``Record`` for every valid pair and ``Reject`` (with line number and reason) for every
 bad line, in file order, so a consumer can keep input order and count everything. Blank lines
@@ -25,6 +25,7 @@ from midb_cli.errors import InputError
 from midb_cli.jsonio import JSONError, loads
 from midb_cli.records.diagnose import RESEMBLANCE_MARKS, file_hint, first_seen, resemblance
 from midb_cli.records.pair import Pair
+from midb_cli.records.parquet import is_parquet_file, iter_parquet_rows, parquet_schema
 from midb_cli.records.schema import (
     FieldError,
     Schema,
@@ -145,17 +146,22 @@ class RecordReader:
         #: the first non-blank item and the first reject, for the no-valid-record error
         self._first: tuple[int, Any, bytes | None] | None = None
         self._first_reject: Reject | None = None
+        #: a Parquet input's arrow schema (for a Parquet output with the same column types)
+        self.arrow_schema: Any = None
 
     # -- public -------------------------------------------------------------------------
     def __iter__(self) -> Iterator[Record | Reject]:
-        fh = open_binary(self.path)
+        parquet = is_parquet_file(self.path)
+        fh = None if parquet else open_binary(self.path)
         source = None
         try:
-            source = (
-                self._array_objects(fh)
-                if is_json_array_file(self.path) and _starts_with(fh, b"[")
-                else self._jsonl_objects(fh)
-            )
+            if fh is None:
+                self.arrow_schema = parquet_schema(self.path)
+                source = iter_parquet_rows(self.path)
+            elif is_json_array_file(self.path) and _starts_with(fh, b"["):
+                source = self._array_objects(fh)
+            else:
+                source = self._jsonl_objects(fh)
             for line, obj, raw, error in source:
                 if self._first is None:
                     self._first = (line, obj, raw)
@@ -178,7 +184,7 @@ class RecordReader:
         finally:
             if isinstance(source, Generator):
                 source.close()  # before the file: a JSON-array source detaches its text layer
-            if fh is not sys.stdin.buffer:
+            if fh is not None and fh is not sys.stdin.buffer:
                 fh.close()
 
     # -- internals ----------------------------------------------------------------------
