@@ -138,7 +138,9 @@ def test_field_mapping_and_ids(tmp_path: Path) -> None:
     assert records[0].pair == Pair("Frage?", "Kontext", "Antwort.")
     assert [r.id for r in records] == ["7", "line-2"]
     with pytest.raises(UsageError):
-        parse_field_mapping("instruction=q")
+        parse_field_mapping("instruction=q,response")
+    prompt_only = parse_field_mapping("instruction=q")  # no response key: a prompt set
+    assert prompt_only.read({"q": "Frage?"}) == Pair("Frage?", "", "")
 
 
 def test_deterministic_ids_are_stable(tmp_path: Path) -> None:
@@ -295,3 +297,25 @@ def test_json_that_cannot_be_written_back_exactly_is_rejected(
     records, rejects, _ = read(path)
     assert len(records) == 2 and [r.line for r in rejects] == [2]
     assert rejects[0].reason.startswith(reason)
+
+
+def test_parquet_without_pyarrow_is_a_clear_error_and_nothing_else_needs_it(
+    tmp_path: Path,
+) -> None:
+    import subprocess
+    import sys
+
+    jsonl = write_lines(tmp_path / "in.jsonl", [line(GOOD)])
+    script = f"""
+import sys
+sys.modules["pyarrow"] = None  # as if the extra were not installed
+from midb_cli.errors import InputError
+from midb_cli.records import RecordReader
+assert len(list(RecordReader({str(jsonl)!r}))) == 1
+try:
+    list(RecordReader({str(tmp_path / "x.parquet")!r}))
+except InputError as exc:
+    print(exc)
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert "pip install 'midb-cli[parquet]'" in done.stdout, done.stderr

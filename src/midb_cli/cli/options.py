@@ -8,10 +8,11 @@ from typing import Annotated
 import typer
 
 from midb_cli.langid import BACKENDS
+from midb_cli.records.schema import schema_help
 
 SchemaOpt = Annotated[
     str | None,
-    typer.Option("--schema", help="alpaca, meb, messages or conversations [default: detected]."),
+    typer.Option("--schema", help=schema_help()),
 ]
 FieldsOpt = Annotated[
     str | None,
@@ -26,9 +27,20 @@ IdKeyOpt = Annotated[
 StrictOpt = Annotated[
     bool, typer.Option("--strict", help="Stop with exit 3 at the first bad line.")
 ]
+
+
+def _language_code(value: str | None) -> str | None:
+    # ISO 639-1 codes are case-insensitive: `--lang EL` means el.
+    return value.strip().lower() if value is not None else None
+
+
 LangOpt = Annotated[
     str | None,
-    typer.Option("--lang", help="The input's language (ISO 639-1), a prior [default: detected]."),
+    typer.Option(
+        "--lang",
+        help="The input's language (ISO 639-1), a prior [default: detected].",
+        callback=_language_code,
+    ),
 ]
 DetectorOpt = Annotated[
     str,

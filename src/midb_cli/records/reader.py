@@ -1,4 +1,4 @@
-"""Streaming record reader: JSONL, JSONL.gz and JSON-array files, in bounded memory.
+"""Streaming record reader: JSONL, JSONL.gz, JSON-array and Parquet files, in bounded memory.
 
 Yields ``Record`` for every valid pair and ``Reject`` (with line number and reason) for every
 bad line, in file order, so a consumer can keep input order and count everything. Blank lines
@@ -17,14 +17,23 @@ import io
 import json
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
 
 from midb_cli.errors import InputError
 from midb_cli.jsonio import JSONError, loads
+from midb_cli.records.diagnose import RESEMBLANCE_MARKS, file_hint, first_seen, resemblance
 from midb_cli.records.pair import Pair
-from midb_cli.records.schema import FieldError, Schema, resolve_schema
+from midb_cli.records.parquet import is_parquet_file, iter_parquet_rows, parquet_schema
+from midb_cli.records.schema import (
+    FieldError,
+    Schema,
+    detect_schema,
+    resolve_schema,
+    schema_choices_hint,
+    schema_specs,
+)
 
 BOM = b"\xef\xbb\xbf"
 #: how much of a bad line a reject keeps (a single bad line can be tens of MB)
@@ -134,32 +143,48 @@ class RecordReader:
         self.schema: Schema | None = None
         self.counts = ReadCounts()
         self._undetected = 0  # objects seen before the schema was known that fit none
+        #: the first non-blank item and the first reject, for the no-valid-record error
+        self._first: tuple[int, Any, bytes | None] | None = None
+        self._first_reject: Reject | None = None
+        #: a Parquet input's arrow schema (for a Parquet output with the same column types)
+        self.arrow_schema: Any = None
 
     # -- public -------------------------------------------------------------------------
     def __iter__(self) -> Iterator[Record | Reject]:
-        fh = open_binary(self.path)
+        parquet = is_parquet_file(self.path)
+        fh = None if parquet else open_binary(self.path)
         source = None
         try:
-            source = (
-                self._array_objects(fh)
-                if is_json_array_file(self.path) and _starts_with(fh, b"[")
-                else self._jsonl_objects(fh)
-            )
+            if fh is None:
+                self.arrow_schema = parquet_schema(self.path)
+                source = iter_parquet_rows(self.path)
+            elif is_json_array_file(self.path) and _starts_with(fh, b"["):
+                source = self._array_objects(fh)
+            else:
+                source = self._jsonl_objects(fh)
             for line, obj, raw, error in source:
+                if self._first is None:
+                    self._first = (line, obj, raw)
                 item = self._to_item(line, obj, raw, error)
                 if isinstance(item, Reject):
                     self.counts.rejected += 1
                     if self.strict:
                         raise InputError(f"{item} (--strict stops at the first bad line)")
+                    if self._first_reject is None:
+                        self._first_reject = item
                 else:
                     self.counts.records += 1
                 yield item
+            # Here, in the reader, so that every command fails the same way whatever the
+            # file's size: a run that read nothing usable must not look like a success.
+            if self.counts.records == 0 and self._first_reject is not None:
+                raise InputError(self._nothing_valid_message())
         except (OSError, EOFError, gzip.BadGzipFile) as exc:
             raise InputError(f"{self.path}: cannot read: {exc}") from None
         finally:
-            if source is not None:
+            if isinstance(source, Generator):
                 source.close()  # before the file: a JSON-array source detaches its text layer
-            if fh is not sys.stdin.buffer:
+            if fh is not None and fh is not sys.stdin.buffer:
                 fh.close()
 
     # -- internals ----------------------------------------------------------------------
@@ -177,21 +202,51 @@ class RecordReader:
                 # nothing fits is the user's to fix with --schema/--fields.
                 keys = ", ".join(list(obj)[:8]) or "(none)"
                 self._undetected += 1
+                like = resemblance(obj, ((spec.name, spec.template) for spec in schema_specs()))
                 if self._undetected >= SCHEMA_PROBE_LIMIT:
                     raise InputError(
                         f"{self.path}: cannot tell the schema: none of the first "
                         f"{SCHEMA_PROBE_LIMIT} objects fits one (keys of line {line}: {keys}); "
-                        "use --schema alpaca|meb|messages|conversations or "
-                        "--fields instruction=KEY,input=KEY,response=KEY"
+                        + file_hint(None, obj, like, schema_choices_hint())
                     )
-                return Reject(self.path, line, f"fits no known schema (keys: {keys})", raw)
+                reason = f"fits no known schema (keys: {keys})"
+                return Reject(self.path, line, f"{reason}; {like.hint()}" if like else reason, raw)
         try:
             pair = self.schema.read(obj)
             revised = self.schema.read_revised(obj)
         except FieldError as exc:
-            return Reject(self.path, line, str(exc), raw)
+            return Reject(self.path, line, self._explain(obj, exc), raw)
         revision = (pair, revised) if revised is not None else _midb_revision(obj, pair)
         return Record(self.path, line, record_id(obj, line, self.id_key), obj, pair, revision)
+
+    def _explain(self, obj: dict[str, Any], exc: FieldError) -> str:
+        """The reject reason for an object the file's schema cannot read."""
+        assert self.schema is not None
+        other = detect_schema(obj)
+        # Only when none of its keys belong to this schema: an alpaca record without its
+        # output is an alpaca record with a missing field, not a prompt.
+        if other is not None and not any(t.key in obj for t in self.schema.template):
+            return f"{exc}; it fits the {other.name} schema (--schema {other.name})"
+        known = frozenset(t.key for spec in schema_specs() for t in spec.template)
+        like = resemblance(obj, [(self.schema.name, self.schema.template)], known)
+        return f"{exc}; {like.hint()}" if like else str(exc)
+
+    def _nothing_valid_message(self) -> str:
+        assert self._first is not None and self._first_reject is not None
+        line, obj, raw = self._first
+        first = self._first_reject
+        seen = "" if "keys:" in first.reason else f"; {first_seen(line, obj, raw)}"
+        # A reject reason that already names the schema the keys resemble needs no more advice.
+        explained = any(mark in first.reason for mark in RESEMBLANCE_MARKS)
+        return (
+            f"{self.path}: no valid record: all {self.counts.rejected:,} rejected "
+            f"(first: line {first.line}: {first.reason}{seen}); "
+            + (
+                schema_choices_hint()
+                if explained
+                else file_hint(raw, obj, None, schema_choices_hint())
+            )
+        )
 
     def _jsonl_objects(self, fh: IO[bytes]) -> Iterator[tuple[int, Any, bytes | None, str | None]]:
         for line, raw in enumerate(fh, 1):

@@ -1,201 +1,125 @@
-"""Record schemas: where the three roles of a pair live inside a JSON object.
+"""The table of record schemas: the one place a schema is named and described.
 
-A schema reads a ``Pair`` out of an object and writes a revised pair back in place, leaving
-every other key untouched. Supported (auto-detected from the first valid record):
+Detection (in table order), ``--schema NAME``, its help text and the errors and hints that list
+the schemas all read this table, so adding a schema is one ``register_schema(SchemaSpec(...))``.
+Built in:
 
 - ``alpaca``: ``instruction``, ``input``, ``output`` (a missing ``input`` reads as empty).
 - ``meb``: ``Raw Instruction``, ``Raw Input``, ``Raw Response``; when the first record also has
   ``Revised Instruction``/``Revised Input``/``Revised Response`` the file holds a revision.
-- ``fields``: a user mapping ``instruction=KEY,input=KEY,response=KEY``.
 - ``messages`` (OpenAI chat) and ``conversations`` (ShareGPT): the pair is the first user turn
   (instruction, input empty) and the assistant turn right after it; a system turn and later
   turns are carried through untouched.
+- ``prompt`` and ``mtbench``: prompt sets without responses (``records/prompt_schemas.py``).
+
+``--fields instruction=KEY,input=KEY,response=KEY`` builds a ``fields`` schema outside the
+table: it is a mapping, not a name.
 """
 
 from __future__ import annotations
 
-import copy
-from collections.abc import Mapping
+import difflib
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from midb_cli.errors import UsageError
-from midb_cli.records.pair import ROLES, Pair
+from midb_cli.records.pair import ROLES
+from midb_cli.records.prompt_schemas import RESPONSE_KEYS, PromptSchema, TurnsSchema
+from midb_cli.records.schema_types import (
+    NO_KEY,
+    ChatSchema,
+    ChatStyle,
+    FieldError,
+    KeySchema,
+    Schema,
+    TemplateKey,
+)
 
-SCHEMA_NAMES = ("alpaca", "meb", "messages", "conversations", "fields")
-
-
-class FieldError(ValueError):
-    """This object does not hold a valid pair for the schema; the message is the reject reason."""
-
-
-def _text(obj: Mapping[str, Any], key: str, *, optional: bool = False) -> str:
-    if key not in obj:
-        if optional:
-            return ""
-        raise FieldError(f"missing field {key!r}")
-    value = obj[key]
-    if value is None and optional:
-        return ""
-    if not isinstance(value, str):
-        raise FieldError(f"field {key!r} is {type(value).__name__}, not a string")
-    return value
-
-
-class Schema:
-    """Base of the schemas. Subclasses set ``name`` and ``keys`` (the key of each role, for
-    messages)."""
-
-    def read(self, obj: Mapping[str, Any]) -> Pair:
-        raise NotImplementedError
-
-    def write(self, obj: dict[str, Any], pair: Pair) -> dict[str, Any]:
-        """A copy of ``obj`` with ``pair`` written in place of the pair it holds."""
-        raise NotImplementedError
-
-    def read_revised(self, obj: Mapping[str, Any]) -> Pair | None:
-        """The revised pair the record carries beside its raw one (MEB files), else None."""
-        return None
-
-    def describe(self) -> str:
-        return self.name
+__all__ = [
+    "FieldError",
+    "KeySchema",
+    "Schema",
+    "SchemaSpec",
+    "TemplateKey",
+    "detect_schema",
+    "parse_field_mapping",
+    "register_schema",
+    "resolve_schema",
+    "schema_by_name",
+    "schema_help",
+    "schema_names",
+    "schema_specs",
+]
 
 
-@dataclass
-class KeySchema(Schema):
-    """The roles are three top-level keys."""
+@dataclass(frozen=True)
+class SchemaSpec:
+    """One row of the table."""
 
     name: str
-    keys: dict[str, str]
-    revised_keys: dict[str, str] | None = None
-    #: roles that may be missing or null (read as "")
-    optional_roles: tuple[str, ...] = ("input",)
-
-    def read(self, obj: Mapping[str, Any]) -> Pair:
-        return Pair(*(_text(obj, self.keys[r], optional=r in self.optional_roles) for r in ROLES))
-
-    def read_revised(self, obj: Mapping[str, Any]) -> Pair | None:
-        if self.revised_keys is None:
-            return None
-        return Pair(
-            *(_text(obj, self.revised_keys[r], optional=r in self.optional_roles) for r in ROLES)
-        )
-
-    def write(self, obj: dict[str, Any], pair: Pair) -> dict[str, Any]:
-        out = dict(obj)
-        for role in ROLES:
-            key = self.keys[role]
-            if key in out or pair.get(role):
-                out[key] = pair.get(role)
-        return out
-
-    def describe(self) -> str:
-        mapping = ", ".join(f"{r}={self.keys[r]!r}" for r in ROLES)
-        return f"{self.name} ({mapping}{', with revised fields' if self.revised_keys else ''})"
+    #: one line for help texts: where the pair lives
+    description: str
+    #: whether a record looks like this schema (judged by its keys, cheaply)
+    detect: Callable[[Mapping[str, Any]], bool]
+    #: the schema for a file, given its first valid object (None when the user named it)
+    build: Callable[[Mapping[str, Any] | None], Schema]
+    #: every key the schema reads, in the order records usually hold them
+    template: tuple[TemplateKey, ...]
 
 
-_CHAT_STYLES = {
-    # list key: (role key, text key, user role names, assistant role names)
-    "messages": ("role", "content", ("user",), ("assistant",)),
-    "conversations": ("from", "value", ("human", "user"), ("gpt", "assistant", "model", "bot")),
-}
+_TABLE: dict[str, SchemaSpec] = {}
 
 
-@dataclass
-class ChatSchema(Schema):
-    """Chat records: the pair is the first user turn and the assistant turn that answers it."""
-
-    name: str
-
-    def __post_init__(self) -> None:
-        self.role_key, self.text_key, self.user_roles, self.assistant_roles = _CHAT_STYLES[
-            self.name
-        ]
-        self.keys = {
-            "instruction": f"{self.name}[user]",
-            "input": "",
-            "response": f"{self.name}[assistant]",
-        }
-
-    def _positions(self, obj: Mapping[str, Any]) -> tuple[int, int]:
-        turns = obj.get(self.name)
-        if not isinstance(turns, list):
-            raise FieldError(f"field {self.name!r} is missing or not a list")
-        for i, turn in enumerate(turns[:-1]):
-            if isinstance(turn, dict) and turn.get(self.role_key) in self.user_roles:
-                nxt = turns[i + 1]
-                if isinstance(nxt, dict) and nxt.get(self.role_key) in self.assistant_roles:
-                    for pos in (i, i + 1):
-                        if not isinstance(turns[pos].get(self.text_key), str):
-                            raise FieldError(f"{self.name}[{pos}].{self.text_key} is not a string")
-                    return i, i + 1
-        raise FieldError(f"no user turn followed by an assistant turn in {self.name!r}")
-
-    def read(self, obj: Mapping[str, Any]) -> Pair:
-        u, a = self._positions(obj)
-        turns = obj[self.name]
-        return Pair(turns[u][self.text_key], "", turns[a][self.text_key])
-
-    def write(self, obj: dict[str, Any], pair: Pair) -> dict[str, Any]:
-        u, a = self._positions(obj)
-        out = dict(obj)
-        turns = copy.copy(obj[self.name])
-        instruction = pair.instruction + ("\n\n" + pair.input if pair.input else "")
-        turns[u] = {**turns[u], self.text_key: instruction}
-        turns[a] = {**turns[a], self.text_key: pair.response}
-        out[self.name] = turns
-        return out
+def register_schema(spec: SchemaSpec) -> SchemaSpec:
+    if spec.name in _TABLE or spec.name in ("auto", "fields"):
+        raise ValueError(f"schema name {spec.name!r} is taken")
+    _TABLE[spec.name] = spec
+    return spec
 
 
-ALPACA = KeySchema("alpaca", {"instruction": "instruction", "input": "input", "response": "output"})
-MEB_RAW_KEYS = {"instruction": "Raw Instruction", "input": "Raw Input", "response": "Raw Response"}
-MEB_REVISED_KEYS = {
-    "instruction": "Revised Instruction",
-    "input": "Revised Input",
-    "response": "Revised Response",
-}
+def schema_specs() -> tuple[SchemaSpec, ...]:
+    return tuple(_TABLE.values())
 
 
-def parse_field_mapping(spec: str) -> KeySchema:
-    """``instruction=prompt,input=context,response=answer`` (input may be left out)."""
-    keys: dict[str, str] = {}
-    for part in spec.split(","):
-        role, sep, key = part.partition("=")
-        role, key = role.strip(), key.strip()
-        if not sep or role not in ROLES or not key:
-            raise UsageError(
-                f"bad --fields {spec!r}: expected instruction=KEY,input=KEY,response=KEY"
-            )
-        keys[role] = key
-    for role in ("instruction", "response"):
-        if role not in keys:
-            raise UsageError(f"bad --fields {spec!r}: the {role!r} role needs a key")
-    keys.setdefault("input", "\0no input key")  # a key no JSON object has: input always empty
-    return KeySchema("fields", keys)
+def schema_names() -> tuple[str, ...]:
+    return tuple(_TABLE)
 
 
-def schema_by_name(name: str, *, with_revised: bool = False) -> Schema:
-    if name == "alpaca":
-        return ALPACA
-    if name == "meb":
-        return KeySchema("meb", MEB_RAW_KEYS, MEB_REVISED_KEYS if with_revised else None)
-    if name in _CHAT_STYLES:
-        return ChatSchema(name)
-    raise UsageError(
-        f"unknown schema {name!r}; choose one of: alpaca, meb, messages, conversations"
+def _or_list(names: tuple[str, ...]) -> str:
+    return ", ".join(names[:-1]) + f" or {names[-1]}" if len(names) > 1 else "".join(names)
+
+
+def schema_help() -> str:
+    """The ``--schema`` help text."""
+    return f"{_or_list(schema_names())} [default: detected]."
+
+
+def schema_choices_hint() -> str:
+    """How a user picks a schema by hand, for error messages."""
+    return (
+        f"use --schema {'|'.join(schema_names())} or "
+        "--fields instruction=KEY,input=KEY,response=KEY"
     )
+
+
+def schema_by_name(name: str, first_obj: Mapping[str, Any] | None = None) -> Schema:
+    spec = _TABLE.get(name)
+    if spec is None:
+        close = difflib.get_close_matches(name, schema_names(), n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise UsageError(
+            f"unknown schema {name!r}{hint}; choose one of: {', '.join(schema_names())}"
+            " (or --fields for other keys)"
+        )
+    return spec.build(first_obj)
 
 
 def detect_schema(obj: Mapping[str, Any]) -> Schema | None:
     """The schema of a record, judged by its keys; None when no schema fits."""
-    if "Raw Instruction" in obj or "Raw Response" in obj:
-        has_revised = all(k in obj for k in MEB_REVISED_KEYS.values())
-        return schema_by_name("meb", with_revised=has_revised)
-    if "instruction" in obj and "output" in obj:
-        return ALPACA
-    for name in _CHAT_STYLES:
-        if isinstance(obj.get(name), list):
-            return ChatSchema(name)
+    for spec in _TABLE.values():
+        if spec.detect(obj):
+            return spec.build(obj)
     return None
 
 
@@ -206,6 +130,111 @@ def resolve_schema(
     if fields:
         return parse_field_mapping(fields)
     if name and name != "auto":
-        with_revised = bool(first_obj) and all(k in first_obj for k in MEB_REVISED_KEYS.values())
-        return schema_by_name(name, with_revised=with_revised)
+        return schema_by_name(name, first_obj)
     return detect_schema(first_obj) if first_obj is not None else None
+
+
+def parse_field_mapping(spec: str) -> KeySchema:
+    """``instruction=prompt,input=context,response=answer``. The input may be left out, and so
+    may the response: that reads a prompt-only file (responses empty)."""
+    keys: dict[str, str] = {}
+    for part in spec.split(","):
+        role, sep, key = part.partition("=")
+        role, key = role.strip(), key.strip()
+        if not sep or role not in ROLES or not key:
+            raise UsageError(
+                f"bad --fields {spec!r}: expected instruction=KEY,input=KEY,response=KEY"
+            )
+        keys[role] = key
+    if "instruction" not in keys:
+        raise UsageError(f"bad --fields {spec!r}: the 'instruction' role needs a key")
+    prompt_only = "response" not in keys
+    for role in ("input", "response"):
+        keys.setdefault(role, f"{NO_KEY}{role} key")  # always empty
+    optional = ("input", "response") if prompt_only else ("input",)
+    return KeySchema("fields", keys, optional_roles=optional, holds_response=not prompt_only)
+
+
+# -- the built-in table (detection tries the rows in this order) ------------------------------
+
+ALPACA = KeySchema("alpaca", {"instruction": "instruction", "input": "input", "response": "output"})
+MEB_RAW_KEYS = {"instruction": "Raw Instruction", "input": "Raw Input", "response": "Raw Response"}
+MEB_REVISED_KEYS = {
+    "instruction": "Revised Instruction",
+    "input": "Revised Input",
+    "response": "Revised Response",
+}
+
+
+def _meb(first_obj: Mapping[str, Any] | None) -> Schema:
+    # The first record decides whether the file carries the experts' revision.
+    with_revised = first_obj is not None and all(k in first_obj for k in MEB_REVISED_KEYS.values())
+    return KeySchema("meb", MEB_RAW_KEYS, MEB_REVISED_KEYS if with_revised else None)
+
+
+register_schema(
+    SchemaSpec(
+        "meb",
+        "Raw Instruction, Raw Input, Raw Response (+ Revised ... when the file has a revision)",
+        lambda obj: "Raw Instruction" in obj or "Raw Response" in obj,
+        _meb,
+        KeySchema("meb", MEB_RAW_KEYS, MEB_REVISED_KEYS).template,
+    )
+)
+register_schema(
+    SchemaSpec(
+        "alpaca",
+        "instruction, input, output",
+        lambda obj: "instruction" in obj and "output" in obj,
+        lambda _: ALPACA,
+        ALPACA.template,
+    )
+)
+
+
+def _chat(name: str, description: str, style: ChatStyle) -> SchemaSpec:
+    schema = ChatSchema(name, style)
+    return SchemaSpec(
+        name,
+        description,
+        lambda obj: isinstance(obj.get(name), list),
+        lambda _: schema,
+        schema.template,
+    )
+
+
+register_schema(
+    _chat(
+        "messages",
+        "OpenAI chat: the first user turn and the assistant turn after it",
+        ChatStyle("role", "content", ("user",), ("assistant",)),
+    )
+)
+register_schema(
+    _chat(
+        "conversations",
+        "ShareGPT: the first human turn and the gpt turn after it",
+        ChatStyle("from", "value", ("human", "user"), ("gpt", "assistant", "model", "bot")),
+    )
+)
+
+PROMPT = PromptSchema()
+TURNS = TurnsSchema()
+register_schema(
+    SchemaSpec(
+        "prompt",
+        "prompts only (AlpacaEval): instruction, optional input; no response",
+        lambda obj: "instruction" in obj and not any(k in obj for k in RESPONSE_KEYS),
+        lambda _: PROMPT,
+        PROMPT.template,
+    )
+)
+register_schema(
+    SchemaSpec(
+        "mtbench",
+        "prompts only (MT-Bench): turns[0] is the instruction, later turns kept",
+        lambda obj: isinstance(obj.get("turns"), list),
+        lambda _: TURNS,
+        TURNS.template,
+    )
+)
