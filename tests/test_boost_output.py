@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -72,13 +73,44 @@ def test_writer_hands_lines_to_the_os_by_size(tmp_path: Path) -> None:
     writer = ResumableOutput(out, flush_bytes=100, flush_seconds=3600)
     writer.open(resume=False)
     writer.write({"midb": {"id": "a"}})
-    assert out.read_bytes() == b""  # buffered, no syscall per record
+    assert not out.exists()  # buffered, no syscall per record; created with the first write
     for i in range(10):
         writer.write({"midb": {"id": f"r{i}"}, "pad": "p" * 20})
     assert out.read_bytes().count(b"\n") >= 3  # flushed in large writes, whole lines only
     assert out.read_bytes().endswith(b"\n")
     writer.close()
     assert out.read_bytes().count(b"\n") == 11
+
+
+def test_a_run_that_writes_nothing_leaves_no_file_and_keeps_the_old_one(tmp_path: Path) -> None:
+    out = tmp_path / "out.jsonl"
+    writer = ResumableOutput(out)
+    writer.open(resume=False)
+    writer.close()
+    assert not out.exists()
+    out.write_bytes(b'{"midb": {"id": "old"}}\n')
+    writer = ResumableOutput(out)
+    writer.open(resume=False)  # starting over replaces the file only at the first write
+    writer.close()
+    assert out.read_bytes() == b'{"midb": {"id": "old"}}\n'
+    writer = ResumableOutput(out)
+    writer.open(resume=False)
+    writer.write({"midb": {"id": "new"}})
+    writer.close()
+    assert out.read_bytes() == b'{"midb":{"id":"new"}}\n'
+
+
+def test_a_second_writer_of_the_same_output_is_refused_and_named(tmp_path: Path) -> None:
+    out = tmp_path / "out.jsonl"
+    first = ResumableOutput(out)
+    first.open(resume=True)
+    second = ResumableOutput(out)
+    with pytest.raises(InputError, match=rf"another midb run \(pid {os.getpid()}\)"):
+        second.open(resume=True)
+    first.close()
+    assert not (tmp_path / "out.jsonl.lock").exists()
+    second.open(resume=True)  # free again once the first is done
+    second.close()
 
 
 def test_reorder_buffer_releases_in_input_order() -> None:

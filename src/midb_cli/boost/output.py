@@ -8,6 +8,11 @@ and last, which the pipeline checks against the input before it skips that many 
 
 Lines are collected in memory and handed to the OS in large writes (by size or age); there is no
 fsync per record: a killed process loses at most the unflushed tail, which the rerun redoes.
+
+The file is created (or, starting over, truncated) only when the first record is written, so a
+run that fails before it (a schema error, a server that cannot be reached) leaves no empty
+output behind and destroys nothing. A lock beside the file (``OUT.lock``) keeps a second run off
+the same output.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from typing import Any
 
 from midb_cli.errors import InputError
 from midb_cli.jsonio import JSONError, dumps_line, loads
+from midb_cli.records.lock import OutputLock
 from midb_cli.records.reader import META_KEY
 
 FLUSH_BYTES = 1 << 20
@@ -56,21 +62,36 @@ class ResumableOutput:
         self._pending_bytes = 0
         self._last_flush = time.monotonic()
         self._fd: int | None = None
+        self._truncate = False
+        self._lock = OutputLock(self.path)
 
     def open(self, *, resume: bool) -> ExistingOutput:
-        """Open for appending. With ``resume`` an existing file is kept (torn tail cut off) and
-        described; without it the file starts empty."""
+        """Lock the output for this run. With ``resume`` an existing file is kept (torn tail
+        cut off) and described; without it the file is replaced at the first write."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        existing = ExistingOutput(0, None, None, 0)
-        if resume and self.path.exists():
-            existing = scan_output(self.path)
-        flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND | (0 if resume else os.O_TRUNC)
+        self._lock.acquire()
+        try:
+            existing = ExistingOutput(0, None, None, 0)
+            if resume and self.path.exists():
+                existing = scan_output(self.path)
+                self._open_fd(truncate=False)
+            else:
+                self._truncate = not resume
+                # Fail now, not after the first record, when the folder is not writable.
+                if not os.access(self.path.parent, os.W_OK):
+                    raise InputError(f"{self.path}: cannot write: Permission denied")
+        except BaseException:
+            self._lock.release()
+            raise
+        self._last_flush = time.monotonic()
+        return existing
+
+    def _open_fd(self, *, truncate: bool) -> None:
+        flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND | (os.O_TRUNC if truncate else 0)
         try:
             self._fd = os.open(self.path, flags, 0o666)
         except OSError as exc:
             raise InputError(f"{self.path}: cannot write: {exc.strerror}") from None
-        self._last_flush = time.monotonic()
-        return existing
 
     def write(self, obj: dict[str, Any]) -> None:
         line = dumps_line(obj)
@@ -85,9 +106,11 @@ class ResumableOutput:
 
     def flush(self) -> None:
         """Hand the collected lines to the OS in one write (survives kill -9, not power loss)."""
-        if self._fd is None or not self._pending:
+        if not self._pending:
             self._last_flush = time.monotonic()
             return
+        if self._fd is None:
+            self._open_fd(truncate=self._truncate)
         data = memoryview(b"".join(self._pending))
         self._pending.clear()
         self._pending_bytes = 0
@@ -100,13 +123,15 @@ class ResumableOutput:
         self._last_flush = time.monotonic()
 
     def close(self) -> None:
-        if self._fd is None:
-            return
         try:
             self.flush()
         finally:
-            os.close(self._fd)
-            self._fd = None
+            try:
+                if self._fd is not None:
+                    os.close(self._fd)
+                    self._fd = None
+            finally:
+                self._lock.release()
 
 
 def scan_output(path: Path) -> ExistingOutput:
