@@ -31,7 +31,6 @@ from midb_cli.records.pair import ROLES, Pair
 
 if TYPE_CHECKING:
     from midb_cli.checks import Checker
-    from midb_cli.engines.registry import EngineConfig
 
 #: fields shorter than this are not reliably identifiable (REFERENCE.md §5): not judged
 MIN_LANGUAGE_CHARS = 40
@@ -62,6 +61,16 @@ GUARD_REASONS: tuple[str, ...] = (
 )
 
 
+@dataclass(frozen=True, slots=True)
+class GuardSettings:
+    """How strict the guards are; a setting of the boost run, not of the engine."""
+
+    #: shortest accepted revised pair, as a share of the original pair's length
+    min_length_ratio: float = 0.5
+    #: longest accepted revised pair, as a multiple of the original pair's length
+    max_length_ratio: float = 4.0
+
+
 @dataclass(slots=True)
 class GuardResult:
     reason: str | None  # None: the revision may be written
@@ -71,12 +80,14 @@ class GuardResult:
 
 class RevisionGuard:
     def __init__(
-        self, identifier: LanguageIdentifier, checker: Checker, config: EngineConfig
+        self,
+        identifier: LanguageIdentifier,
+        checker: Checker,
+        settings: GuardSettings | None = None,
     ) -> None:
         self.identifier = identifier
         self.checker = checker
-        self.min_ratio = config.min_length_ratio
-        self.max_ratio = config.max_length_ratio
+        self.settings = settings or GuardSettings()
 
     def check(
         self, original: Pair, revised: Pair, lang: str, findings_before: list[Finding]
@@ -93,11 +104,17 @@ class RevisionGuard:
         *,
         original_lang: RecordLanguage | None = None,
         source: Pair | None = None,
+        finish_reason: str | None = None,
     ) -> GuardResult:
         """Like ``check``, and also returns the findings of the revision. ``original_lang``
         (the record's identification) saves re-identifying the fields that did not change."""
+        settings = self.settings
         reason = _structural_reason(
-            original, revised, findings_before, self.min_ratio, self.max_ratio
+            original,
+            revised,
+            findings_before,
+            settings.min_length_ratio,
+            settings.max_length_ratio,
         )
         if reason:
             return GuardResult(reason)
