@@ -4,18 +4,28 @@ Every outcome a booster marks ``boosted`` passes through ``RevisionGuard`` befor
 A failed guard turns the outcome into ``fallback`` with the guard's reason and the original pair
 is written instead. Reasons are short and stable because the summary and `midb stats` count them:
 
-- ``guard:field_leak``      booster tags or field markers that the original did not have
-- ``guard:empty_response``  the response was emptied
-- ``guard:length_ratio``    the revision is much shorter or longer than the original
-- ``guard:code_dropped``    a fenced code block or an inline code span of the original is gone
-- ``guard:language``        a changed field is now in another language than the record, or
-                            has a sentence left in another language
-- ``guard:repetition``      the revision repeats itself where the original did not
-- ``guard:code_translated`` code that was fine is now translated
-- ``guard:truncated``       the revision stops mid-sentence or leaves a code fence open
+- ``guard:field_leak``          booster tags or field markers that the original did not have
+- ``guard:empty_response``      the response was emptied
+- ``guard:truncated``           the answer stopped early: the engine hit its token limit, a code
+                                fence is left open, a list ends on a bare item marker, or the
+                                response stops mid-sentence where the original finished its own
+- ``guard:response_collapsed``  the response shrank to a small fraction of the original's
+                                (a one-line or one-word answer replacing a whole response)
+- ``guard:fields_swapped``      the instruction and the response changed places
+- ``guard:instruction_changed`` the instruction now asks for another task
+- ``guard:length_ratio``        the revised pair is much shorter (or, if set, longer) than
+                                the original
+- ``guard:code_dropped``        a fenced code block or an inline code span of the original is gone
+- ``guard:language``            a changed field is now in another language than the record, or
+                                has a sentence left in another language
+- ``guard:repetition``          the revision repeats itself where the original did not
+- ``guard:code_translated``     code that was fine is now translated
 
-Only what the revision changed is judged: an English input of a translation task stays legal,
-and a field the booster left alone is never re-identified.
+Each revision is judged against its original, not against fixed thresholds alone: real content
+revisions are often more than four times longer than the original (the MEB data), so growth is
+no defect; what gives a bad answer away is what it lost. Only what the revision changed is
+judged: an English input of a translation task stays legal, and a field the booster left alone
+is never re-identified. bench/eval_guards.py measures every guard on real expert revisions.
 """
 
 from __future__ import annotations
@@ -36,6 +46,7 @@ if TYPE_CHECKING:
 MIN_LANGUAGE_CHARS = 40
 BOOSTER_TAGS = ("<|instruction|>", "<|input|>", "<|response|>")
 _FENCE = "```"
+_FENCE_LINE = re.compile(r"^[ \t]*```", re.M)
 _INLINE_CODE = re.compile(r"(?<!`)`([^`\n]{2,200})`(?!`)")
 #: a new finding of one of these kinds in the revision fails the guard with this reason
 _NEW_FINDING_REASONS = {
@@ -52,23 +63,46 @@ _CODE_MAY_CHANGE = frozenset({"translated_code", "placeholder_input", "field_lea
 GUARD_REASONS: tuple[str, ...] = (
     "guard:field_leak",
     "guard:empty_response",
+    "guard:truncated",
+    "guard:response_collapsed",
+    "guard:fields_swapped",
+    "guard:instruction_changed",
     "guard:length_ratio",
     "guard:code_dropped",
     "guard:language",
     "guard:repetition",
     "guard:code_translated",
-    "guard:truncated",
 )
+
+# A response ends a sentence when its last character is one of these.
+_CLOSING = frozenset(".!?;:…。！？；：؟۔)]}»”’\"'」』）】*`_~|>")
+# The last line is a list marker with at most two characters after it (`- `, `3.`, `- ф`).
+_BARE_ITEM = re.compile(r"(?:^|\n)[ \t]*(?:[-*•]|\d{1,3}[.)])(?:[ \t]+\S{0,2})?\Z")
+_SENTENCE_STOPS = frozenset(".!?。！？؟")
+_LIST_ITEM = re.compile(r"[ \t]*(?:[-*•]|\d{1,3}[.)])[ \t]")
+_INNER_STOP = re.compile(r"[.!?。！？؟](?:\s|$)")
+# Scripts without spaces between words: character pairs carry what trigrams carry elsewhere.
+_GRAM_SIZE = {"ja": 2, "zh": 2, "ko": 2}
+_SIMILAR_CHARS = 300  # similarity reads the head of a field: enough to tell, cheap
 
 
 @dataclass(frozen=True, slots=True)
 class GuardSettings:
-    """How strict the guards are; a setting of the boost run, not of the engine."""
+    """How strict the guards are; a setting of the boost run, not of the engine. The defaults
+    are the ones bench/eval_guards.py measures."""
 
     #: shortest accepted revised pair, as a share of the original pair's length
     min_length_ratio: float = 0.5
-    #: longest accepted revised pair, as a multiple of the original pair's length
-    max_length_ratio: float = 4.0
+    #: longest accepted revised pair, as a multiple of the original's; None: no limit (expert
+    #: revisions that add reasoning steps grow a pair tenfold)
+    max_length_ratio: float | None = None
+    #: a response below this share of the original response has collapsed
+    min_response_ratio: float = 0.35
+    #: ... when the original response has at least this many characters
+    min_collapse_chars: int = 15
+    #: an instruction whose character n-grams overlap the original's less than this (Dice)
+    #: asks for another task
+    min_instruction_similarity: float = 0.33
 
 
 @dataclass(slots=True)
@@ -107,14 +141,13 @@ class RevisionGuard:
         finish_reason: str | None = None,
     ) -> GuardResult:
         """Like ``check``, and also returns the findings of the revision. ``original_lang``
-        (the record's identification) saves re-identifying the fields that did not change."""
-        settings = self.settings
-        reason = _structural_reason(
-            original,
-            revised,
-            findings_before,
-            settings.min_length_ratio,
-            settings.max_length_ratio,
+        (the record's identification) saves re-identifying the fields that did not change;
+        ``finish_reason`` is the engine's (``"length"``: the answer hit the token limit)."""
+        if finish_reason == "length":
+            return GuardResult("guard:truncated")
+        reason = _swapped(original, revised, lang) or (
+            _structural_reason(original, revised, findings_before, self.settings)
+            or _comparison_reason(original, revised, lang, original_lang, self.settings)
         )
         if reason:
             return GuardResult(reason)
@@ -162,27 +195,28 @@ class RevisionGuard:
 
 
 def _structural_reason(
-    original: Pair,
-    revised: Pair,
-    findings_before: list[Finding],
-    min_ratio: float,
-    max_ratio: float,
+    original: Pair, revised: Pair, findings_before: list[Finding], settings: GuardSettings
 ) -> str | None:
-    """The guards that need no model: tags, emptiness, length, code presence."""
+    """The guards that need no model: tags, emptiness, open fences, length, code presence."""
     for role in ROLES:
         old, new = original.get(role), revised.get(role)
         if old != new and any(tag in new and tag not in old for tag in BOOSTER_TAGS):
             return "guard:field_leak"
     if original.response.strip() and not revised.response.strip():
         return "guard:empty_response"
+    if _open_fence(revised.response) and not _open_fence(original.response):
+        return "guard:truncated"  # before code_dropped: the block is cut, not dropped
     old_len = len(original.instruction) + len(original.input) + len(original.response)
     new_len = len(revised.instruction) + len(revised.input) + len(revised.response)
+    # Collapsing a repetition loop shrinks a pair on purpose: no lower bounds then.
+    loop_before = any(f.kind == "repetition" for f in findings_before)
+    if not loop_before and _collapsed(original.response, revised.response, settings):
+        return "guard:response_collapsed"
     if old_len:
         ratio = new_len / old_len
-        # Collapsing a repetition loop shrinks a pair on purpose: no lower bound then.
-        if any(f.kind == "repetition" for f in findings_before):
-            min_ratio = 0.0
-        if not min_ratio <= ratio <= max_ratio:
+        if (not loop_before and ratio < settings.min_length_ratio) or (
+            settings.max_length_ratio is not None and ratio > settings.max_length_ratio
+        ):
             return "guard:length_ratio"
     # Fields whose code may change on purpose: mangled code restored, a "`<noinput>`"
     # placeholder emptied, leaked text moved to its field.
@@ -199,3 +233,128 @@ def _structural_reason(
                 if span not in new:
                     return "guard:code_dropped"
     return None
+
+
+def _open_fence(text: str) -> bool:
+    return _FENCE in text and len(_FENCE_LINE.findall(text)) % 2 == 1
+
+
+def _collapsed(old: str, new: str, settings: GuardSettings) -> bool:
+    old_chars, new_chars = len(old.strip()), len(new.strip())
+    return (
+        old_chars >= settings.min_collapse_chars
+        and new_chars < settings.min_response_ratio * old_chars
+    )
+
+
+def _comparison_reason(
+    original: Pair,
+    revised: Pair,
+    lang: str,
+    original_lang: RecordLanguage | None,
+    settings: GuardSettings,
+) -> str | None:
+    """The guards that judge the revision against its original: a response cut short, fields
+    that swapped places, an instruction turned into another task."""
+    if revised.response != original.response and _cut_short(
+        original.response, revised.response, lang
+    ):
+        return "guard:truncated"
+    if revised.instruction == original.instruction:
+        return None
+    size = _GRAM_SIZE.get(lang, 3)
+    old_instruction = _grams(original.instruction, size)
+    new_instruction = _grams(revised.instruction, size)
+    similarity = _dice(old_instruction, new_instruction)
+    if similarity >= settings.min_instruction_similarity:
+        return None
+    if original_lang is not None:
+        # An instruction MT left in another language is rewritten on purpose.
+        known = original_lang.fields.get("instruction")
+        if known is not None and known.lang not in (lang, UNDETERMINED):
+            return None
+    return "guard:instruction_changed"
+
+
+def _swapped(original: Pair, revised: Pair, lang: str) -> str | None:
+    """The instruction now reads like the original response and the response like the
+    original instruction (the model wrote the fields under each other's tags)."""
+    if revised.instruction == original.instruction or revised.response == original.response:
+        return None
+    size = _GRAM_SIZE.get(lang, 3)
+    old_instruction = _grams(original.instruction, size)
+    new_response = _grams(revised.response, size)
+    if _dice(new_response, old_instruction) <= _dice(new_response, _grams(original.response, size)):
+        return None
+    new_instruction = _grams(revised.instruction, size)
+    if _dice(new_instruction, old_instruction) < _dice(
+        new_instruction, _grams(original.response, size)
+    ):
+        return "guard:fields_swapped"
+    return None
+
+
+def _grams(text: str, size: int) -> frozenset[str]:
+    text = text[:_SIMILAR_CHARS].lower()
+    return frozenset(text[i : i + size] for i in range(len(text) - size + 1))
+
+
+def _dice(a: frozenset[str], b: frozenset[str]) -> float:
+    if not a or not b:
+        return 0.0
+    return 2 * len(a & b) / (len(a) + len(b))
+
+
+def _cut_short(old: str, new: str, lang: str) -> bool:
+    """The revised response stops early: it ends on a bare list marker, stops where the
+    original goes on, or leaves a prose sentence open where the original closed its own."""
+    new = new.rstrip()
+    if _BARE_ITEM.search(new):
+        return not _BARE_ITEM.search(old.rstrip())
+    if not new or new[-1] in _CLOSING:
+        return False
+    if _stops_where_original_goes_on(old, new, lang):
+        return True
+    start = new.rfind("\n") + 1
+    line = new[start:]
+    if "#" in line.rsplit(None, 1)[-1]:
+        return False  # a hashtag ends a post
+    earlier = new[:start].rstrip()
+    previous = earlier[earlier.rfind("\n") + 1 :]
+    item = bool(_LIST_ITEM.match(line))
+    if previous and bool(_LIST_ITEM.match(previous)) == item:
+        # The writer closes this kind of line (the previous one ends a sentence): an open
+        # last one was cut. A title after `Here is a title:` follows a colon, not a stop.
+        return previous[-1] in _SENTENCE_STOPS and len(line.strip()) >= 3
+    old = old.rstrip()
+    if not old or old[-1] not in _CLOSING:
+        return False  # the original ends open too (a title, a list of words, a verse)
+    if len(line) < (15 if lang in _GRAM_SIZE else 30) or item:
+        return False  # short items and lists: experts turn sentences into those
+    if ":" in line or "：" in line:
+        return False  # an answer after a colon (`sont : A, B`)
+    if previous and previous[-1] not in _CLOSING and len(previous) < 100:
+        return False  # lines left open on purpose: a verse, a list of lines
+    words = line.split()
+    if lang not in _GRAM_SIZE and sum(w[:1].isupper() for w in words) >= 0.4 * len(words):
+        return False  # a title
+    return True
+
+
+def _stops_where_original_goes_on(old: str, new: str, lang: str) -> bool:
+    """The revision's last words appear in the original with more of the same sentence after
+    them: the revision was cut there (mid-word when the original goes on with a letter)."""
+    if lang in _GRAM_SIZE:
+        tail = new[-8:]
+    else:
+        words = new.rsplit(None, 3)
+        tail = " ".join(words[-3:]) if len(words) >= 3 else ""
+    if len(tail) < 8:
+        return False
+    at = old.find(tail)
+    while at >= 0:
+        after = old[at + len(tail) : at + len(tail) + 2]
+        if after[:1].isalnum() or (after[:1] == " " and after[1:2].isalnum()):
+            return True
+        at = old.find(tail, at + 1)
+    return False
