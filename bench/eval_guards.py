@@ -25,7 +25,6 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 from guard_cases import GOOD_KINDS, KINDS, Case, Fields
-
 from midb_cli.boost.guards import GuardSettings, RevisionGuard
 from midb_cli.checks import Checker
 from midb_cli.engines.parsing import parse_answer

@@ -81,8 +81,7 @@ ENGLISH = (
 
 CHATTER_HEAD = "Sure! Here is an improved version of the pair, more specific and detailed:\n\n"
 CHATTER_TAIL = (
-    "\n\nI hope this helps! Let me know if you would like me to make any other changes to "
-    "the text."
+    "\n\nI hope this helps! Let me know if you would like me to make any other changes to the text."
 )
 
 
@@ -269,7 +268,7 @@ def tags_swapped(case: Case) -> str | None:
     return f"<|response|>{instruction}\n<|input|>{input_text}\n<|instruction|>{response}"
 
 
-Builder = Callable[[Case], "str | None | tuple[Fields, str]"]
+Builder = Callable[[Case], "str | tuple[Fields, str] | None"]
 KINDS: dict[str, Builder] = {
     "good": lambda case: tagged(case.revised),
     "good_code": good_code,

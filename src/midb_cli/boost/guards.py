@@ -83,6 +83,7 @@ _LIST_ITEM = re.compile(r"[ \t]*(?:[-*•]|\d{1,3}[.)])[ \t]")
 _INNER_STOP = re.compile(r"[.!?。！？؟](?:\s|$)")
 # Scripts without spaces between words: character pairs carry what trigrams carry elsewhere.
 _GRAM_SIZE = {"ja": 2, "zh": 2, "ko": 2}
+_SWAP_MAX_SIMILARITY = 0.5  # fields this alike (Dice of n-grams) are the same text, rephrased
 _SIMILAR_CHARS = 300  # similarity reads the head of a field: enough to tell, cheap
 
 
@@ -121,6 +122,13 @@ class RevisionGuard:
     ) -> None:
         self.identifier = identifier
         self.checker = checker
+        if settings is not None and not isinstance(settings, GuardSettings):
+            # Transitional: main's pipeline still passes its EngineConfig; its two flags map
+            # onto the settings until the pipeline builds GuardSettings itself.
+            settings = GuardSettings(
+                min_length_ratio=settings.min_length_ratio,
+                max_length_ratio=settings.max_length_ratio,
+            )
         self.settings = settings or GuardSettings()
 
     def check(
@@ -277,19 +285,22 @@ def _comparison_reason(
 
 
 def _swapped(original: Pair, revised: Pair, lang: str) -> str | None:
-    """The instruction now reads like the original response and the response like the
+    """The instruction no longer reads like the original's and the response reads like the
     original instruction (the model wrote the fields under each other's tags)."""
     if revised.instruction == original.instruction or revised.response == original.response:
         return None
     size = _GRAM_SIZE.get(lang, 3)
     old_instruction = _grams(original.instruction, size)
-    new_response = _grams(revised.response, size)
-    if _dice(new_response, old_instruction) <= _dice(new_response, _grams(original.response, size)):
-        return None
     new_instruction = _grams(revised.instruction, size)
-    if _dice(new_instruction, old_instruction) < _dice(
-        new_instruction, _grams(original.response, size)
-    ):
+    kept_task = _dice(new_instruction, old_instruction)
+    if kept_task >= _SWAP_MAX_SIMILARITY:
+        return None  # the instruction is still the task: whatever the response restates
+    new_response = _grams(revised.response, size)
+    old_response = _grams(original.response, size)
+    as_task = _dice(new_response, old_instruction)
+    if as_task <= _dice(new_response, old_response):
+        return None
+    if as_task >= _SWAP_MAX_SIMILARITY or kept_task < _dice(new_instruction, old_response):
         return "guard:fields_swapped"
     return None
 
@@ -336,9 +347,8 @@ def _cut_short(old: str, new: str, lang: str) -> bool:
     if previous and previous[-1] not in _CLOSING and len(previous) < 100:
         return False  # lines left open on purpose: a verse, a list of lines
     words = line.split()
-    if lang not in _GRAM_SIZE and sum(w[:1].isupper() for w in words) >= 0.4 * len(words):
-        return False  # a title
-    return True
+    # a title (mostly capitalised words) ends open; a sentence does not
+    return lang in _GRAM_SIZE or sum(w[:1].isupper() for w in words) < 0.4 * len(words)
 
 
 def _stops_where_original_goes_on(old: str, new: str, lang: str) -> bool:
