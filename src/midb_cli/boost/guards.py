@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from midb_cli.checks.finding import Finding
+from midb_cli.checks.lexicon import DANGLING_WORDS
 from midb_cli.langid import FieldLanguage, LanguageIdentifier, RecordLanguage
 from midb_cli.languages import UNDETERMINED
 from midb_cli.records.pair import ROLES, Pair
@@ -324,7 +325,11 @@ def _cut_short(old: str, new: str, lang: str) -> bool:
         return not _BARE_ITEM.search(old.rstrip())
     if not new or new[-1] in _CLOSING:
         return False
-    if _stops_where_original_goes_on(old, new, lang):
+    if (
+        _stops_where_original_goes_on(old, new, lang)
+        or _ends_on_a_dangling_word(new, lang)
+        or _ends_inside_a_word(old, new, lang)
+    ):
         return True
     start = new.rfind("\n") + 1
     line = new[start:]
@@ -349,6 +354,35 @@ def _cut_short(old: str, new: str, lang: str) -> bool:
     words = line.split()
     # a title (mostly capitalised words) ends open; a sentence does not
     return lang in _GRAM_SIZE or sum(w[:1].isupper() for w in words) < 0.4 * len(words)
+
+
+def _ends_on_a_dangling_word(new: str, lang: str) -> bool:
+    """The response ends on an article, a preposition or a conjunction (`für`, `di`, `の`),
+    however short it is: no sentence ends there."""
+    words = DANGLING_WORDS.get(lang)
+    if not words:
+        return False
+    if lang in _GRAM_SIZE:
+        return new[-1] in words and len(new) >= 6
+    last = new.rsplit(None, 2)
+    # a lone letter after another short token is a list of letters (`o u e o`), not a cut
+    return len(last) >= 2 and last[-1] in words and not (len(last[-1]) == 1 and len(last[-2]) <= 2)
+
+
+def _ends_inside_a_word(old: str, new: str, lang: str) -> bool:
+    """The last word is no word of the texts but the start of one of them (`Isol` where the
+    original says `Isolieren`): the response was cut inside that word."""
+    if lang in _GRAM_SIZE:
+        return False
+    head, _, last = new.rpartition(" ")
+    last = last.rpartition("\n")[2]
+    if len(last) < 2 or not last.isalpha():
+        return False
+    words = set(old.split())
+    words.update(head.split())
+    if last in words:
+        return False
+    return any(len(w) > len(last) + 1 and w.startswith(last) for w in words)
 
 
 def _stops_where_original_goes_on(old: str, new: str, lang: str) -> bool:
