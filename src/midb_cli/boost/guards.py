@@ -393,12 +393,14 @@ def _stops_where_original_goes_on(old: str, new: str, lang: str) -> bool:
     else:
         words = new.rsplit(None, 3)
         tail = " ".join(words[-3:]) if len(words) >= 3 else ""
-    if len(tail) < 8:
+    if len(tail) < 12:
         return False
     at = old.find(tail)
+    found = False
     while at >= 0:
         after = old[at + len(tail) : at + len(tail) + 2]
-        if after[:1].isalnum() or (after[:1] == " " and after[1:2].isalnum()):
-            return True
+        if not (after[:1].isalnum() or (after[:1] == " " and after[1:2].isalnum())):
+            return False  # the original too ends these words somewhere: a legal ending
+        found = True
         at = old.find(tail, at + 1)
-    return False
+    return found
