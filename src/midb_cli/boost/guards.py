@@ -154,9 +154,8 @@ class RevisionGuard:
         ``finish_reason`` is the engine's (``"length"``: the answer hit the token limit)."""
         if finish_reason == "length":
             return GuardResult("guard:truncated")
-        reason = _swapped(original, revised, lang) or (
-            _structural_reason(original, revised, findings_before, self.settings)
-            or _comparison_reason(original, revised, lang, original_lang, self.settings)
+        reason = _swapped(original, revised, lang) or _structural_reason(
+            original, revised, findings_before, self.settings
         )
         if reason:
             return GuardResult(reason)
@@ -165,11 +164,18 @@ class RevisionGuard:
         if reason:
             return GuardResult(reason, findings_after)
         before = {(f.kind, f.field) for f in findings_before}
-        for finding in findings_after:
-            why = _NEW_FINDING_REASONS.get(finding.kind)
-            if why and (finding.kind, finding.field) not in before:
-                return GuardResult(why, findings_after)
-        return GuardResult(None, findings_after)
+        new = [
+            f
+            for f in findings_after
+            if f.kind in _NEW_FINDING_REASONS and (f.kind, f.field) not in before
+        ]
+        if new:
+            # a loop that ran until the booster stopped is a loop first, a cut second
+            first = min(new, key=lambda f: f.kind != "repetition")
+            return GuardResult(_NEW_FINDING_REASONS[first.kind], findings_after)
+        # After the checks, so that a loop that stops mid-sentence is called a loop.
+        reason = _comparison_reason(original, revised, lang, original_lang, self.settings)
+        return GuardResult(reason, findings_after)
 
     def _language(
         self,
@@ -215,18 +221,7 @@ def _structural_reason(
         return "guard:empty_response"
     if _open_fence(revised.response) and not _open_fence(original.response):
         return "guard:truncated"  # before code_dropped: the block is cut, not dropped
-    old_len = len(original.instruction) + len(original.input) + len(original.response)
-    new_len = len(revised.instruction) + len(revised.input) + len(revised.response)
-    # Collapsing a repetition loop shrinks a pair on purpose: no lower bounds then.
-    loop_before = any(f.kind == "repetition" for f in findings_before)
-    if not loop_before and _collapsed(original.response, revised.response, settings):
-        return "guard:response_collapsed"
-    if old_len:
-        ratio = new_len / old_len
-        if (not loop_before and ratio < settings.min_length_ratio) or (
-            settings.max_length_ratio is not None and ratio > settings.max_length_ratio
-        ):
-            return "guard:length_ratio"
+    # Before the length guards: code that is gone is what shrank the response.
     # Fields whose code may change on purpose: mangled code restored, a "`<noinput>`"
     # placeholder emptied, leaked text moved to its field.
     mangled = {f.field for f in findings_before if f.kind in _CODE_MAY_CHANGE}
@@ -241,6 +236,18 @@ def _structural_reason(
             for span in _INLINE_CODE.findall(old):
                 if span not in new:
                     return "guard:code_dropped"
+    old_len = len(original.instruction) + len(original.input) + len(original.response)
+    new_len = len(revised.instruction) + len(revised.input) + len(revised.response)
+    # Collapsing a repetition loop shrinks a pair on purpose: no lower bounds then.
+    loop_before = any(f.kind == "repetition" for f in findings_before)
+    if not loop_before and _collapsed(original.response, revised.response, settings):
+        return "guard:response_collapsed"
+    if old_len:
+        ratio = new_len / old_len
+        if (not loop_before and ratio < settings.min_length_ratio) or (
+            settings.max_length_ratio is not None and ratio > settings.max_length_ratio
+        ):
+            return "guard:length_ratio"
     return None
 
 
