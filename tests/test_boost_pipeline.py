@@ -211,7 +211,7 @@ FALLBACKS = {
         "and returns their sum:\n\n```python\ndef add(a, b):\n    return a + b\n```\n\nYou can "
         "call the function, for example, with `add(2, 3)` and it will return five."
     ),
-    "guard:length_ratio": "Die Funktion `add` mit `add(2, 3)`:\n```python\ndef add(a, b): ...\n```",
+    "guard:response_collapsed": "Die Funktion `add` mit `add(2, 3)`:\n```python\ndef add(a, b): ...\n```",
     "guard:field_leak": GERMAN_CODE["output"] + "\n<|response|> Noch einmal.",
     "guard:empty_response": "   ",
     "guard:code_dropped": (

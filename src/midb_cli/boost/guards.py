@@ -4,18 +4,28 @@ Every outcome a booster marks ``boosted`` passes through ``RevisionGuard`` befor
 A failed guard turns the outcome into ``fallback`` with the guard's reason and the original pair
 is written instead. Reasons are short and stable because the summary and `midb stats` count them:
 
-- ``guard:field_leak``      booster tags or field markers that the original did not have
-- ``guard:empty_response``  the response was emptied
-- ``guard:length_ratio``    the revision is much shorter or longer than the original
-- ``guard:code_dropped``    a fenced code block or an inline code span of the original is gone
-- ``guard:language``        a changed field is now in another language than the record, or
-                            has a sentence left in another language
-- ``guard:repetition``      the revision repeats itself where the original did not
-- ``guard:code_translated`` code that was fine is now translated
-- ``guard:truncated``       the revision stops mid-sentence or leaves a code fence open
+- ``guard:field_leak``          booster tags or field markers that the original did not have
+- ``guard:empty_response``      the response was emptied
+- ``guard:truncated``           the answer stopped early: the engine hit its token limit, a code
+                                fence is left open, a list ends on a bare item marker, or the
+                                response stops mid-sentence where the original finished its own
+- ``guard:response_collapsed``  the response shrank to a small fraction of the original's
+                                (a one-line or one-word answer replacing a whole response)
+- ``guard:fields_swapped``      the instruction and the response changed places
+- ``guard:instruction_changed`` the instruction now asks for another task
+- ``guard:length_ratio``        the revised pair is much shorter (or, if set, longer) than
+                                the original
+- ``guard:code_dropped``        a fenced code block or an inline code span of the original is gone
+- ``guard:language``            a changed field is now in another language than the record, or
+                                has a sentence left in another language
+- ``guard:repetition``          the revision repeats itself where the original did not
+- ``guard:code_translated``     code that was fine is now translated
 
-Only what the revision changed is judged: an English input of a translation task stays legal,
-and a field the booster left alone is never re-identified.
+Each revision is judged against its original, not against fixed thresholds alone: real content
+revisions are often more than four times longer than the original (the MEB data), so growth is
+no defect; what gives a bad answer away is what it lost. Only what the revision changed is
+judged: an English input of a translation task stays legal, and a field the booster left alone
+is never re-identified. bench/eval_guards.py measures every guard on real expert revisions.
 """
 
 from __future__ import annotations
@@ -25,6 +35,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from midb_cli.checks.finding import Finding
+from midb_cli.checks.lexicon import DANGLING_WORDS
 from midb_cli.langid import FieldLanguage, LanguageIdentifier, RecordLanguage
 from midb_cli.languages import UNDETERMINED
 from midb_cli.records.pair import ROLES, Pair
@@ -36,6 +47,7 @@ if TYPE_CHECKING:
 MIN_LANGUAGE_CHARS = 40
 BOOSTER_TAGS = ("<|instruction|>", "<|input|>", "<|response|>")
 _FENCE = "```"
+_FENCE_LINE = re.compile(r"^[ \t]*```", re.M)
 _INLINE_CODE = re.compile(r"(?<!`)`([^`\n]{2,200})`(?!`)")
 #: a new finding of one of these kinds in the revision fails the guard with this reason
 _NEW_FINDING_REASONS = {
@@ -52,21 +64,47 @@ _CODE_MAY_CHANGE = frozenset({"translated_code", "placeholder_input", "field_lea
 GUARD_REASONS: tuple[str, ...] = (
     "guard:field_leak",
     "guard:empty_response",
+    "guard:truncated",
+    "guard:response_collapsed",
+    "guard:fields_swapped",
+    "guard:instruction_changed",
     "guard:length_ratio",
     "guard:code_dropped",
     "guard:language",
     "guard:repetition",
     "guard:code_translated",
-    "guard:truncated",
 )
+
+# A response ends a sentence when its last character is one of these.
+_CLOSING = frozenset(".!?;:…。！？；：؟۔)]}»”’\"'」』）】*`_~|>")
+# The last line is a list marker with at most two characters after it (`- `, `3.`, `- ф`).
+_BARE_ITEM = re.compile(r"(?:^|\n)[ \t]*(?:[-*•]|\d{1,3}[.)])(?:[ \t]+\S{0,2})?\Z")
+_SENTENCE_STOPS = frozenset(".!?。！？؟")
+_LIST_ITEM = re.compile(r"[ \t]*(?:[-*•]|\d{1,3}[.)])[ \t]")
+_INNER_STOP = re.compile(r"[.!?。！？؟](?:\s|$)")
+# Scripts without spaces between words: character pairs carry what trigrams carry elsewhere.
+_GRAM_SIZE = {"ja": 2, "zh": 2, "ko": 2}
+_SWAP_MAX_SIMILARITY = 0.5  # fields this alike (Dice of n-grams) are the same text, rephrased
+_SIMILAR_CHARS = 300  # similarity reads the head of a field: enough to tell, cheap
 
 
 @dataclass(frozen=True, slots=True)
 class GuardSettings:
-    """The guard thresholds of one boost run (flags of `midb boost`)."""
+    """How strict the guards are; a setting of the boost run, not of the engine. The defaults
+    are the ones bench/eval_guards.py measures."""
 
+    #: shortest accepted revised pair, as a share of the original pair's length
     min_length_ratio: float = 0.5
-    max_length_ratio: float = 4.0
+    #: longest accepted revised pair, as a multiple of the original's; None: no limit (expert
+    #: revisions that add reasoning steps grow a pair tenfold)
+    max_length_ratio: float | None = None
+    #: a response below this share of the original response has collapsed
+    min_response_ratio: float = 0.35
+    #: ... when the original response has at least this many characters
+    min_collapse_chars: int = 15
+    #: an instruction whose character n-grams overlap the original's less than this (Dice)
+    #: asks for another task
+    min_instruction_similarity: float = 0.33
 
 
 @dataclass(slots=True)
@@ -83,11 +121,9 @@ class RevisionGuard:
         checker: Checker,
         settings: GuardSettings | None = None,
     ) -> None:
-        settings = settings or GuardSettings()
         self.identifier = identifier
         self.checker = checker
-        self.min_ratio = settings.min_length_ratio
-        self.max_ratio = settings.max_length_ratio
+        self.settings = settings or GuardSettings()
 
     def check(
         self, original: Pair, revised: Pair, lang: str, findings_before: list[Finding]
@@ -104,11 +140,15 @@ class RevisionGuard:
         *,
         original_lang: RecordLanguage | None = None,
         source: Pair | None = None,
+        finish_reason: str | None = None,
     ) -> GuardResult:
         """Like ``check``, and also returns the findings of the revision. ``original_lang``
-        (the record's identification) saves re-identifying the fields that did not change."""
-        reason = _structural_reason(
-            original, revised, findings_before, self.min_ratio, self.max_ratio
+        (the record's identification) saves re-identifying the fields that did not change;
+        ``finish_reason`` is the engine's (``"length"``: the answer hit the token limit)."""
+        if finish_reason == "length":
+            return GuardResult("guard:truncated")
+        reason = _swapped(original, revised, lang) or _structural_reason(
+            original, revised, findings_before, self.settings
         )
         if reason:
             return GuardResult(reason)
@@ -117,11 +157,18 @@ class RevisionGuard:
         if reason:
             return GuardResult(reason, findings_after)
         before = {(f.kind, f.field) for f in findings_before}
-        for finding in findings_after:
-            why = _NEW_FINDING_REASONS.get(finding.kind)
-            if why and (finding.kind, finding.field) not in before:
-                return GuardResult(why, findings_after)
-        return GuardResult(None, findings_after)
+        new = [
+            f
+            for f in findings_after
+            if f.kind in _NEW_FINDING_REASONS and (f.kind, f.field) not in before
+        ]
+        if new:
+            # a loop that ran until the booster stopped is a loop first, a cut second
+            first = min(new, key=lambda f: f.kind != "repetition")
+            return GuardResult(_NEW_FINDING_REASONS[first.kind], findings_after)
+        # After the checks, so that a loop that stops mid-sentence is called a loop.
+        reason = _comparison_reason(original, revised, lang, original_lang, self.settings)
+        return GuardResult(reason, findings_after)
 
     def _language(
         self,
@@ -156,28 +203,18 @@ class RevisionGuard:
 
 
 def _structural_reason(
-    original: Pair,
-    revised: Pair,
-    findings_before: list[Finding],
-    min_ratio: float,
-    max_ratio: float,
+    original: Pair, revised: Pair, findings_before: list[Finding], settings: GuardSettings
 ) -> str | None:
-    """The guards that need no model: tags, emptiness, length, code presence."""
+    """The guards that need no model: tags, emptiness, open fences, length, code presence."""
     for role in ROLES:
         old, new = original.get(role), revised.get(role)
         if old != new and any(tag in new and tag not in old for tag in BOOSTER_TAGS):
             return "guard:field_leak"
     if original.response.strip() and not revised.response.strip():
         return "guard:empty_response"
-    old_len = len(original.instruction) + len(original.input) + len(original.response)
-    new_len = len(revised.instruction) + len(revised.input) + len(revised.response)
-    if old_len:
-        ratio = new_len / old_len
-        # Collapsing a repetition loop shrinks a pair on purpose: no lower bound then.
-        if any(f.kind == "repetition" for f in findings_before):
-            min_ratio = 0.0
-        if not min_ratio <= ratio <= max_ratio:
-            return "guard:length_ratio"
+    if _open_fence(revised.response) and not _open_fence(original.response):
+        return "guard:truncated"  # before code_dropped: the block is cut, not dropped
+    # Before the length guards: code that is gone is what shrank the response.
     # Fields whose code may change on purpose: mangled code restored, a "`<noinput>`"
     # placeholder emptied, leaked text moved to its field.
     mangled = {f.field for f in findings_before if f.kind in _CODE_MAY_CHANGE}
@@ -192,4 +229,178 @@ def _structural_reason(
             for span in _INLINE_CODE.findall(old):
                 if span not in new:
                     return "guard:code_dropped"
+    old_len = len(original.instruction) + len(original.input) + len(original.response)
+    new_len = len(revised.instruction) + len(revised.input) + len(revised.response)
+    # Collapsing a repetition loop shrinks a pair on purpose: no lower bounds then.
+    loop_before = any(f.kind == "repetition" for f in findings_before)
+    if not loop_before and _collapsed(original.response, revised.response, settings):
+        return "guard:response_collapsed"
+    if old_len:
+        ratio = new_len / old_len
+        if (not loop_before and ratio < settings.min_length_ratio) or (
+            settings.max_length_ratio is not None and ratio > settings.max_length_ratio
+        ):
+            return "guard:length_ratio"
     return None
+
+
+def _open_fence(text: str) -> bool:
+    return _FENCE in text and len(_FENCE_LINE.findall(text)) % 2 == 1
+
+
+def _collapsed(old: str, new: str, settings: GuardSettings) -> bool:
+    old_chars, new_chars = len(old.strip()), len(new.strip())
+    return (
+        old_chars >= settings.min_collapse_chars
+        and new_chars < settings.min_response_ratio * old_chars
+    )
+
+
+def _comparison_reason(
+    original: Pair,
+    revised: Pair,
+    lang: str,
+    original_lang: RecordLanguage | None,
+    settings: GuardSettings,
+) -> str | None:
+    """The guards that judge the revision against its original: a response cut short, fields
+    that swapped places, an instruction turned into another task."""
+    if revised.response != original.response and _cut_short(
+        original.response, revised.response, lang
+    ):
+        return "guard:truncated"
+    if revised.instruction == original.instruction:
+        return None
+    size = _GRAM_SIZE.get(lang, 3)
+    old_instruction = _grams(original.instruction, size)
+    new_instruction = _grams(revised.instruction, size)
+    similarity = _dice(old_instruction, new_instruction)
+    if similarity >= settings.min_instruction_similarity:
+        return None
+    if original_lang is not None:
+        # An instruction MT left in another language is rewritten on purpose.
+        known = original_lang.fields.get("instruction")
+        if known is not None and known.lang not in (lang, UNDETERMINED):
+            return None
+    return "guard:instruction_changed"
+
+
+def _swapped(original: Pair, revised: Pair, lang: str) -> str | None:
+    """The instruction no longer reads like the original's and the response reads like the
+    original instruction (the model wrote the fields under each other's tags)."""
+    if revised.instruction == original.instruction or revised.response == original.response:
+        return None
+    size = _GRAM_SIZE.get(lang, 3)
+    old_instruction = _grams(original.instruction, size)
+    new_instruction = _grams(revised.instruction, size)
+    kept_task = _dice(new_instruction, old_instruction)
+    if kept_task >= _SWAP_MAX_SIMILARITY:
+        return None  # the instruction is still the task: whatever the response restates
+    new_response = _grams(revised.response, size)
+    old_response = _grams(original.response, size)
+    as_task = _dice(new_response, old_instruction)
+    if as_task <= _dice(new_response, old_response):
+        return None
+    if as_task >= _SWAP_MAX_SIMILARITY or kept_task < _dice(new_instruction, old_response):
+        return "guard:fields_swapped"
+    return None
+
+
+def _grams(text: str, size: int) -> frozenset[str]:
+    text = text[:_SIMILAR_CHARS].lower()
+    return frozenset(text[i : i + size] for i in range(len(text) - size + 1))
+
+
+def _dice(a: frozenset[str], b: frozenset[str]) -> float:
+    if not a or not b:
+        return 0.0
+    return 2 * len(a & b) / (len(a) + len(b))
+
+
+def _cut_short(old: str, new: str, lang: str) -> bool:
+    """The revised response stops early: it ends on a bare list marker, stops where the
+    original goes on, or leaves a prose sentence open where the original closed its own."""
+    new = new.rstrip()
+    if _BARE_ITEM.search(new):
+        return not _BARE_ITEM.search(old.rstrip())
+    if not new or new[-1] in _CLOSING:
+        return False
+    if (
+        _stops_where_original_goes_on(old, new, lang)
+        or _ends_on_a_dangling_word(new, lang)
+        or _ends_inside_a_word(old, new, lang)
+    ):
+        return True
+    start = new.rfind("\n") + 1
+    line = new[start:]
+    if "#" in line.rsplit(None, 1)[-1]:
+        return False  # a hashtag ends a post
+    earlier = new[:start].rstrip()
+    previous = earlier[earlier.rfind("\n") + 1 :]
+    item = bool(_LIST_ITEM.match(line))
+    if previous and bool(_LIST_ITEM.match(previous)) == item:
+        # The writer closes this kind of line (the previous one ends a sentence): an open
+        # last one was cut. A title after `Here is a title:` follows a colon, not a stop.
+        return previous[-1] in _SENTENCE_STOPS and len(line.strip()) >= 3
+    old = old.rstrip()
+    if not old or old[-1] not in _CLOSING:
+        return False  # the original ends open too (a title, a list of words, a verse)
+    if len(line) < (15 if lang in _GRAM_SIZE else 30) or item:
+        return False  # short items and lists: experts turn sentences into those
+    if ":" in line or "：" in line:
+        return False  # an answer after a colon (`sont : A, B`)
+    if previous and previous[-1] not in _CLOSING and len(previous) < 100:
+        return False  # lines left open on purpose: a verse, a list of lines
+    words = line.split()
+    # a title (mostly capitalised words) ends open; a sentence does not
+    return lang in _GRAM_SIZE or sum(w[:1].isupper() for w in words) < 0.4 * len(words)
+
+
+def _ends_on_a_dangling_word(new: str, lang: str) -> bool:
+    """The response ends on an article, a preposition or a conjunction (`für`, `di`, `の`),
+    however short it is: no sentence ends there."""
+    words = DANGLING_WORDS.get(lang)
+    if not words:
+        return False
+    if lang in _GRAM_SIZE:
+        return new[-1] in words and len(new) >= 6
+    last = new.rsplit(None, 2)
+    # a lone letter after another short token is a list of letters (`o u e o`), not a cut
+    return len(last) >= 2 and last[-1] in words and not (len(last[-1]) == 1 and len(last[-2]) <= 2)
+
+
+def _ends_inside_a_word(old: str, new: str, lang: str) -> bool:
+    """The last word is no word of the texts but the start of one of them (`Isol` where the
+    original says `Isolieren`): the response was cut inside that word."""
+    if lang in _GRAM_SIZE:
+        return False
+    head, _, last = new.rpartition(" ")
+    last = last.rpartition("\n")[2]
+    if len(last) < 2 or not last.isalpha():
+        return False
+    words = set(old.split())
+    words.update(head.split())
+    if last in words:
+        return False
+    return any(len(w) > len(last) + 1 and w.startswith(last) for w in words)
+
+
+def _stops_where_original_goes_on(old: str, new: str, lang: str) -> bool:
+    """The revision's last words appear in the original with more of the same sentence after
+    them: the revision was cut there (mid-word when the original goes on with a letter)."""
+    if lang in _GRAM_SIZE:
+        tail = new[-8:]
+    else:
+        words = new.rsplit(None, 3)
+        tail = " ".join(words[-3:]) if len(words) >= 3 else ""
+    if len(tail) < 12:
+        return False
+    at = old.find(tail)
+    found = False
+    while at >= 0:
+        after = old[at + len(tail) : at + len(tail) + 2]
+        if not (after[:1].isalnum() or (after[:1] == " " and after[1:2].isalnum())):
+            return False  # the original too ends these words somewhere: a legal ending
+        found = True
+        at = old.find(tail, at + 1)
+    return found

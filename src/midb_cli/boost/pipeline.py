@@ -296,6 +296,7 @@ class _BoostRun:
                     entry.findings,
                     original_lang=entry.lang,
                     source=entry.source,
+                    finish_reason=outcome.details.get("finish_reason"),
                 )
                 if verdict.reason:
                     status, reason = "fallback", verdict.reason

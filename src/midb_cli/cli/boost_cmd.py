@@ -163,9 +163,14 @@ def boost(
         typer.Option(min=0.0, help="Guard: shortest revision / original.", rich_help_panel=_ENGINE),
     ] = 0.5,
     max_length_ratio: Annotated[
-        float,
-        typer.Option(min=0.0, help="Guard: longest revision / original.", rich_help_panel=_ENGINE),
-    ] = 4.0,
+        float | None,
+        typer.Option(
+            min=0.0,
+            help="Guard: longest revision / original [default: no limit; real revisions that "
+            "add reasoning steps grow a pair tenfold].",
+            rich_help_panel=_ENGINE,
+        ),
+    ] = None,
 ) -> None:
     """Boost a file: fix what is certain, revise with an engine, keep order, resume after a crash.
 
@@ -177,7 +182,7 @@ def boost(
     from midb_cli.boost.pipeline import BoostOptions
     from midb_cli.boost.protocol import EngineSelection
 
-    if min_length_ratio > max_length_ratio:
+    if max_length_ratio is not None and min_length_ratio > max_length_ratio:
         raise UsageError("--min-length-ratio is larger than --max-length-ratio")
     selection = EngineSelection(
         name=engine,
@@ -223,7 +228,7 @@ def boost(
         source_key=source_key,
         report=report,
         engine=selection,
-        guards=GuardSettings(min_length_ratio, max_length_ratio),
+        guards=GuardSettings(min_length_ratio=min_length_ratio, max_length_ratio=max_length_ratio),
     )
     _run(options, quiet=quiet)
 

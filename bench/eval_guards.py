@@ -1,0 +1,214 @@
+"""Guards measured on real revisions: good revisions accepted, corruptions refused.
+
+For each language of ../shared/data/midb_train the booster's answer to a raw pair is its REAL
+expert revision (the ``Revised *`` fields), or a corruption of it that small boosters really
+produce (bench/guard_cases.py). The answer text goes through the real parser
+(``engines.parsing.parse_answer``: an unparseable answer is refused there, upstream), then
+through ``RevisionGuard.evaluate`` built as the pipeline builds it. Prints, per language and
+per kind, the share of good revisions accepted and of each corruption refused, the guard's CPU
+time per record, and the refusal reasons.
+
+    python bench/eval_guards.py [--per-lang 60] [--langs de,ja] [--show KIND]
+
+Targets (issue 8): good accepted >= 97%, every corruption kind refused >= 97%, every language.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import random
+import sys
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+
+from midb_cli.engines.parsing import parse_answer
+
+from guard_cases import GOOD_KINDS, KINDS, Case, Fields
+from midb_cli.boost.guards import GuardSettings, RevisionGuard
+from midb_cli.checks import Checker
+from midb_cli.langid import LanguageIdentifier, estimate_prior
+from midb_cli.records.pair import Pair
+
+# ../shared beside the checkout (the main checkout), else the machine's shared folder
+DATA_DIRS = (
+    Path(__file__).resolve().parents[1].parent / "shared" / "data" / "midb_train",
+    Path("/work/shared/data/midb_train"),
+)
+TARGET = 97.0
+# Italian rows sometimes carry translated key names.
+_KEY_ALIASES = {
+    "Raw Instruction": ("Istruzione Grezza",),
+    "Raw Input": ("Input Grezzo",),
+    "Raw Response": ("Risposta Grezza",),
+    "Revised Instruction": ("Istruzione Rivisitata",),
+    "Revised Input": ("Input Rivisitato",),
+    "Revised Response": ("Risposta Rivisitata",),
+}
+
+
+def _get(row: dict[str, str], key: str) -> str:
+    for name in (key, *_KEY_ALIASES[key]):
+        if isinstance(row.get(name), str):
+            return row[name]
+    return ""
+
+
+def load(path: Path) -> list[tuple[Fields, Fields]]:
+    rows = []
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        for line in fh:
+            row = json.loads(line)
+            raw = (_get(row, "Raw Instruction"), _get(row, "Raw Input"), _get(row, "Raw Response"))
+            revised = (
+                _get(row, "Revised Instruction"),
+                _get(row, "Revised Input"),
+                _get(row, "Revised Response"),
+            )
+            rows.append((raw, revised))
+    return rows
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--per-lang", type=int, default=60, help="records per language and kind")
+    parser.add_argument("--langs", default="", help="comma-separated codes (default: all)")
+    parser.add_argument("--kinds", default="", help="comma-separated kinds (default: all)")
+    parser.add_argument("--show", default="", help="print the failures of this kind")
+    parser.add_argument("--seed", type=int, default=8)
+    parser.add_argument("--data", type=Path, help="folder of <lang>.jsonl.gz MEB files")
+    args = parser.parse_args()
+    data = args.data or next((d for d in DATA_DIRS if d.is_dir()), DATA_DIRS[0])
+    if not data.is_dir():
+        print(f"skipped: {data} is not there (the shared MEB data)")
+        return 0
+    paths = sorted(data.glob("*.jsonl.gz"))
+    langs = [p.name.split(".")[0] for p in paths]
+    if args.langs:
+        langs = [x for x in langs if x in args.langs.split(",")]
+    kinds = [k for k in KINDS if not args.kinds or k in args.kinds.split(",")]
+    files = {lang: load(data / f"{lang}.jsonl.gz") for lang in [p.name[:2] for p in paths]}
+
+    identifier = LanguageIdentifier(backend="auto")
+    checker = Checker(identifier)
+    guard = RevisionGuard(identifier, checker, GuardSettings())
+    # rates[kind][lang] = (wanted outcomes, applicable records)
+    hits: dict[str, Counter[str]] = defaultdict(Counter)
+    totals: dict[str, Counter[str]] = defaultdict(Counter)
+    reasons: dict[str, Counter[str]] = defaultdict(Counter)
+    cpu: dict[str, list[float]] = defaultdict(list)
+    good_cpu: dict[str, list[float]] = defaultdict(list)
+    shown = 0
+    for lang in langs:
+        rows = files[lang]
+        others = [x for x in files if x != lang]
+        # the same item's revision in another language (rows are aligned, give or take one)
+        other_rows = files[others[sorted(files).index(lang) % len(others)]]
+        rng = random.Random(f"{args.seed}-{lang}")
+        order = list(range(len(rows)))
+        rng.shuffle(order)
+        prior = estimate_prior((Pair(*rows[i][0]) for i in order[:200]), identifier)
+        for kind in kinds:
+            build = KINDS[kind]
+            taken = 0
+            for position, i in enumerate(order):
+                if taken >= args.per_lang:
+                    break
+                raw, revised = rows[i]
+                if raw == revised:
+                    continue
+                case = Case(
+                    raw,
+                    revised,
+                    lang,
+                    position,
+                    other_rows[min(i, len(other_rows) - 1)][1],
+                    rows[order[position - 1]][1][0],
+                )
+                built = build(case)
+                if built is None:
+                    continue
+                if isinstance(built, tuple):
+                    raw, answer = built
+                else:
+                    answer = built
+                taken += 1
+                totals[kind][lang] += 1
+                original = Pair(*raw)
+                parsed = parse_answer(answer, "tagged")
+                if parsed.pair is None:
+                    reason: str | None = parsed.reason
+                else:
+                    lang_of = identifier.identify(original, prior)
+                    findings = checker.check(original, lang_of)
+                    started = time.process_time()
+                    verdict = guard.evaluate(
+                        original,
+                        parsed.pair,
+                        lang_of.lang,
+                        findings,
+                        original_lang=lang_of,
+                        finish_reason="stop",
+                    )
+                    spent = time.process_time() - started
+                    cpu[lang].append(spent)
+                    if kind in GOOD_KINDS:
+                        good_cpu[lang].append(spent)
+                    reason = verdict.reason
+                wanted = reason is None if kind in GOOD_KINDS else reason is not None
+                hits[kind][lang] += wanted
+                reasons[kind][reason or "accepted"] += 1
+                if not wanted and kind == args.show and shown < 40:
+                    shown += 1
+                    got = parsed.pair.response if parsed.pair else answer
+                    print(f"--- {lang} row {i} ({reason or 'accepted'}): {got[-300:]!r}")
+                    print(f"    raw response tail: {raw[2][-160:]!r}")
+    _print_table(langs, kinds, hits, totals, cpu, good_cpu)
+    print("\nreasons per kind:")
+    for kind in kinds:
+        top = ", ".join(f"{r} {n}" for r, n in reasons[kind].most_common(6))
+        print(f"  {kind:17} {top}")
+    failed = [
+        (kind, lang)
+        for kind in kinds
+        for lang in langs
+        if totals[kind][lang] and 100 * hits[kind][lang] / totals[kind][lang] < TARGET
+    ]
+    print(f"\n{len(failed)} (kind, language) cells below {TARGET:.0f}%")
+    return 0
+
+
+def _print_table(
+    langs: list[str],
+    kinds: list[str],
+    hits: dict[str, Counter[str]],
+    totals: dict[str, Counter[str]],
+    cpu: dict[str, list[float]],
+    good_cpu: dict[str, list[float]],
+) -> None:
+    print("good*: % accepted; other kinds: % refused (n per cell in the last column)")
+    print(f"{'kind':17}" + "".join(f"{x:>6}" for x in langs) + f"{'all':>7}{'n':>6}")
+    for kind in kinds:
+        cells = []
+        for lang in langs:
+            n = totals[kind][lang]
+            cells.append(f"{100 * hits[kind][lang] / n:6.1f}" if n else f"{'-':>6}")
+        n_all = sum(totals[kind].values())
+        share = 100 * sum(hits[kind].values()) / n_all if n_all else 0.0
+        print(f"{kind:17}" + "".join(cells) + f"{share:7.1f}{n_all:6}")
+
+    def micros(values: list[float]) -> str:
+        return f"{1e6 * sum(values) / len(values):6.0f}" if values else f"{'-':>6}"
+
+    all_cpu = [v for lang in langs for v in cpu[lang]]
+    all_good = [v for lang in langs for v in good_cpu[lang]]
+    print(f"{'µs/record (all)':17}" + "".join(micros(cpu[x]) for x in langs) + micros(all_cpu))
+    print(
+        f"{'µs/record (good)':17}" + "".join(micros(good_cpu[x]) for x in langs) + micros(all_good)
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())
