@@ -284,7 +284,6 @@ def test_atomic_writer_gives_normal_permissions(tmp_path: Path) -> None:
     [
         (b'{"instruction": "lone \\ud800", "input": "", "output": "x"}', "invalid JSON"),
         (b'{"instruction": "a", "input": "", "output": "x", "n": NaN}', "invalid JSON"),
-        (b'{"instruction": "a", "input": "", "output": "x", "n": 1e999}', "invalid JSON"),
         (b"[" * 100_000, "invalid JSON"),
     ],
 )
