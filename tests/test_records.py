@@ -228,11 +228,11 @@ def test_json_array_file_streams_elements_with_lines(tmp_path: Path) -> None:
 
 def test_json_array_syntax_error_is_one_reject(tmp_path: Path) -> None:
     path = tmp_path / "a.json"
-    path.write_text("[\n" + json.dumps(GOOD) + ",\n{oops}\n]")
+    path.write_text("[\n" + json.dumps(GOOD) + ",\n{oops},\n" + json.dumps(GOOD) + "\n]")
     records, rejects, reader = read(path)
-    assert len(records) == 1 and len(rejects) == 1
-    assert rejects[0].line == 3 and "rest of this JSON array was not read" in rejects[0].reason
-    assert reader.counts.unreadable_tail == [str(path)]
+    assert [r.line for r in records] == [2, 4] and len(rejects) == 1
+    assert rejects[0].line == 3 and rejects[0].reason.startswith("invalid JSON")
+    assert rejects[0].raw == b"{oops}" and reader.counts.unreadable_tail == []
 
 
 def test_json_file_holding_jsonl_is_read_as_jsonl(tmp_path: Path) -> None:
