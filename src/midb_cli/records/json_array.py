@@ -32,6 +32,9 @@ _NOT_WS = re.compile(rb"[^ \t\r\n]")
 # the buffer cuts off. A raw line end cannot be in a JSON string: it ends a broken element there,
 # so a stray quote costs that element and its line, not the rest of the file.
 _STRING_BODY = re.compile(rb'[^"\\\n]*(?:\\[^\n][^"\\\n]*)*')
+# an object with no '{' '[' ']' outside its strings and no line end inside them (one way to match
+# each byte, so a failed match costs linear time, not backtracking)
+_FLAT_OBJECT = re.compile(rb'\{(?:[^"{}\[\]]|"[^"\\\n]*(?:\\[^\n][^"\\\n]*)*")*\}')
 _STRUCTURE = re.compile(rb'[\[\]{}"]')
 _RESYNC = re.compile(rb"\n[ \t\r]*[{\]]")
 _SCALAR_END = re.compile(rb'[,\[\]{}"\s]')
@@ -180,6 +183,9 @@ class _ArrayScanner:
         first = self.buf[self.pos]
         if first not in _OPEN and first != _QUOTE:
             return self.scalar_end()
+        flat = _FLAT_OBJECT.match(self.buf, self.pos)  # most records: one C-level match
+        if flat is not None:
+            return flat.end()
         depth, in_string, scan = 0, False, self.pos
         while True:
             if in_string:
