@@ -84,10 +84,21 @@ def test_strict_stops_at_first_bad_line(tmp_path: Path) -> None:
 
 
 def test_very_long_line_is_read(tmp_path: Path) -> None:
-    big = "ä" * 12_000_000
+    big = "ä" * 6_000_000  # 12 MB: under the per-record limit
     path = write_lines(tmp_path / "in.jsonl", [line({**GOOD, "output": big}), line(GOOD)])
     records, rejects, _ = read(path)
     assert len(records) == 2 and not rejects and len(records[0].pair.response) == len(big)
+
+
+def test_a_record_over_the_size_limit_is_a_reject_naming_line_and_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MIDB_MAX_RECORD_BYTES", "5000")  # the documented setting, not a patch
+    big = line({**GOOD, "output": "x" * 20_000})
+    path = write_lines(tmp_path / "in.jsonl", [line(GOOD), big, line(GOOD)])
+    records, rejects, _ = read(path)
+    assert len(records) == 2 and len(rejects) == 1
+    assert rejects[0].line == 2 and "limit of 5,000 bytes" in rejects[0].reason
 
 
 def test_gzip_jsonl(tmp_path: Path) -> None:
@@ -230,11 +241,11 @@ def test_json_array_file_streams_elements_with_lines(tmp_path: Path) -> None:
 
 def test_json_array_syntax_error_is_one_reject(tmp_path: Path) -> None:
     path = tmp_path / "a.json"
-    path.write_text("[\n" + json.dumps(GOOD) + ",\n{oops}\n]")
+    path.write_text("[\n" + json.dumps(GOOD) + ",\n{oops},\n" + json.dumps(GOOD) + "\n]")
     records, rejects, reader = read(path)
-    assert len(records) == 1 and len(rejects) == 1
-    assert rejects[0].line == 3 and "rest of this JSON array was not read" in rejects[0].reason
-    assert reader.counts.unreadable_tail == [str(path)]
+    assert [r.line for r in records] == [2, 4] and len(rejects) == 1
+    assert rejects[0].line == 3 and rejects[0].reason.startswith("invalid JSON")
+    assert rejects[0].raw == b"{oops}" and reader.counts.unreadable_tail == []
 
 
 def test_json_file_holding_jsonl_is_read_as_jsonl(tmp_path: Path) -> None:
@@ -286,7 +297,6 @@ def test_atomic_writer_gives_normal_permissions(tmp_path: Path) -> None:
     [
         (b'{"instruction": "lone \\ud800", "input": "", "output": "x"}', "invalid JSON"),
         (b'{"instruction": "a", "input": "", "output": "x", "n": NaN}', "invalid JSON"),
-        (b'{"instruction": "a", "input": "", "output": "x", "n": 1e999}', "invalid JSON"),
         (b"[" * 100_000, "invalid JSON"),
     ],
 )

@@ -4,17 +4,13 @@ Yields ``Record`` for every valid pair and ``Reject`` (with line number and reas
 bad line, in file order, so a consumer can keep input order and count everything. Blank lines
 are skipped, a UTF-8 BOM and CRLF line ends are accepted.
 
-JSON arrays (``.json`` files whose first character is ``[``) are parsed element by element
-from a sliding buffer, so memory stays bounded by the largest element, not the file. A syntax
-error inside an array cannot be resynchronised reliably: it becomes one reject naming the line,
-and the rest of that file is not read (the summary says so).
+JSON arrays (``.json`` files whose first character is ``[``) are read element by element
+by ``midb_cli.records.json_array``.
 """
 
 from __future__ import annotations
 
 import gzip
-import io
-import json
 import os
 import sys
 from collections.abc import Generator, Iterator
@@ -24,6 +20,8 @@ from typing import IO, Any
 from midb_cli.errors import InputError
 from midb_cli.jsonio import JSONError, loads
 from midb_cli.records.diagnose import RESEMBLANCE_MARKS, file_hint, first_seen, resemblance
+from midb_cli.records.json_array import array_objects
+from midb_cli.records.limits import bounded_lines, max_record_bytes, too_large_reason
 from midb_cli.records.pair import Pair
 from midb_cli.records.parquet import is_parquet_file, iter_parquet_rows, parquet_schema
 from midb_cli.records.schema import (
@@ -159,7 +157,7 @@ class RecordReader:
                 self.arrow_schema = parquet_schema(self.path)
                 source = iter_parquet_rows(self.path)
             elif is_json_array_file(self.path) and _starts_with(fh, b"["):
-                source = self._array_objects(fh)
+                source = array_objects(fh, self.path, self.counts)
             else:
                 source = self._jsonl_objects(fh)
             for line, obj, raw, error in source:
@@ -249,7 +247,11 @@ class RecordReader:
         )
 
     def _jsonl_objects(self, fh: IO[bytes]) -> Iterator[tuple[int, Any, bytes | None, str | None]]:
-        for line, raw in enumerate(fh, 1):
+        limit = max_record_bytes()
+        for line, raw, too_large in bounded_lines(fh, limit):
+            if too_large:
+                yield line, None, raw, too_large_reason(limit)
+                continue
             if raw.startswith(BOM):  # also mid-file: `cat a.jsonl b.jsonl` keeps b's BOM
                 raw = raw[3:]
             if not raw.strip():
@@ -261,16 +263,6 @@ class RecordReader:
                 yield line, None, raw.rstrip(b"\r\n"), str(exc)
             except RecursionError:
                 yield line, None, raw.rstrip(b"\r\n"), "JSON nested too deeply"
-
-    def _array_objects(self, fh: IO[bytes]) -> Iterator[tuple[int, Any, bytes | None, str | None]]:
-        text = io.TextIOWrapper(fh, encoding="utf-8-sig", errors="strict", newline="")
-        try:
-            yield from _iter_json_array(text, self.path, self.counts)
-        except UnicodeDecodeError as exc:
-            self.counts.unreadable_tail.append(self.path)
-            yield 0, None, None, f"invalid UTF-8 ({exc.reason}); the rest of the file was not read"
-        finally:
-            text.detach()
 
 
 def _starts_with(fh: IO[bytes], prefix: bytes) -> bool:
@@ -292,89 +284,3 @@ def _midb_revision(obj: dict[str, Any], pair: Pair) -> tuple[Pair, Pair] | None:
         if isinstance(original, dict) and all(isinstance(v, str) for v in original.values()):
             return Pair.from_dict(original), pair
     return None
-
-
-_CHUNK = 1 << 20
-_WS = " \t\r\n"
-
-
-def _iter_json_array(
-    text: io.TextIOBase, path: str, counts: ReadCounts
-) -> Iterator[tuple[int, Any, bytes | None, str | None]]:
-    """Elements of one top-level JSON array, with the line each starts on."""
-    decoder = json.JSONDecoder()
-    buf = ""
-    pos = 0
-    line = 1  # line number at buf[pos]
-    eof = False
-
-    def fill(min_more: int = _CHUNK) -> bool:
-        nonlocal buf, pos, eof
-        if eof:
-            return False
-        if pos:
-            buf = buf[pos:]
-            pos = 0
-        chunk = text.read(max(_CHUNK, min_more))
-        if not chunk:
-            eof = True
-            return False
-        buf += chunk
-        return True
-
-    def skip_ws() -> None:
-        nonlocal pos, line
-        while True:
-            start = pos
-            while pos < len(buf) and buf[pos] in _WS:
-                pos += 1
-            line += buf.count("\n", start, pos)
-            if pos < len(buf) or not fill():
-                return
-
-    def fail(reason: str) -> tuple[int, Any, bytes | None, str | None]:
-        counts.unreadable_tail.append(path)
-        return line, None, None, f"{reason}; the rest of this JSON array was not read"
-
-    fill()
-    skip_ws()
-    if pos >= len(buf) or buf[pos] != "[":
-        yield fail("expected '[' at the start of a JSON array")
-        return
-    pos += 1
-    expect_value = True
-    first = True
-    while True:
-        skip_ws()
-        if pos >= len(buf):
-            yield fail("the JSON array is not closed (file ends early)")
-            return
-        ch = buf[pos]
-        if ch == "]" and (first or not expect_value):
-            pos += 1
-            return
-        if not expect_value:
-            if ch != ",":
-                yield fail(f"expected ',' or ']' between array elements, found {ch!r}")
-                return
-            pos += 1
-            expect_value = True
-            continue
-        while True:
-            try:
-                obj, end = decoder.raw_decode(buf, pos)
-                break
-            except json.JSONDecodeError as exc:
-                # An element cut by the buffer's end looks like a syntax error: read more
-                # (doubling, so a huge element costs O(n)) until the file ends.
-                if not fill(len(buf) - pos):
-                    yield fail(f"invalid JSON: {exc.msg}")
-                    return
-            except RecursionError:
-                yield fail("JSON nested too deeply")
-                return
-        yield line, obj, None, None
-        line += buf.count("\n", pos, end)
-        pos = end
-        first = False
-        expect_value = False
