@@ -245,7 +245,7 @@ def test_diff_report_builder_api(tmp_path: Path) -> None:
     rep.write_html(path)
     html = path.read_text(encoding="utf-8")
     assert html.count('<div class="rec">') == 2  # only the top 2 are shown...
-    assert re.findall(r"<h3>(r\d) ", html) == ["r2", "r3"]
+    assert re.findall(r"<h3><bdi>(r\d)</bdi> ", html) == ["r2", "r3"]
     assert "2 of 4 records" in html  # ...but all 4 are counted
     assert "<title>boost &lt;report&gt;</title>" in html
     assert "boosted 4" in html and "1 rejected line" in html
