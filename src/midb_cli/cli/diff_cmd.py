@@ -29,6 +29,12 @@ class Order(str, Enum):
     asc = "asc"
 
 
+class Compare(str, Enum):
+    auto = "auto"
+    midb = "midb"
+    paper = "paper"
+
+
 class Format(str, Enum):
     text = "text"
     jsonl = "jsonl"
@@ -79,6 +85,14 @@ def register(app: typer.Typer) -> None:
                 help=f"Write a self-contained HTML report (top {HTML_TOP} by distance, or --top N).",
             ),
         ] = None,
+        compare: Annotated[
+            Compare,
+            typer.Option(
+                "--compare",
+                help="One file: auto (midb's own change in a boost output, else the file's "
+                "revision), midb, or paper (the raw pair -> the MEB 'Revised ...' keys).",
+            ),
+        ] = Compare.auto,
         schema: SchemaOpt = None,
         fields: FieldsOpt = None,
         id_key: IdKeyOpt = None,
@@ -110,6 +124,7 @@ def register(app: typer.Typer) -> None:
                 id_key=id_key,
                 strict=strict,
                 detector=detector,
+                compare=compare.value,
             ),
             stdout=sys.stdout.buffer,
             console=Console(soft_wrap=True),

@@ -59,6 +59,9 @@ class DiffOptions:
     id_key: str | None = None
     strict: bool = False
     detector: str = "auto"
+    #: one file: "auto" (midb's own change in a boost output, else the file's revision),
+    #: "midb" (only midb's change) or "paper" (the raw pair -> the MEB ``Revised *`` keys)
+    compare: str = "auto"
 
 
 @dataclass
@@ -126,6 +129,7 @@ def run_diff(
         fields=options.fields,
         id_key=options.id_key,
         strict=options.strict,
+        compare=options.compare,
     )
     show = _Shower(is_jsonl, stdout, console) if view is not None else None
     lang_filter, id_filter = set(options.langs), set(options.ids)
