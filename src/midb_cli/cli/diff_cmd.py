@@ -107,6 +107,7 @@ def register(app: typer.Typer) -> None:
         from rich.console import Console
 
         from midb_cli.report.run import DiffOptions, run_diff
+        from midb_cli.report.safe_text import terminal_safe
 
         summary = run_diff(
             DiffOptions(
@@ -132,5 +133,5 @@ def register(app: typer.Typer) -> None:
         notes = list(summary.notes)
         if summary.html is not None:
             notes.append(f"HTML report written to {summary.html}")
-        for line in notes:
-            print(line, file=sys.stderr)
+        for line in notes:  # ids and reject reasons come from the data
+            print(terminal_safe(line), file=sys.stderr)
