@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from midb_cli.cli.main import app
+from midb_cli.errors import InputError, UsageError
 from midb_cli.langid import LanguageIdentifier
 from midb_cli.records import Pair
 from midb_cli.report import DiffReport, diff_segments
@@ -245,7 +246,7 @@ def test_diff_report_builder_api(tmp_path: Path) -> None:
     rep.write_html(path)
     html = path.read_text(encoding="utf-8")
     assert html.count('<div class="rec">') == 2  # only the top 2 are shown...
-    assert re.findall(r"<h3>(r\d) ", html) == ["r2", "r3"]
+    assert re.findall(r"<h3><bdi>(r\d)</bdi> ", html) == ["r2", "r3"]
     assert "2 of 4 records" in html  # ...but all 4 are counted
     assert "<title>boost &lt;report&gt;</title>" in html
     assert "boosted 4" in html and "1 rejected line" in html
@@ -274,3 +275,35 @@ def test_histogram_bins_count_everything_and_fold_the_long_tail() -> None:
     for value in (3, 3, 4):
         small.add(value)
     assert histogram_bins(small) == [(0, 0, 0), (1, 1, 0), (2, 2, 0), (3, 3, 2), (4, 4, 1)]
+
+
+# -- a boosted MEB file ---------------------------------------------------------------------
+def test_boosted_meb_file_shows_midbs_own_change_by_default(tmp_path: Path) -> None:
+    source = DATA.parent.parent / "examples" / "midb_sample.jsonl"  # some records get fixed
+    out = tmp_path / "out.jsonl"
+    result = runner.invoke(app, ["boost", str(source), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    written = {
+        r["midb"]["id"]: r["midb"] for r in map(json.loads, out.read_text("utf-8").splitlines())
+    }
+    rows = {r["id"]: r for r in jsonl(str(out))}
+    assert rows.keys() == written.keys()
+    for record_id, row in rows.items():  # what midb changed, as midb measured it
+        assert row["distance"] == written[record_id]["distance"]
+        assert row["status"] == written[record_id]["status"]
+        assert (row["distance"] == 0) == (row["status"] != "boosted")
+    assert any(r["distance"] for r in rows.values())
+    # the paper's raw -> revised on request: as in the input file, before midb
+    paper = {r["id"]: r["distance"] for r in jsonl(str(out), "--compare", "paper")}
+    before = [r["distance"] for r in jsonl(str(source))]
+    assert list(paper.values()) == before
+
+
+def test_compare_options_are_checked(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["diff", str(MEB_EN), "--compare", "midb"])
+    assert isinstance(result.exception, InputError)
+    assert "no midb.original" in str(result.exception)
+    orig = alpaca(tmp_path / "o.jsonl", [("1", DE_R)])
+    result = runner.invoke(app, ["diff", str(orig), str(orig), "--compare", "paper"])
+    assert isinstance(result.exception, UsageError)
+    assert "--compare applies to one file" in str(result.exception)

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from midb_cli.boost.pipeline import BoostOptions, run_boost
 from midb_cli.checks.run import CheckedRecord, CheckSummary, check_file
+from midb_cli.report.run import DiffOptions, DiffSummary, run_diff
 from midb_cli.select import SelectionResult, select_file
 
 if TYPE_CHECKING:
@@ -27,9 +28,12 @@ __all__ = [
     "BoostOptions",
     "CheckSummary",
     "CheckedRecord",
+    "DiffOptions",
+    "DiffSummary",
     "SelectionResult",
     "run_boost",
     "run_check",
+    "run_diff",
     "run_select",
     "run_stats",
 ]

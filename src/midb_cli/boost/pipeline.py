@@ -141,11 +141,6 @@ class _BoostRun:
             id_key=options.id_key,
             strict=options.strict,
         )
-        self.report: Any = None
-        if options.report:
-            from midb_cli.report import DiffReport
-
-            self.report = DiffReport(top=200, title=f"midb boost report: {options.input}")
 
     # -- the run ------------------------------------------------------------------------------
     def run(self) -> BoostSummary:
@@ -190,14 +185,18 @@ class _BoostRun:
                 output.close()
                 rejects.close()
                 self.summary.elapsed = time.monotonic() - started
-        if self.report is not None:
-            if self.summary.resumed:
-                self.report.note(
-                    f"{self.summary.resumed:,} records written by an earlier run are not shown."
-                )
-            if self.summary.rejected:
-                self.report.note(f"{self.summary.rejected:,} rejected lines: {self.rejects_path}")
-            self.report.write_html(self.options.report)
+        if self.options.report:
+            # From the finished output: the report describes every record, also those an
+            # earlier run wrote.
+            from midb_cli.report.boost_report import write_boost_report
+
+            write_boost_report(
+                self.options.output,
+                self.options.report,
+                title=f"midb boost report: {self.options.input}",
+                rejects_path=self.rejects_path,
+                rejected=self.summary.rejected,
+            )
         return self.summary
 
     # -- reading side (may run on the thread the booster pulls items from) ---------------------
@@ -326,8 +325,6 @@ class _BoostRun:
         obj[META_KEY] = meta
         output.write(obj)
         self.summary.count(entry.lang.lang, status, reason)
-        if self.report is not None:
-            self.report.add(record.id, entry.lang.lang, original, pair, status=status)
 
 
 def _optional_hook(booster: Booster, name: str) -> Callable[..., Any] | None:

@@ -107,11 +107,10 @@ def render_summary(summary: BoostSummary, console: Any) -> None:
     console.print(summary.counts_line(), highlight=False)
     if summary.rejected:
         console.print(f"rejected lines: {summary.rejects_path}", highlight=False)
-    rate = summary.written / summary.elapsed if summary.elapsed > 0 else 0.0
-    console.print(
-        f"output: {summary.output} ({summary.elapsed:.1f}s, {rate:,.0f} records/s)",
-        highlight=False,
-    )
+    timing = f"{summary.elapsed:.1f}s"
+    if summary.written and summary.elapsed > 0:  # a rerun that only checked has no rate
+        timing += f", {summary.written / summary.elapsed:,.0f} records/s"
+    console.print(f"output: {summary.output} ({timing})", highlight=False)
     if summary.interrupted:
         console.print("Interrupted: rerun the same command to continue.", highlight=False)
     elif summary.resumed and not summary.written:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
@@ -16,18 +16,7 @@ from midb_cli.cli.options import (
     SchemaOpt,
     StrictOpt,
 )
-from midb_cli.errors import UsageError
-
-if TYPE_CHECKING:
-    from collections.abc import Iterable
-
-    from midb_cli.report.align import AlignCounts
-    from midb_cli.report.entry import DiffEntry
-
-
-#: records shown by default: the terminal view and the HTML report are for reading
-TEXT_TOP = 20
-HTML_TOP = 200
+from midb_cli.report.run import HTML_TOP, TEXT_TOP
 
 
 class Sort(str, Enum):
@@ -38,6 +27,12 @@ class Sort(str, Enum):
 class Order(str, Enum):
     desc = "desc"
     asc = "asc"
+
+
+class Compare(str, Enum):
+    auto = "auto"
+    midb = "midb"
+    paper = "paper"
 
 
 class Format(str, Enum):
@@ -90,6 +85,14 @@ def register(app: typer.Typer) -> None:
                 help=f"Write a self-contained HTML report (top {HTML_TOP} by distance, or --top N).",
             ),
         ] = None,
+        compare: Annotated[
+            Compare,
+            typer.Option(
+                "--compare",
+                help="One file: auto (midb's own change in a boost output, else the file's "
+                "revision), midb, or paper (the raw pair -> the MEB 'Revised ...' keys).",
+            ),
+        ] = Compare.auto,
         schema: SchemaOpt = None,
         fields: FieldsOpt = None,
         id_key: IdKeyOpt = None,
@@ -102,109 +105,32 @@ def register(app: typer.Typer) -> None:
         midb diff out.jsonl --html report.html
         """
         from midb_cli.cli.console import make_console
-        from midb_cli.jsonio import dumps_line
-        from midb_cli.langid import LanguageIdentifier
-        from midb_cli.records.writer import refuse_overwriting_input
-        from midb_cli.report import DiffReport
-        from midb_cli.report.align import DiffSource
-        from midb_cli.report.terminal import print_entry
-        from midb_cli.report.view import EntryView
+        from midb_cli.report.run import DiffOptions, run_diff
+        from midb_cli.report.safe_text import terminal_safe
 
-        if top is not None and top < 0:
-            raise UsageError("--top must be 0 (all) or more")
-        inputs = [str(original)] + ([str(revised)] if revised else [])
-        if html is not None:
-            refuse_overwriting_input(html, inputs)
-        # --html alone writes the report only; add --format to also print a view
-        view_format = fmt if fmt is not None else (None if html else Format.text)
-        is_jsonl = view_format is Format.jsonl
-        sort_by = (sort or (Sort.input if is_jsonl else Sort.distance)).value
-        order_by = (order or (Order.asc if sort_by == "input" else Order.desc)).value
-        view_top = top if top is not None else (None if is_jsonl else TEXT_TOP)
-        view = EntryView(sort_by, order_by, view_top or None) if view_format else None
-        report = (
-            DiffReport(
-                top=HTML_TOP if top is None else (top or None),
-                title=f"midb diff: {' → '.join(inputs)}",
-            )
-            if html is not None
-            else None
+        summary = run_diff(
+            DiffOptions(
+                str(original),
+                str(revised) if revised else None,
+                format=fmt.value if fmt else None,
+                sort=sort.value if sort else None,
+                order=order.value if order else None,
+                top=top,
+                langs=list(langs or ()),
+                ids=list(ids or ()),
+                html=str(html) if html is not None else None,
+                schema=schema,
+                fields=fields,
+                id_key=id_key,
+                strict=strict,
+                detector=detector,
+                compare=compare.value,
+            ),
+            stdout=sys.stdout.buffer,
+            console=make_console(soft_wrap=True),
         )
-        source = DiffSource(
-            str(original),
-            str(revised) if revised else None,
-            identifier=LanguageIdentifier(backend=detector),
-            schema=schema,
-            fields=fields,
-            id_key=id_key,
-            strict=strict,
-        )
-        lang_filter = set(langs or ())
-        id_filter = set(ids or ())
-        console = make_console(soft_wrap=True)
-        out = sys.stdout.buffer
-
-        def show(entries: Iterable[DiffEntry]) -> None:
-            for entry in entries:
-                if is_jsonl:
-                    out.write(dumps_line(entry.to_json()))
-                else:
-                    print_entry(console, entry)
-
-        shown_matches = 0
-        try:
-            for entry in source:
-                if lang_filter and entry.lang not in lang_filter:
-                    continue
-                if id_filter and entry.id not in id_filter:
-                    continue
-                shown_matches += 1
-                if report is not None:
-                    report.add_entry(entry)
-                if view is not None:
-                    show(view.add(entry))
-            if view is not None:
-                show(view.finish())
-        finally:
-            if view is not None:
-                view.close()
-        out.flush()
-
-        counts = source.counts
-        notes = _summary_lines(counts, inputs, shown_matches, bool(lang_filter or id_filter))
-        if report is not None:
-            for line in notes:
-                report.note(line)
-            report.write_html(html)
-            notes.append(f"HTML report written to {html}")
-        for line in notes:
-            print(line, file=sys.stderr)
-
-
-def _summary_lines(
-    counts: AlignCounts, inputs: list[str], matched: int, filtered: bool
-) -> list[str]:
-    """What was compared and what could not be, for stderr and the HTML report."""
-    lines = [f"{counts.compared:,} records compared"]
-    if filtered:
-        lines[0] += f", {matched:,} match --lang/--id"
-    if counts.rejected:
-        lines.append(
-            f"{counts.rejected:,} rejected line(s), first: " + "; ".join(counts.reject_samples[:3])
-        )
-    if counts.no_revision:
-        lines.append(
-            f"{counts.no_revision:,} record(s) without a revision, not compared: "
-            + ", ".join(counts.no_revision_ids)
-        )
-    if counts.only_original:
-        lines.append(
-            f"{counts.only_original:,} id(s) only in {inputs[0]}: "
-            + ", ".join(counts.only_original_ids)
-        )
-    if counts.only_revised:
-        lines.append(
-            f"{counts.only_revised:,} id(s) only in {inputs[-1]}: "
-            + ", ".join(counts.only_revised_ids)
-        )
-    return lines
+        notes = list(summary.notes)
+        if summary.html is not None:
+            notes.append(f"HTML report written to {summary.html}")
+        for line in notes:  # ids and reject reasons come from the data
+            print(terminal_safe(line), file=sys.stderr)

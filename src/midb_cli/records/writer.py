@@ -14,23 +14,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from midb_cli.errors import UsageError
 from midb_cli.jsonio import dumps_line
 from midb_cli.records.reader import Reject
-
-
-def same_file(a: str | os.PathLike[str], b: str | os.PathLike[str]) -> bool:
-    """True when both paths name one file (also through links); False if either is missing."""
-    try:
-        return os.path.samefile(a, b)
-    except OSError:
-        return os.path.abspath(a) == os.path.abspath(b)
-
-
-def refuse_overwriting_input(output: str | os.PathLike[str], inputs: list[str]) -> None:
-    for path in inputs:
-        if path != "-" and same_file(output, path):
-            raise UsageError(f"the output {output} is the input file; choose another path")
 
 
 @contextlib.contextmanager

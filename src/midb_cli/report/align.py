@@ -1,7 +1,8 @@
 """Pair raw and revised records for ``midb diff``, from one file or two.
 
-One file: each record's own revision (MEB ``Revised *`` keys, or a boost output's
-``midb.original``). Two files: records aligned by id. When both list the same ids in the same
+One file: each record's own change (see ``change``): by default midb's own change for a boost
+output (``midb.original`` -> the record's pair, also for a boosted MEB file), else the MEB
+``Revised *`` keys; ``compare="paper"`` shows the paper's raw -> ``Revised *`` instead. Two files: records aligned by id. When both list the same ids in the same
 order (boost keeps input order) the files are read in lockstep; at the first id that differs,
 the rest of the revised file goes into a temporary SQLite index on disk, so memory stays
 bounded whatever the order. Ids found in only one file are counted and sampled, never dropped
@@ -17,11 +18,12 @@ import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from midb_cli.errors import InputError
+from midb_cli.errors import InputError, UsageError
 from midb_cli.langid import LanguageIdentifier
 from midb_cli.langid.stream import identify_stream
 from midb_cli.records.pair import Pair
 from midb_cli.records.reader import META_KEY, Record, RecordReader, Reject
+from midb_cli.report.change import COMPARE, record_change
 from midb_cli.report.entry import DiffEntry
 
 #: how many unmatched ids and rejects are kept as examples (counts are always exact)
@@ -75,7 +77,13 @@ class DiffSource:
         fields: str | None = None,
         id_key: str | None = None,
         strict: bool = False,
+        compare: str = "auto",
     ) -> None:
+        if compare not in COMPARE:
+            raise UsageError(f"--compare must be one of {', '.join(COMPARE)}, not {compare!r}")
+        if revised is not None and compare != "auto":
+            raise UsageError("--compare applies to one file; two files are compared as given")
+        self.compare = compare
         self.original = original
         self.revised = revised
         self.identifier = identifier
@@ -94,23 +102,33 @@ class DiffSource:
     def _one_file(self) -> Iterator[DiffEntry]:
         seq = 0
         seen_revision = False
-        for item, lang in identify_stream(self._reader(self.original), self.identifier):
+        reader = self._reader(self.original)
+        for item, lang in identify_stream(reader, self.identifier):
             if isinstance(item, Reject):
                 self.counts.reject(item)
                 continue
-            if item.revision is None:
+            schema = reader.schema
+            revised = schema.read_revised(item.data) if schema is not None else None
+            change = record_change(item, revised, self.compare)
+            if change is None:
                 if not seen_revision and self.counts.no_revision == 0:
-                    raise InputError(
-                        f"{self.original}:{item.line}: no revision in this record (no "
-                        "'Revised ...' keys, no midb.original); give the revised file as a "
-                        "second argument: midb diff ORIGINAL REVISED"
-                    )
+                    raise InputError(f"{self.original}:{item.line}: {self._no_change_hint()}")
                 self.counts.lost("no_revision", item.id)
                 continue
             seen_revision = True
-            raw, revised = item.revision
-            yield self._entry(item.id, lang.lang if lang else "und", raw, revised, item, seq)
+            raw, new = change
+            yield self._entry(item.id, lang.lang if lang else "und", raw, new, item, seq)
             seq += 1
+
+    def _no_change_hint(self) -> str:
+        if self.compare == "paper":
+            return "no 'Revised ...' keys in this record to compare with (--compare paper)"
+        if self.compare == "midb":
+            return "no midb.original in this record: not a midb boost output (--compare midb)"
+        return (
+            "no revision in this record (no 'Revised ...' keys, no midb.original); give the "
+            "revised file as a second argument: midb diff ORIGINAL REVISED"
+        )
 
     def _entry(
         self, record_id: str, lang: str, raw: Pair, revised: Pair, source: Record, seq: int

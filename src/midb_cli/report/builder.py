@@ -66,7 +66,11 @@ class DiffReport:
             what = "in input order" if self.order == "asc" else "in reverse input order"
         else:
             what = f"by distance, {'largest' if self.order == 'desc' else 'smallest'} first"
-        caption = f"{len(shown):,} of {total:,} records, {what}."
+        caption = f"{len(shown):,} of {total:,} records, {what}"
+        unchanged = sum(1 for e in shown if not e.changed)
+        if unchanged:
+            caption += f"; the {unchanged:,} unchanged among them are collapsed at the end"
+        caption += "."
         return render_report(
             self.title, self.summaries, shown, shown_caption=caption, notes=self.notes
         )

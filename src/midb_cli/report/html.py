@@ -2,6 +2,10 @@
 
 Every piece of record text goes through ``html.escape`` (quotes too), so a record holding
 ``<script>`` shows as text and never runs.
+
+Right-to-left text: each line of a field reads in its own direction, deleted runs are bidi
+isolates (see ``fieldhtml``); record ids and notes are isolated too. How this was checked in
+a browser, and how to check it again: tests/test_report_browser.py.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from html import escape
 from midb_cli.languages import language_name
 from midb_cli.records.pair import ROLES
 from midb_cli.report.entry import DiffEntry
-from midb_cli.report.segments import diff_segments
+from midb_cli.report.fieldhtml import field_html
 from midb_cli.report.summary import DistanceSummary, LanguageSummaries
 from midb_cli.stats.histogram import IntHistogram
 
@@ -33,7 +37,9 @@ th:first-child,td:first-child{text-align:left}
  font-size:13px;background:#fafafa;border:1px solid #eee;padding:.4em;border-radius:4px}
 del{background:#ffd7d5;color:#82071e;text-decoration:line-through}
 ins{background:#ccffd8;color:#055d20;text-decoration:none}
+del,bdi{unicode-bidi:isolate}
 .same{color:#888}
+details.unchanged>summary{cursor:pointer;color:#555;margin:1em 0}
 svg text{font:11px sans-serif;fill:#444}
 """
 
@@ -48,26 +54,57 @@ def render_report(
     shown_caption: str,
     notes: Iterable[str] = (),
 ) -> str:
+    """The whole page. Of ``entries`` (in view order), changed records come first; the
+    unchanged ones follow in one collapsed section, so a run that changed little does not
+    bury its few changes under pages of identical text."""
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width,initial-scale=1">',
         f"<title>{escape(title)}</title><style>{_CSS}</style></head><body>",
-        f"<h1>{escape(title)}</h1>",
+        f'<h1 dir="auto">{escape(title)}</h1>',
     ]
     notes = list(notes)
     if notes:
         parts.append('<ul class="notes">')
-        parts.extend(f"<li>{escape(n)}</li>" for n in notes)
+        parts.extend(f'<li dir="auto">{escape(n)}</li>' for n in notes)
         parts.append("</ul>")
     parts.append("<h2>Per language</h2>")
     parts.append(_summary_table(summaries))
-    parts.append("<h2>Distance histogram</h2>")
-    parts.append(histogram_svg(summaries.total.distances))
+    parts.append("<h2>Distance histogram of the changed records</h2>")
+    parts.append(_changed_histogram(summaries.total))
+    changed: list[DiffEntry] = []
+    unchanged: list[DiffEntry] = []
+    for entry in entries:
+        (changed if entry.changed else unchanged).append(entry)
     parts.append(f"<h2>Records</h2><p class=notes>{escape(shown_caption)}</p>")
-    parts.extend(_entry_html(e) for e in entries)
+    parts.extend(_entry_html(e) for e in changed)
+    if unchanged:
+        parts.append(
+            f'<details class="unchanged"><summary>{len(unchanged):,} unchanged '
+            f"record{'s' if len(unchanged) != 1 else ''}</summary>"
+        )
+        parts.extend(_entry_html(e) for e in unchanged)
+        parts.append("</details>")
     parts.append("</body></html>\n")
     return "\n".join(parts)
+
+
+def _changed_histogram(total: DistanceSummary) -> str:
+    """Distance 0 is left out: in a rules-only run it is nearly every record and would
+    flatten the bars that matter to nothing."""
+    changed = IntHistogram()
+    for value, count in total.distances.items():
+        if value:
+            changed.add(value, count)
+    unchanged = total.records - changed.count
+    if not changed.count:
+        return "<p class=notes>No record changed.</p>"
+    note = (
+        f"<p class=notes>{changed.count:,} changed record(s); {unchanged:,} unchanged "
+        "(distance 0) are not drawn.</p>"
+    )
+    return histogram_svg(changed, zero_bin=False) + "\n" + note
 
 
 def _fmt(value: float | int | None) -> str:
@@ -108,10 +145,13 @@ def _summary_table(summaries: LanguageSummaries) -> str:
     return "\n".join(rows)
 
 
-def histogram_bins(hist: IntHistogram, bins: int = _HIST_BINS) -> list[tuple[int, int, int]]:
+def histogram_bins(
+    hist: IntHistogram, bins: int = _HIST_BINS, *, zero_bin: bool = True
+) -> list[tuple[int, int, int]]:
     """(low, high, count) bins of equal width from 0; distance 0 gets its own bin because
-    unchanged records are usually the largest group. Edit distances have a long tail: when
-    the maximum is far beyond the 99th percentile, one last bin holds everything above it."""
+    unchanged records are usually the largest group (``zero_bin=False`` leaves it out, for a
+    histogram of changed records). Edit distances have a long tail: when the maximum is far
+    beyond the 99th percentile, one last bin holds everything above it."""
     if not hist.count:
         return []
     top = hist.max or 0
@@ -130,11 +170,12 @@ def histogram_bins(hist: IntHistogram, bins: int = _HIST_BINS) -> list[tuple[int
     for value, n in hist.items():
         index = 0 if value == 0 else min(1 + (value - 1) // width, len(edges) - 1)
         counts[index] += n
-    return [(lo, hi, c) for (lo, hi), c in zip(edges, counts, strict=True)]
+    out = [(lo, hi, c) for (lo, hi), c in zip(edges, counts, strict=True)]
+    return out if zero_bin else out[1:]
 
 
-def histogram_svg(hist: IntHistogram) -> str:
-    bins = histogram_bins(hist)
+def histogram_svg(hist: IntHistogram, *, zero_bin: bool = True) -> str:
+    bins = histogram_bins(hist, zero_bin=zero_bin)
     if not bins:
         return "<p class=notes>No records.</p>"
     w, h, pad_l, pad_b, pad_t = 760, 220, 48, 40, 10
@@ -168,30 +209,20 @@ def histogram_svg(hist: IntHistogram) -> str:
     return "\n".join(out)
 
 
-def diff_html(old: str, new: str, lang: str) -> str:
-    pieces = []
-    for tag, text in diff_segments(old, new, lang):
-        t = escape(text)
-        pieces.append(t if tag == "equal" else f"<{tag[:3]}>{t}</{tag[:3]}>")
-    return "".join(pieces)
-
-
 def _entry_html(entry: DiffEntry) -> str:
     fields = ", ".join(f"{r} {entry.fields[r]:,}" for r in ROLES)
     status = f" · {escape(entry.status)}" if entry.status else ""
     parts = [
         '<div class="rec">',
-        f"<h3>{escape(entry.id)} <span class=meta>· {escape(entry.lang)} · distance "
+        f"<h3><bdi>{escape(entry.id)}</bdi> <span class=meta>· {escape(entry.lang)} · distance "
         f"{entry.distance:,} ({fields}){status}</span></h3>",
     ]
     for role in ROLES:
         old, new = entry.raw.get(role), entry.revised.get(role)
         if not old and not new:
             continue
-        if old == new:
-            body = f'<div class="text same">{escape(old)}</div>'
-        else:
-            body = f'<div class="text">{diff_html(old, new, entry.lang)}</div>'
+        # the lang attribute makes the browser pick the right glyphs (Japanese, not Chinese)
+        body = field_html(old, new, entry.lang, css_class="text same" if old == new else "text")
         parts.append(f'<div class="field"><span class="role">{role}</span>{body}</div>')
     parts.append("</div>")
     return "\n".join(parts)

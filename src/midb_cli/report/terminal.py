@@ -1,6 +1,7 @@
 """The terminal diff view (rich). With colour, deletions are red and struck through and
 insertions green and underlined; without colour (a pipe, NO_COLOR) they are marked
-``[-deleted-]`` and ``{+inserted+}`` like ``git diff --word-diff``."""
+``[-deleted-]`` and ``{+inserted+}`` like ``git diff --word-diff``. Record text reaches the
+terminal through ``terminal_safe``: its control characters are shown, never obeyed."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from rich.text import Text
 
 from midb_cli.records.pair import ROLES
 from midb_cli.report.entry import DiffEntry
+from midb_cli.report.safe_text import terminal_safe
 from midb_cli.report.segments import diff_segments
 
 DELETE_STYLE = "bold red strike"
@@ -18,9 +20,12 @@ INSERT_STYLE = "bold green underline"
 def entry_text(entry: DiffEntry, *, color: bool) -> Text:
     text = Text()
     fields = ", ".join(f"{r} {entry.fields[r]}" for r in ROLES)
-    status = f" · {entry.status}" if entry.status else ""
-    text.append(f"{entry.id}", style="bold")
-    text.append(f"  {entry.lang} · distance {entry.distance} ({fields}){status}\n", style="dim")
+    status = f" · {terminal_safe(entry.status)}" if entry.status else ""
+    text.append(terminal_safe(entry.id), style="bold")
+    text.append(
+        f"  {terminal_safe(entry.lang)} · distance {entry.distance} ({fields}){status}\n",
+        style="dim",
+    )
     for role in ROLES:
         old, new = entry.raw.get(role), entry.revised.get(role)
         if not old and not new:
@@ -28,9 +33,10 @@ def entry_text(entry: DiffEntry, *, color: bool) -> Text:
         text.append(f"{role}: ", style="bold cyan")
         if old == new:
             text.append("(unchanged) ", style="dim")
-            text.append(_shorten(old), style="dim")
+            text.append(terminal_safe(_shorten(old)), style="dim")
         else:
-            for tag, part in diff_segments(old, new, entry.lang):
+            for tag, raw_part in diff_segments(old, new, entry.lang):
+                part = terminal_safe(raw_part)
                 if tag == "equal":
                     text.append(part)
                 elif color:
