@@ -143,3 +143,41 @@ def test_ctrl_c_flushes_prints_the_summary_and_exits_130(tmp_path: Path) -> None
     assert rerun.returncode == 0, err.decode()
     assert f"({done:,} already done by an earlier run)" in err.decode()
     assert_complete(out, ids, bad)
+
+
+def counts_add_up(text: str) -> tuple[int, int]:
+    """The counts line must add up: read = written + rejected (+ unfinished)."""
+    import re
+
+    m = re.search(
+        r"read ([\d,]+) = written ([\d,]+) \+ rejected ([\d,]+)(?: \+ unfinished ([\d,]+))?", text
+    )
+    assert m, text
+    read, written, rejected, unfinished = (int((g or "0").replace(",", "")) for g in m.groups())
+    assert read == written + rejected + unfinished, text
+    return written, unfinished
+
+
+@pytest.mark.parametrize(
+    ("signum", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)], ids=["int", "term"]
+)
+def test_an_interrupted_run_counts_what_it_read_and_resumes(
+    tmp_path: Path, signum: int, code: int
+) -> None:
+    src, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    ids, bad = make_input(src, 6000)
+    proc = start(src, out)
+    while lines_in(out) < 200:  # observed progress, then the signal
+        assert proc.poll() is None, "the run ended before the signal"
+        time.sleep(0.005)
+    proc.send_signal(signum)
+    _, err = proc.communicate(timeout=60)
+    text = err.decode()
+    assert proc.returncode == code, text
+    assert "Traceback" not in text and "rerun the same command to continue" in text
+    written, _ = counts_add_up(text)
+    assert written == lines_in(out)
+    rerun = start(src, out)
+    _, err = rerun.communicate(timeout=300)
+    assert rerun.returncode == 0, err.decode()
+    assert_complete(out, ids, bad)

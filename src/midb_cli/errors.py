@@ -14,6 +14,7 @@ EXIT_INPUT = 3  # unreadable input or unwritable output (missing file, bad schem
 EXIT_ENGINE = 4  # an engine could not start or is unusable (missing extra, server down)
 EXIT_INTERNAL = 70  # a bug in midb: the message asks for a report (MIDB_DEBUG=1 shows the trace)
 EXIT_INTERRUPTED = 130  # Ctrl-C; finished work is kept and the same command resumes
+EXIT_TERMINATED = 143  # SIGTERM (kill, scancel); handled like Ctrl-C
 
 
 class MidbError(Exception):

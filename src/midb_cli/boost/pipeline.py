@@ -212,15 +212,18 @@ class _BoostRun:
         skip = existing.records
         index = 0
         for item in stream:
-            self.summary.read += 1
+            # `read` is counted where the item lands (rejects file, skipped, or the reorder
+            # buffer), so read = written + rejected + unfinished holds at any interruption.
             if isinstance(item, Reject):
                 rejects.write(item)
                 self.summary.rejected += 1
+                self.summary.read += 1
                 continue
             index += 1
             source = aligned.next_for(item) if aligned else None
             if index <= skip:
                 self._check_resume_point(item, index, existing)
+                self.summary.read += 1
                 continue
             if options.source_key:
                 source = source_from_key(item, options.source_key) or source
@@ -265,6 +268,7 @@ class _BoostRun:
         if self.buffer.in_flight(key):  # duplicate ids: keep keys unique while in flight
             key = f"{record.id}#line{record.line}"
         self.buffer.register(key, _Entry(record, lang, findings, source))
+        self.summary.read += 1
         seed = record_seed(record.id, self.engine.llm.seed)
         return BoostItem(key, record.pair, lang.lang, findings, source, seed)
 

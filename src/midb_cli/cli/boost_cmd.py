@@ -42,7 +42,7 @@ from midb_cli.cli.options import (
     SchemaOpt,
     StrictOpt,
 )
-from midb_cli.errors import EXIT_INTERRUPTED, UsageError
+from midb_cli.errors import UsageError
 
 if TYPE_CHECKING:
     from midb_cli.boost.pipeline import BoostOptions
@@ -256,7 +256,9 @@ def _run(options: BoostOptions, *, quiet: bool) -> None:
             _print_summary(console, interrupted, quiet, render_summary)
         else:
             console.print("Interrupted.")
-        raise typer.Exit(EXIT_INTERRUPTED) from None
+        from midb_cli.boost.signals import interrupt_exit_code
+
+        raise typer.Exit(interrupt_exit_code(exc)) from None
     _print_summary(console, summary, quiet, render_summary)
     if options.report:
         console.print(f"report: {options.report}")

@@ -15,6 +15,7 @@ from typing import Annotated, Any
 import typer
 
 from midb_cli import __version__
+from midb_cli.boost.signals import interrupt_exit_code
 from midb_cli.errors import EXIT_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED, MidbError
 
 app = typer.Typer(
@@ -61,9 +62,9 @@ def _guarded(callback: Callable[..., Any]) -> Callable[..., Any]:
     def run(*args: Any, **kwargs: Any) -> Any:
         try:
             return callback(*args, **kwargs)
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as exc:
             print("Interrupted.", file=sys.stderr)
-            raise typer.Exit(EXIT_INTERRUPTED) from None
+            raise typer.Exit(interrupt_exit_code(exc)) from None
         except BrokenPipeError:
             _silence_stdout()
             raise typer.Exit(0) from None
