@@ -338,3 +338,51 @@ def test_midb_boost_with_a_registered_fake_engine(fake_engine: FakeBackend, tmp_
     assert [json.loads(line)["midb"]["status"] for line in out.read_text().splitlines()] == list(
         status.values()
     )
+
+
+class StallingBackend:
+    """Holds request "0" (the file's first record) until the feed stops giving requests,
+    answers every other one at once; counts what it pulled while "0" was held."""
+
+    name = "stalling"
+
+    def __init__(self) -> None:
+        self.pulled_while_stalled = 0
+        self.closed = False
+
+    def generate(self, requests: Iterator[GenerationRequest]) -> Iterator[Generation]:
+        held: GenerationRequest | None = None
+        for request in requests:
+            if request.id == "0":
+                held = request
+                continue
+            if held is not None:
+                self.pulled_while_stalled += 1
+            yield Generation(request.id, tagged_echo(request), "stop")
+        if held is not None:
+            yield Generation(held.id, tagged_echo(held), "stop")
+
+    def close(self) -> None:
+        self.closed = True
+
+
+def test_a_stalled_request_holds_the_run_back_instead_of_growing_memory(tmp_path: Path) -> None:
+    from midb_cli.boost.pipeline import BoostOptions, run_boost
+    from midb_cli.boost.protocol import EngineSelection
+
+    rows = [json.loads(line) for line in (DATA / "records.jsonl").read_text().splitlines()]
+    src = tmp_path / "in.jsonl"
+    with src.open("w", encoding="utf-8") as fh:
+        for i in range(300):
+            fh.write(json.dumps({**rows[i % len(rows)], "id": f"r{i}"}, ensure_ascii=False) + "\n")
+    backend = StallingBackend()
+    booster = LLMBooster(backend, LLMSettings(prompt="midb", no_cache=True))
+    options = BoostOptions(
+        str(src), str(tmp_path / "out.jsonl"), engine=EngineSelection("stalling"), max_parked=20
+    )
+    summary = run_boost(options, booster=booster)
+    assert summary.total_written == 300
+    # the feed paused once 20 answers waited behind the stalled first record
+    assert 20 <= backend.pulled_while_stalled <= 21
+    written = [json.loads(line)["id"] for line in (tmp_path / "out.jsonl").open()]
+    assert written == [f"r{i}" for i in range(300)]

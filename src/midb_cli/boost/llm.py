@@ -13,7 +13,7 @@ text is kept in ``details["raw_text"]`` for inspection.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -83,6 +83,11 @@ class LLMBooster:
         key = self._unsettled.pop(outcome_id, None)
         if key is not None and self.cache is not None:
             self.cache.mark_fallback(key, reason)
+
+    def hold_when(self, predicate: Callable[[], bool]) -> None:
+        """Pause pulling items while ``predicate()`` is true (the pipeline's reorder buffer is
+        full behind a slow request): memory stays bounded however long one request takes."""
+        self.runner.hold = predicate
 
     def close(self) -> None:
         try:

@@ -72,6 +72,12 @@ class ReorderBuffer(Generic[Entry, Answer]):
                 key=lambda kv: self._seq_by_key[kv[0]],
             )
 
+    @property
+    def parked(self) -> int:
+        """Answers waiting for an earlier item's answer."""
+        with self._lock:
+            return len(self._answers)
+
     def __len__(self) -> int:
         with self._lock:
             return len(self._entries)

@@ -65,6 +65,8 @@ class BoostOptions:
     source_key: str | None = None
     report: str | None = None
     engine: EngineSelection = field(default_factory=EngineSelection)
+    #: answers that may wait behind a slow earlier request before no new record is read
+    max_parked: int = 1024
     guards: GuardSettings = field(default_factory=GuardSettings)
 
 
@@ -148,6 +150,10 @@ class _BoostRun:
         booster = self._booster or create_booster(self.engine)
         self._note_fallback = _optional_hook(booster, "note_fallback")
         self.summary.engine_stats = _optional_hook(booster, "stats")
+        hold_when = _optional_hook(booster, "hold_when")
+        if hold_when is not None:
+            limit = max(1, self.options.max_parked)
+            hold_when(lambda: self.buffer.parked >= limit)
         output = ResumableOutput(self.options.output)
         rejects = RejectsWriter(self.rejects_path)
         try:
@@ -332,8 +338,7 @@ class _BoostRun:
 
 
 def _optional_hook(booster: Booster, name: str) -> Callable[..., Any] | None:
-    """An optional method beyond the Booster protocol: ``note_fallback(id, reason)`` (a guard
-    refused a revision) and ``stats() -> dict`` (shown in the progress line)."""
+    """An optional method beyond the Booster protocol (see ``Booster``)."""
     hook = getattr(booster, name, None)
     return hook if callable(hook) else None
 

@@ -45,10 +45,11 @@ class BoostOutcome:
 
 
 class Booster(Protocol):
-    """Two optional methods go beyond this protocol; the pipeline calls them when present:
+    """Three optional methods go beyond this protocol; the pipeline calls them when present:
     ``note_fallback(id, reason)`` (a guard refused the revision: an LLM cache remembers it so
-    ``--regenerate-fallbacks`` asks again) and ``stats() -> dict`` (tokens/s, requests in
-    flight, shown in the progress line)."""
+    ``--regenerate-fallbacks`` asks again), ``stats() -> dict`` (tokens/s, requests in
+    flight, shown in the progress line) and ``hold_when(predicate)`` (pull no new item while
+    ``predicate()`` is true: the output is waiting for a slow earlier answer)."""
 
     name: ClassVar[str]
 

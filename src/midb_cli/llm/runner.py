@@ -85,6 +85,9 @@ class CachedGenerator(Generic[T]):
             **(key_params or {}),
         }
         self.reuse = reuse
+        #: when it returns True the feed pauses (the caller cannot take more answers yet):
+        #: the backend finishes what it has in flight before new items are pulled
+        self.hold: Callable[[], bool] | None = None
         self.counters = RunnerCounters()
         self._pending: dict[str, tuple[T, str]] = {}
         self._next_request = 0
@@ -115,7 +118,12 @@ class CachedGenerator(Generic[T]):
     def _feed(
         self, jobs: Iterator[Job[T]], ready: deque[Answer[T]], state: dict[str, bool]
     ) -> Iterator[GenerationRequest]:
-        for job in jobs:
+        while True:
+            if self.hold is not None and self._pending and self.hold():
+                return  # paused; `run` starts a new feed once the backend is drained
+            job = next(jobs, None)
+            if job is None:
+                break
             key = self.key(job.messages)
             hit = self.cache.get(key) if self.cache is not None else None
             if hit is not None and self.reuse(hit):
