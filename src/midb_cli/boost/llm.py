@@ -97,8 +97,13 @@ class LLMBooster:
             self.backend.close()
 
     def stats(self) -> dict[str, Any]:
-        """Counters for the progress line (tokens/s, requests in flight, cache hits)."""
-        return self.runner.stats()
+        """Counters for the progress line (tokens/s, requests in flight, cache hits) and
+        answers the cache could not store."""
+        stats = self.runner.stats()
+        if self.cache is not None and self.cache.write_errors:
+            stats["cache_write_errors"] = self.cache.write_errors
+            stats["cache_error"] = f"{self.cache.path}: {self.cache.last_write_error}"
+        return stats
 
     # -- steps ----------------------------------------------------------------------------
 

@@ -185,6 +185,7 @@ class _BoostRun:
             exc.summary = self.summary  # type: ignore[attr-defined]
             raise
         finally:
+            self._collect_warnings()
             try:
                 booster.close()
             finally:
@@ -204,6 +205,15 @@ class _BoostRun:
                 rejected=self.summary.rejected,
             )
         return self.summary
+
+    def _collect_warnings(self) -> None:
+        stats = self.summary.engine_stats() if self.summary.engine_stats else {}
+        lost = stats.get("cache_write_errors")
+        if lost:
+            self.summary.warnings.append(
+                f"the result cache could not store {lost:,} answer(s) "
+                f"({stats.get('cache_error', '')}); a rerun asks the model for them again"
+            )
 
     # -- reading side (may run on the thread the booster pulls items from) ---------------------
     def _items(self, existing: ExistingOutput, rejects: RejectsWriter) -> Iterator[BoostItem]:

@@ -32,6 +32,8 @@ class BoostSummary:
     reasons: Counter[str] = field(default_factory=Counter)
     #: the engine's live counters (tokens/s, requests in flight...) when it offers them
     engine_stats: Callable[[], dict[str, Any]] | None = field(default=None, repr=False)
+    #: things that went wrong without stopping the run (shown after the counts)
+    warnings: list[str] = field(default_factory=list)
 
     def count(self, lang: str, status: str, reason: str) -> None:
         self.written += 1
@@ -111,6 +113,8 @@ def render_summary(summary: BoostSummary, console: Any) -> None:
     if summary.written and summary.elapsed > 0:  # a rerun that only checked has no rate
         timing += f", {summary.written / summary.elapsed:,.0f} records/s"
     console.print(f"output: {summary.output} ({timing})", highlight=False)
+    for warning in summary.warnings:
+        console.print(f"warning: {warning}", highlight=False)
     if summary.interrupted:
         console.print("Interrupted: rerun the same command to continue.", highlight=False)
     elif summary.resumed and not summary.written:

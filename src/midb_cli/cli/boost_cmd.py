@@ -267,6 +267,8 @@ def _run(options: BoostOptions, *, quiet: bool) -> None:
 def _print_summary(console: Any, summary: Any, quiet: bool, render: Any) -> None:
     if quiet:
         console.print(f"midb boost: {summary.counts_line()}", soft_wrap=True)
+        for warning in summary.warnings:
+            console.print(f"warning: {warning}", soft_wrap=True)
         if summary.interrupted:
             console.print("Interrupted: rerun the same command to continue.")
     else:

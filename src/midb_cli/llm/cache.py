@@ -2,9 +2,10 @@
 
 One SQLite file (WAL mode) maps a request key, the hash of everything that decides the answer
 (model, messages as sent, sampling parameters, structured-output constraint), to the model's
-text, finish reason, token counts and the outcome it led to. Writes are batched: a commit every
-``batch_size`` answers or ``max_delay`` seconds, so a kill -9 loses at most the last few answers,
-which are then simply generated again.
+text, finish reason, token counts and the outcome it led to. Every answer is committed as it arrives
+(``batch_size`` 1), so a kill -9 loses at most the answers still in flight,
+which are then simply generated again. Answers that could not be stored (a full disk) are
+counted in ``write_errors`` and reported at the end of the run.
 """
 
 from __future__ import annotations
@@ -59,13 +60,16 @@ def request_key(model: str, messages: Iterable[dict[str, str]], params: dict[str
 
 
 class ResultCache:
-    def __init__(self, path: str | Path, batch_size: int = 64, max_delay: float = 2.0) -> None:
+    def __init__(self, path: str | Path, batch_size: int = 1, max_delay: float = 2.0) -> None:
+        """``batch_size`` 1 commits every answer (about 40 µs in WAL mode): after a kill -9
+        only the requests that were in flight are asked again."""
         self.path = Path(path).expanduser()
         self.batch_size = batch_size
         self.max_delay = max_delay
         self.hits = 0
         self.misses = 0
         self.write_errors = 0
+        self.last_write_error = ""
         self._pending: list[tuple[Any, ...]] = []
         self._last_commit = time.monotonic()
         try:
@@ -141,10 +145,11 @@ class ResultCache:
                 self._db.executemany(
                     "INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows
                 )
-        except sqlite3.Error:
+        except sqlite3.Error as exc:
             # A full disk or a locked file must not stop the run: the answers were used,
-            # only their reuse is lost.
+            # only their reuse is lost. The run's summary says so.
             self.write_errors += len(rows)
+            self.last_write_error = str(exc)
 
     def __len__(self) -> int:
         self.flush()
