@@ -176,3 +176,89 @@ def test_an_unwritable_output_folder_is_a_clean_error(tmp_path: Path) -> None:
             run_boost(BoostOptions(str(src), str(locked / "out.jsonl")))
     finally:
         locked.chmod(0o700)
+
+
+def boost_with(backend: FakeBackend, src: Path, out: Path, **kwargs: object) -> object:
+    register_fake_engine("retry-fake", backend)
+    try:
+        options = BoostOptions(
+            str(src),
+            str(out),
+            engine=EngineSelection("retry-fake", llm=LLMSettings(prompt="midb", no_cache=True)),
+            **kwargs,  # type: ignore[arg-type]
+        )
+        return run_boost(options)
+    finally:
+        unregister_engine("retry-fake")
+
+
+def failing_every(n: int) -> FakeBackend:
+    def answer(request: object) -> object:
+        from midb_cli.llm.backend import Generation
+
+        text = revise(request)
+        if int(request.seed) % n == 0:  # type: ignore[attr-defined]
+            return Generation("", error="HTTP 503 from the server (6 attempts)")
+        return text
+
+    return FakeBackend(answer, window=8)
+
+
+def statuses(out: Path) -> list[str]:
+    return [json.loads(line)["midb"]["status"] for line in out.open(encoding="utf-8")]
+
+
+def test_a_rerun_asks_again_for_error_records_only_and_keeps_the_rest_byte_for_byte(
+    tmp_path: Path,
+) -> None:
+    src, out = many_records(tmp_path / "in.jsonl", 200), tmp_path / "out.jsonl"
+    boost_with(failing_every(7), src, out)
+    first = out.read_bytes().splitlines()
+    errors = [i for i, s in enumerate(statuses(out)) if s == "error"]
+    assert 10 < len(errors) < 100
+    healthy = FakeBackend(revise, window=8)
+    summary = boost_with(healthy, src, out)
+    assert summary.retried == len(errors)  # type: ignore[attr-defined]
+    assert len(healthy.history) == len(errors)  # only the error records were asked again
+    second = out.read_bytes().splitlines()
+    assert len(second) == 200 and "error" not in statuses(out)
+    for i, (a, b) in enumerate(zip(first, second, strict=True)):
+        if i not in errors:
+            assert a == b  # finished records are copied byte for byte, in place
+    assert not (tmp_path / "out.jsonl.retrying").exists()
+
+
+def test_no_retry_errors_keeps_them(tmp_path: Path) -> None:
+    src, out = many_records(tmp_path / "in.jsonl", 60), tmp_path / "out.jsonl"
+    boost_with(failing_every(5), src, out)
+    before = out.read_bytes()
+    healthy = FakeBackend(revise)
+    summary = boost_with(healthy, src, out, retry_errors=False)
+    assert healthy.history == [] and out.read_bytes() == before
+    assert summary.retried == 0  # type: ignore[attr-defined]
+
+
+def test_an_interrupted_retry_pass_leaves_the_output_whole_and_continues(tmp_path: Path) -> None:
+    src, out = many_records(tmp_path / "in.jsonl", 200), tmp_path / "out.jsonl"
+    boost_with(failing_every(6), src, out)
+    before = out.read_bytes()
+    errors = statuses(out).count("error")
+    asked = 0
+
+    def interrupted(request: object) -> str:
+        nonlocal asked
+        asked += 1
+        if asked == 5:  # Ctrl-C in the middle of the retry pass
+            raise KeyboardInterrupt
+        return revise(request)
+
+    with pytest.raises(KeyboardInterrupt):
+        boost_with(FakeBackend(interrupted, window=1), src, out)
+    assert out.read_bytes() == before  # untouched until the pass is complete
+    assert (tmp_path / "out.jsonl.retrying").exists()
+    healthy = FakeBackend(revise)
+    summary = boost_with(healthy, src, out)
+    assert 0 < len(healthy.history) <= errors
+    assert summary.total_written == 200  # type: ignore[attr-defined]
+    ids = [json.loads(line)["id"] for line in out.open(encoding="utf-8")]
+    assert ids == [f"r{i}" for i in range(200)] and "error" not in statuses(out)

@@ -112,6 +112,9 @@ class LLMBooster:
 
     def _jobs(self, items: Iterator[BoostItem]) -> Iterator[Job[_Pending]]:
         for item in items:
+            if item.passthrough:
+                yield Job(_Pending(item, item.pair, []), None)
+                continue
             sent, fixes = self._fixed(item)
             yield Job(_Pending(item, sent, fixes), self.prompt.render(sent, item.lang), item.seed)
 
@@ -124,6 +127,8 @@ class LLMBooster:
     def _outcome(self, answer: Answer[_Pending]) -> BoostOutcome:
         pending, generation, key = answer.tag, answer.generation, answer.key
         item = pending.item
+        if generation is None:  # a passthrough item: nothing was asked
+            return BoostOutcome(item.id, "unchanged", item.pair)
         if answer.hit is not None:
             if answer.hit.status == "skipped":
                 outcome = BoostOutcome(item.id, "skipped", item.pair, answer.hit.reason)

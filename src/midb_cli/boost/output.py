@@ -31,6 +31,8 @@ from midb_cli.records.reader import META_KEY
 FLUSH_BYTES = 1 << 20
 FLUSH_SECONDS = 1.0
 _SCAN_CHUNK = 1 << 22
+#: how the `midb` object of an `error` record starts its status (orjson writes no spaces)
+ERROR_MARK = b'"status":"error"'
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,8 @@ class ExistingOutput:
     last_id: str | None
     repaired_bytes: int  # size of the torn last line that was cut off (0 when none)
     last_engine: str | None = None  # the engine that wrote the last record
+    #: lines that may hold an `error` record (a byte count, an upper bound; 0 means none)
+    error_marks: int = 0
 
 
 class ResumableOutput:
@@ -53,7 +57,9 @@ class ResumableOutput:
         *,
         flush_bytes: int = FLUSH_BYTES,
         flush_seconds: float = FLUSH_SECONDS,
+        lock: bool = True,
     ) -> None:
+        """``lock`` False: the caller already holds the lock that covers this file."""
         self.path = Path(path)
         self.flush_bytes = flush_bytes
         self.flush_seconds = flush_seconds
@@ -63,13 +69,14 @@ class ResumableOutput:
         self._last_flush = time.monotonic()
         self._fd: int | None = None
         self._truncate = False
-        self._lock = OutputLock(self.path)
+        self._lock = OutputLock(self.path) if lock else None
 
     def open(self, *, resume: bool) -> ExistingOutput:
         """Lock the output for this run. With ``resume`` an existing file is kept (torn tail
         cut off) and described; without it the file is replaced at the first write."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._lock.acquire()
+        if self._lock is not None:
+            self._lock.acquire()
         try:
             existing = ExistingOutput(0, None, None, 0)
             if resume and self.path.exists():
@@ -81,7 +88,8 @@ class ResumableOutput:
                 if not os.access(self.path.parent, os.W_OK):
                     raise InputError(f"{self.path}: cannot write: Permission denied")
         except BaseException:
-            self._lock.release()
+            if self._lock is not None:
+                self._lock.release()
             raise
         self._last_flush = time.monotonic()
         return existing
@@ -94,7 +102,10 @@ class ResumableOutput:
             raise InputError(f"{self.path}: cannot write: {exc.strerror}") from None
 
     def write(self, obj: dict[str, Any]) -> None:
-        line = dumps_line(obj)
+        self.write_raw(dumps_line(obj))
+
+    def write_raw(self, line: bytes) -> None:
+        """Append one record that is already a JSON line (ending with a newline)."""
         self._pending.append(line)
         self._pending_bytes += len(line)
         self.written += 1
@@ -131,17 +142,22 @@ class ResumableOutput:
                     os.close(self._fd)
                     self._fd = None
             finally:
-                self._lock.release()
+                if self._lock is not None:
+                    self._lock.release()
 
 
 def scan_output(path: Path) -> ExistingOutput:
     """Count the complete lines of ``path``, cut a torn last line, read the first and last ids."""
     size = path.stat().st_size
     records = 0
+    marks = 0
     first_newline = last_newline = -1  # offsets of the first and last b"\n"
     with open(path, "rb") as fh:
         offset = 0
+        tail = b""  # the end of the last chunk: a mark may straddle two chunks
         while chunk := fh.read(_SCAN_CHUNK):
+            marks += (tail + chunk).count(ERROR_MARK)
+            tail = chunk[-(len(ERROR_MARK) - 1) :]
             n = chunk.count(b"\n")
             if n:
                 records += n
@@ -158,8 +174,8 @@ def scan_output(path: Path) -> ExistingOutput:
         os.truncate(path, keep)
     if not records:
         return ExistingOutput(0, None, None, size - keep)
-    first = _output_meta(path, 1, first_line)
-    last = _output_meta(path, records, last_line)
+    first = output_meta(path, 1, first_line)
+    last = output_meta(path, records, last_line)
     engine = last.get("engine")
     return ExistingOutput(
         records,
@@ -167,6 +183,7 @@ def scan_output(path: Path) -> ExistingOutput:
         last["id"],
         size - keep,
         engine if isinstance(engine, str) else None,
+        marks,
     )
 
 
@@ -188,7 +205,7 @@ def _line_ending_at(fh: Any, newline_at: int) -> bytes:
     return fh.read(newline_at - start)
 
 
-def _output_meta(path: Path, line: int, raw: bytes) -> dict[str, Any]:
+def output_meta(path: Path, line: int, raw: bytes) -> dict[str, Any]:
     try:
         obj = loads(raw)
     except JSONError:

@@ -29,6 +29,7 @@ from midb_cli.boost.ordering import ReorderBuffer
 from midb_cli.boost.output import ExistingOutput, ResumableOutput
 from midb_cli.boost.paths import default_rejects_path, validate_paths
 from midb_cli.boost.protocol import STATUSES, Booster, BoostItem, BoostOutcome, EngineSelection
+from midb_cli.boost.retry import RetryPass, retry_path
 from midb_cli.boost.signals import CtrlC
 from midb_cli.boost.source import AlignedSource, source_from_key
 from midb_cli.boost.summary import BoostSummary
@@ -38,6 +39,7 @@ from midb_cli.distance import pair_distance
 from midb_cli.errors import InputError, UsageError
 from midb_cli.langid import LanguageIdentifier, RecordLanguage, estimate_prior
 from midb_cli.langid.stream import PRIOR_WINDOW
+from midb_cli.languages import UNDETERMINED
 from midb_cli.records.pair import Pair
 from midb_cli.records.reader import META_KEY, Record, RecordReader, Reject
 from midb_cli.records.writer import RejectsWriter
@@ -67,6 +69,8 @@ class BoostOptions:
     engine: EngineSelection = field(default_factory=EngineSelection)
     #: answers that may wait behind a slow earlier request before no new record is read
     max_parked: int = 1024
+    #: a rerun asks again for the records an earlier run left as `error`
+    retry_errors: bool = True
     guards: GuardSettings = field(default_factory=GuardSettings)
 
 
@@ -81,9 +85,11 @@ class _Entry:
     """A record in flight: what the writer needs once the booster answers."""
 
     record: Record
-    lang: RecordLanguage
+    lang: RecordLanguage | None  # None: a line copied from the old output (retry pass)
     findings: list[Finding]
     source: Pair | None
+    #: the old output line of a record a retry pass keeps, written as it was
+    copied: bytes | None = None
 
 
 def run_boost(
@@ -156,6 +162,7 @@ class _BoostRun:
             hold_when(lambda: self.buffer.parked >= limit)
         output = ResumableOutput(self.options.output)
         rejects = RejectsWriter(self.rejects_path)
+        retry: RetryPass | None = None
         try:
             with CtrlC() as ctrl_c:
                 existing = output.open(resume=not self.options.overwrite)
@@ -165,20 +172,25 @@ class _BoostRun:
                         f"this run uses {self.engine_name!r}; use --overwrite to start over, or "
                         "another -o"
                     )
-                self.summary.resumed = existing.records
+                retry = self._retry_pass(existing)
+                target = retry.output if retry else output
+                done = retry.existing if retry else existing
+                self.summary.resumed = done.records
                 self.summary.repaired_bytes = existing.repaired_bytes
                 _remove(self.rejects_path)  # rewritten in full, also over the resumed part
-                for outcome in booster.boost(self._items(existing, rejects)):
+                for outcome in booster.boost(self._items(done, rejects, retry)):
                     with ctrl_c.held():
                         self.buffer.complete(outcome.id, outcome)
-                        self._drain(output)
+                        self._drain(target)
                 with ctrl_c.held():
                     for key, entry in self.buffer.unanswered():
                         no_answer = BoostOutcome(
                             key, "error", entry.record.pair, "engine:no_answer"
                         )
                         self.buffer.complete(key, no_answer)
-                    self._drain(output)
+                    self._drain(target)
+                    if retry is not None:
+                        retry.finish()
         except KeyboardInterrupt as exc:
             self.summary.interrupted = True
             self.summary.unfinished = len(self.buffer)
@@ -189,9 +201,13 @@ class _BoostRun:
             try:
                 booster.close()
             finally:
-                output.close()
-                rejects.close()
-                self.summary.elapsed = time.monotonic() - started
+                try:
+                    if retry is not None:
+                        retry.close()
+                finally:
+                    output.close()
+                    rejects.close()
+                    self.summary.elapsed = time.monotonic() - started
         if self.options.report:
             # From the finished output: the report describes every record, also those an
             # earlier run wrote.
@@ -206,6 +222,17 @@ class _BoostRun:
             )
         return self.summary
 
+    def _retry_pass(self, existing: ExistingOutput) -> RetryPass | None:
+        """A pass that asks again for `error` records, when there are any (or a pass that a
+        kill interrupted is waiting to be continued)."""
+        stale = retry_path(self.options.output)
+        if self.options.overwrite or not self.options.retry_errors:
+            _remove(str(stale))  # starting over, or keeping errors: an old pass is void
+            return None
+        if not existing.error_marks and not stale.exists():
+            return None
+        return RetryPass(self.options.output, existing)
+
     def _collect_warnings(self) -> None:
         stats = self.summary.engine_stats() if self.summary.engine_stats else {}
         lost = stats.get("cache_write_errors")
@@ -216,7 +243,9 @@ class _BoostRun:
             )
 
     # -- reading side (may run on the thread the booster pulls items from) ---------------------
-    def _items(self, existing: ExistingOutput, rejects: RejectsWriter) -> Iterator[BoostItem]:
+    def _items(
+        self, existing: ExistingOutput, rejects: RejectsWriter, retry: RetryPass | None = None
+    ) -> Iterator[BoostItem]:
         options = self.options
         reader = self.reader
         aligned = (
@@ -241,6 +270,19 @@ class _BoostRun:
                 self._check_resume_point(item, index, existing)
                 self.summary.read += 1
                 continue
+            if retry is not None and index <= retry.old.records:
+                raw, meta = retry.next_old()
+                if meta["id"] != item.id:
+                    raise InputError(
+                        f"{options.output}:{index}: has id {meta['id']!r}, the input's record "
+                        f"{index:,} has {item.id!r}: it is not the output of this input; use "
+                        "--overwrite to start over"
+                    )
+                if meta.get("status") != "error":
+                    yield self._copy(item, raw)  # finished earlier: kept byte for byte
+                    continue
+                retry.retried += 1
+                self.summary.retried += 1
             if options.source_key:
                 source = source_from_key(item, options.source_key) or source
             yield self._to_item(item, prior, source)
@@ -288,6 +330,17 @@ class _BoostRun:
         seed = record_seed(record.id, self.engine.llm.seed)
         return BoostItem(key, record.pair, lang.lang, findings, source, seed)
 
+    def _copy(self, record: Record, raw: bytes) -> BoostItem:
+        """A finished record of the old output, to be written again in its place in the order.
+        It still passes through the booster (marked ``passthrough``: an LLM booster answers it
+        at once, no request), so the booster's own limits on what waits keep memory bounded."""
+        key = record.id
+        if self.buffer.in_flight(key):
+            key = f"{record.id}#line{record.line}"
+        self.buffer.register(key, _Entry(record, None, [], None, copied=raw))
+        self.summary.read += 1
+        return BoostItem(key, record.pair, UNDETERMINED, [], passthrough=True)
+
     # -- writing side -------------------------------------------------------------------------
     def _drain(self, output: ResumableOutput) -> None:
         for entry, outcome in self.buffer.pop_ready():
@@ -296,7 +349,12 @@ class _BoostRun:
                 self.on_progress(self.summary.total_written, self.summary)
 
     def _write(self, output: ResumableOutput, entry: _Entry, outcome: BoostOutcome) -> None:
+        if entry.copied is not None:  # whatever the booster said of a passthrough item
+            output.write_raw(entry.copied)
+            self.summary.resumed += 1
+            return
         record = entry.record
+        assert entry.lang is not None
         original = record.pair
         status: str = outcome.status
         reason = outcome.reason

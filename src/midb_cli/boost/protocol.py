@@ -30,6 +30,9 @@ class BoostItem:
     source: Pair | None = None
     #: a per-record seed, derived from the id, so sampling is reproducible
     seed: int = 0
+    #: already finished (a retry pass keeps it as it was): answer at once, any status; the
+    #: pipeline writes the old line whatever the answer
+    passthrough: bool = False
 
 
 @dataclass(slots=True)

@@ -26,6 +26,7 @@ class BoostSummary:
     repaired_bytes: int = 0  # torn tail cut from the output before resuming
     interrupted: bool = False
     unfinished: int = 0  # records read but not written when interrupted (redone on rerun)
+    retried: int = 0  # `error` records of an earlier run asked again
     elapsed: float = 0.0
     #: (lang, status) -> records of this run
     by_lang_status: Counter[tuple[str, str]] = field(default_factory=Counter)
@@ -60,6 +61,8 @@ class BoostSummary:
             line += f" + unfinished {self.unfinished:,} (redone on rerun)"
         if self.resumed:
             line += f" ({self.resumed:,} already done by an earlier run)"
+        if self.retried:
+            line += f"; {self.retried:,} error record(s) asked again"
         if parts:
             line += f"; this run: {parts}"
         return line
@@ -74,6 +77,7 @@ class BoostSummary:
             "rejected": self.rejected,
             "resumed": self.resumed,
             "unfinished": self.unfinished,
+            "retried": self.retried,
             "interrupted": self.interrupted,
             "statuses": dict(self.by_status),
             "reasons": dict(self.reasons),

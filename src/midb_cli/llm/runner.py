@@ -31,10 +31,11 @@ MAX_READY = 512
 
 @dataclass(slots=True)
 class Job(Generic[T]):
-    """One prompt to answer; ``tag`` is the caller's (the item it belongs to)."""
+    """One prompt to answer; ``tag`` is the caller's (the item it belongs to). ``messages``
+    None: an item that needs no request, handed back in its place in the stream."""
 
     tag: T
-    messages: list[dict[str, str]]
+    messages: list[dict[str, str]] | None
     seed: int = 0
 
 
@@ -43,7 +44,8 @@ class Answer(Generic[T]):
     tag: T
     #: the request key: where the task stores its verdict (``cache.put``/``mark_fallback``)
     key: str
-    generation: Generation
+    #: None for a job without messages
+    generation: Generation | None
     #: the cache entry that answered, or None when the backend did
     hit: CachedResult | None = None
 
@@ -124,6 +126,11 @@ class CachedGenerator(Generic[T]):
             job = next(jobs, None)
             if job is None:
                 break
+            if job.messages is None:
+                ready.append(Answer(job.tag, "", None))
+                if len(ready) >= MAX_READY:
+                    return
+                continue
             key = self.key(job.messages)
             hit = self.cache.get(key) if self.cache is not None else None
             if hit is not None and self.reuse(hit):
