@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import os
 import random
 import sys
 import time
@@ -28,7 +29,19 @@ from midb_cli.langid import LanguageIdentifier
 from midb_cli.records.pair import Pair
 from planted import PLANTERS, Planted, clean_with_code
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "midb_train"
+
+def _data_dir() -> Path:
+    """../shared/data/midb_train beside the checkout (or a git worktree of it), or $MIDB_DATA."""
+    if os.environ.get("MIDB_DATA"):
+        return Path(os.environ["MIDB_DATA"])
+    for parent in Path(__file__).resolve().parents:
+        candidate = parent / "shared" / "data" / "midb_train"
+        if candidate.is_dir():
+            return candidate
+    return Path(__file__).resolve().parents[2] / "shared" / "data" / "midb_train"
+
+
+DATA = _data_dir()
 RAW = ("Raw Instruction", "Raw Input", "Raw Response")
 REVISED = ("Revised Instruction", "Revised Input", "Revised Response")
 

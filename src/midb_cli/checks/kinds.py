@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from midb_cli.checks import code, language, repairs, structure, surface
+from midb_cli.checks import code, language, punctuation, repairs, structure, surface
 from midb_cli.checks.context import CheckContext, FixContext
 from midb_cli.checks.finding import Finding
 from midb_cli.checks.registry import CheckKind, Fix, register_check
@@ -129,12 +129,13 @@ def _repetition(ctx: CheckContext, role: str) -> Finding | None:
 
 def _punctuation(ctx: CheckContext, role: str) -> Finding | None:
     field = ctx.fields[role]
-    marks = surface.find_punctuation(field.masked, ctx.lang)
+    marks = punctuation.find_punctuation(field.masked, ctx.lang)
     if not marks:
         return None
     shown = ", ".join(sorted({field.text[i] for i, _ in marks}))
     message = f"ASCII {shown} where the language uses its own marks ({len(marks)}x)"
-    return Finding("punctuation_locale", role, message, True)
+    certain = punctuation.punctuation_edits(field.masked, ctx.lang) is not None
+    return Finding("punctuation_locale", role, message, certain)
 
 
 def _mojibake(ctx: CheckContext, role: str) -> Finding | None:

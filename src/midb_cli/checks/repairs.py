@@ -3,7 +3,7 @@ re-detects its defect in the text it gets, so it changes nothing when the defect
 
 from __future__ import annotations
 
-from midb_cli.checks import structure, surface
+from midb_cli.checks import punctuation, structure, surface
 from midb_cli.checks.code import code_blocks_differ
 from midb_cli.checks.text import fenced_blocks, mask_code_and_urls
 from midb_cli.records.pair import Pair
@@ -44,17 +44,12 @@ def collapse_repetition(text: str) -> str:
     loop = surface.find_repetition(mask_code_and_urls(text).replace("\x00", " "))
     if loop is None:
         return text
-    return loop.pattern().sub(lambda m: m.group(1), text, count=1)
+    return loop.collapse(text)
 
 
 def fix_punctuation(text: str, lang: str) -> str:
-    marks = surface.find_punctuation(mask_code_and_urls(text), lang)
-    if not marks:
-        return text
-    chars = list(text)
-    for offset, replacement in marks:
-        chars[offset] = replacement
-    return "".join(chars)
+    edits = punctuation.punctuation_edits(mask_code_and_urls(text), lang)
+    return punctuation.apply_edits(text, edits) if edits else text
 
 
 def fix_whitespace(text: str) -> str:

@@ -9,7 +9,9 @@ from dataclasses import dataclass
 from midb_cli.checks.finding import Finding
 from midb_cli.checks.lexicon import (
     DANGLING_WORDS,
+    EXAMPLE_WORDS,
     FIELD_LABELS,
+    OUTPUT_LABELS,
     PLACEHOLDER_KEYS,
     placeholder_key,
 )
@@ -42,8 +44,17 @@ LINE_LABEL_RE = {
 NEW_PAIR_RE = re.compile(r"\n[ \t]*(?:#{2,4}[ \t]*)?Instruction[ \t]*[:：]", re.I)
 # After a leading response label or inside a response, an `Output:` label means examples.
 EXAMPLE_LABEL_RE = re.compile(
-    r"^[ \t]*(?:output|ausgabe|salida|sortie|uscita|saída)\s*[:：]", re.I | re.M
+    r"^[ \t]*(?:" + "|".join(re.escape(w) for w in OUTPUT_LABELS) + r")\s*[:：]", re.I | re.M
 )
+# `Пример 1:`, `Example 2`, `例1：`: the task shows worked examples.
+EXAMPLE_HEADING_RE = re.compile(
+    r"(?:^|\n)[ \t]*(?:#+[ \t]*|\*\*)?(?:"
+    + "|".join(re.escape(w) for w in EXAMPLE_WORDS)
+    + r")[ \t]*\d+[ \t]*(?:\*\*)?[:：.)]",
+    re.I,
+)
+# `Ввод: n = 27`, `入力: nums = [2,7]`: an example's input is an assignment.
+ASSIGNMENT_RE = re.compile(r"[ \t]*[^\W\d]\w*[ \t]*=[^=]")
 
 # A line ends a sentence when its last character is one of these (or a closing bracket/quote).
 TERMINAL_CHARS = frozenset(".!?;:…。！？；：؟۔।॥)]}»”’\"'」』）】>*`_~|-–—=+%$€£¥°0123456789")
@@ -96,7 +107,7 @@ def find_leaks(pair: Pair) -> list[Leak]:
             continue
         if role == "instruction" and not pair.input.strip():
             m = LINE_LABEL_RE["input"].search(text)
-            if m and text[m.end() :].strip() and not EXAMPLE_LABEL_RE.search(text, m.end()):
+            if m and text[m.end() :].strip() and not _shows_examples(text, m):
                 leaks.append(Leak(role, m.start(), m.end(), len(text), "input", "holds the input"))
                 continue
         if role in ("instruction", "input") and not pair.response.strip():
@@ -106,6 +117,18 @@ def find_leaks(pair: Pair) -> list[Leak]:
                     Leak(role, m.start(), m.end(), len(text), "response", "holds the response")
                 )
     return leaks
+
+
+def _shows_examples(text: str, label: re.Match[str]) -> bool:
+    """The input label belongs to a worked example of the task (a programming problem with
+    `Example 1:` blocks), not to a leaked input: the text goes on to an output label, names
+    its examples, holds more than one input label, or the label introduces an assignment."""
+    return (
+        EXAMPLE_LABEL_RE.search(text, label.end()) is not None
+        or EXAMPLE_HEADING_RE.search(text) is not None
+        or LINE_LABEL_RE["input"].search(text, label.end()) is not None
+        or ASSIGNMENT_RE.match(text, label.end()) is not None
+    )
 
 
 def _tag_leaks(role: str, text: str) -> list[Leak]:
