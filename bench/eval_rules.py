@@ -136,7 +136,9 @@ def violations(kind: str, before: Pair, after: Pair, applied: list[str]) -> list
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--langs", default="", help="comma-separated subset of languages")
-    ap.add_argument("--show", default="", help="print the changes of this fix kind")
+    ap.add_argument(
+        "--show", default="", help="print the changes (or the findings left) of this kind"
+    )
     ap.add_argument("--samples", type=int, default=20, help="how many changes --show prints")
     args = ap.parse_args()
     if not DATA.is_dir():
@@ -157,7 +159,7 @@ def main() -> int:
     for lang in langs:
         for index, raw in enumerate(load_raw(lang)):
             records[lang] += 1
-            findings = checker.check(raw, identifier.identify(raw, lang))
+            findings = checker.check(raw, identifier.identify(raw, lang), file_lang=lang)
             by_kind: dict[str, list[Finding]] = defaultdict(list)
             for f in findings:
                 by_kind[f.kind].append(f)
@@ -168,6 +170,11 @@ def main() -> int:
             for kind, fs in by_kind.items():
                 result = fix_pair(raw, lang, fs)
                 if result.pair == raw:
+                    if kind == args.show and shown < args.samples:
+                        shown += 1  # a finding left in place: what it flagged
+                        print(f"--- {lang} row {index} flagged: {fs[0].message}")
+                        for role in ROLES:
+                            print(f"  {role}: {raw.get(role)[:160]!r}")
                     continue
                 changed[kind][lang] += 1
                 for v in violations(kind, raw, result.pair, result.applied):

@@ -27,11 +27,18 @@ class Checker:
         self._plan = detect_plan(self.kinds)
 
     def check(
-        self, pair: Pair, record_lang: RecordLanguage, source: Pair | None = None
+        self,
+        pair: Pair,
+        record_lang: RecordLanguage,
+        source: Pair | None = None,
+        *,
+        file_lang: str | None = None,
     ) -> list[Finding]:
         """Every finding of the selected kinds, stage by stage (structure, language, then
-        field by field)."""
-        ctx = CheckContext(pair, record_lang, self.identifier, source)
+        field by field). ``file_lang`` is the language the file is in (the identification
+        prior; default: the identifier's ``--lang``): without it, a record left wholly in
+        English cannot be told from an English record."""
+        ctx = CheckContext(pair, record_lang, self.identifier, source, file_lang)
         out: list[Finding] = []
         for record_kinds, field_kinds in self._plan:
             for kind in record_kinds:

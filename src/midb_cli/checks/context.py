@@ -19,12 +19,36 @@ class CheckContext:
     record_lang: RecordLanguage
     identifier: LanguageIdentifier
     source: Pair | None = None
+    #: the language the file is in (``--lang`` or the file's dominant language), if known
+    file_lang: str | None = None
     fields: dict[str, FieldText] = field(init=False)
     _wrong: dict[str, Finding] | None = field(default=None, init=False)
     _translation: bool | None = field(default=None, init=False)
+    _english: bool | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
         self.fields = {role: FieldText.of(role, self.pair.get(role)) for role in ROLES}
+        if self.file_lang is None:
+            self.file_lang = self.identifier.forced_prior
+
+    @property
+    def expected(self) -> RecordLanguage:
+        """The record language fields are judged against: the file's language when the record
+        came out English in a translated file (an English instruction over a short translated
+        answer outvotes the answer; the instruction is the field to blame)."""
+        fl = self.file_lang
+        if self.record_lang.lang == "en" and fl not in (None, "en", UNDETERMINED):
+            return RecordLanguage(fl, self.record_lang.fields)
+        return self.record_lang
+
+    def untranslated_record(self) -> bool:
+        """The whole record is English in a file in another language: one record-level
+        finding, no per-field wrong-language findings."""
+        if self._english is None:
+            self._english = language.record_left_in_english(
+                self.fields, self.record_lang, self.identifier, self.file_lang
+            )
+        return self._english
 
     @property
     def lang(self) -> str:
@@ -40,13 +64,14 @@ class CheckContext:
         """The wrong-language finding of each field in another language than the record's."""
         if self._wrong is None:
             self._wrong = {}
-            if self.record_lang.lang != UNDETERMINED:
+            if self.record_lang.lang != UNDETERMINED and not self.untranslated_record():
+                expected = self.expected
                 input_lang = self.record_lang.fields.get("input")
                 input_code = input_lang.lang if input_lang else UNDETERMINED
                 for role in ("instruction", "response"):
                     f = language.wrong_language(
                         self.fields[role],
-                        self.record_lang,
+                        expected,
                         self.identifier,
                         self.translation_task,
                         input_code,

@@ -14,7 +14,7 @@ from midb_cli.checks.context import CheckContext, FixContext
 from midb_cli.checks.finding import Finding
 from midb_cli.checks.registry import CheckKind, Fix, register_check
 from midb_cli.langid import RecordLanguage
-from midb_cli.languages import UNDETERMINED
+from midb_cli.languages import UNDETERMINED, language_name
 from midb_cli.records.pair import Pair
 
 STRUCTURE, LANGUAGE, SURFACE = 0, 1, 2
@@ -27,10 +27,10 @@ def _wrong_language(ctx: CheckContext) -> list[Finding]:
 
 
 def _untranslated(ctx: CheckContext) -> list[Finding]:
-    if ctx.lang == UNDETERMINED:
+    if ctx.lang == UNDETERMINED or ctx.untranslated_record():
         return []
     wrong = ctx.wrong_language()
-    target = _target_language(ctx.record_lang)
+    target = _target_language(ctx.expected)
     pair, out = ctx.pair, []
     for role in ("instruction", "response"):
         if role in wrong or (role == "response" and ctx.translation_task):
@@ -40,6 +40,13 @@ def _untranslated(ctx: CheckContext) -> list[Finding]:
         if f := language.untranslated_segments(ctx.fields[role], target, ctx.identifier, others):
             out.append(f)
     return out
+
+
+def _untranslated_record(ctx: CheckContext) -> list[Finding]:
+    if not ctx.untranslated_record():
+        return []
+    message = f"the whole record is in English, the file in {language_name(ctx.file_lang or '')}"
+    return [Finding("untranslated_record", "record", message, False)]
 
 
 def _target_language(record_lang: RecordLanguage) -> str:
@@ -174,6 +181,12 @@ for _kind in (
         record_detect=_untranslated,
     ),
     CheckKind(
+        "untranslated_record",
+        "a whole record left in English in a translated file (one finding for the record)",
+        LANGUAGE,
+        record_detect=_untranslated_record,
+    ),
+    CheckKind(
         "translated_code",
         "code keywords translated (`if` -> `wenn`)",
         SURFACE,
@@ -201,11 +214,23 @@ for _kind in (
         fix=Fix(FIX_PLACEHOLDERS, record=_empty_placeholder),
     ),
     CheckKind(
+        "placeholder_response",
+        "the response is a placeholder (`<noinput>`): nothing to put instead",
+        STRUCTURE,
+        record_detect=lambda ctx: _one(structure.placeholder_response(ctx.pair)),
+    ),
+    CheckKind(
         "field_leak",
         "a field label, tag or prompt header inside a field",
         STRUCTURE,
         record_detect=_field_leaks,
         fix=Fix(FIX_MARKERS, record=lambda p, roles, c: repairs.fix_leaks(p, roles)),
+    ),
+    CheckKind(
+        "split_instruction",
+        "MT split the instruction: its end and an input label sit in the input",
+        STRUCTURE,
+        record_detect=lambda ctx: _one(structure.split_instruction(ctx.pair)),
     ),
     CheckKind(
         "punctuation_locale",

@@ -87,6 +87,13 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {
     ),
 }  # fmt: skip
 
+# Input labels MT writes at the start of an input, in every supported language: the field
+# labels plus forms only seen there (`Nhập:` vi, `Giriş:` tr, `ข้อมูลนำเข้า:` th).
+INPUT_LABELS: tuple[str, ...] = FIELD_LABELS["input"] + (
+    "nhập", "dữ liệu đầu vào", "giriş", "ingresso", "dati di input", "ข้อมูลนำเข้า",
+    "입력값", "入力内容", "مدخل", "المدخل", "entradas", "εισαγωγή",
+)  # fmt: skip
+
 # The label of an example's output (`Output: true`), English and MT forms: an input label
 # followed by one of these is a worked example, not a leaked input.
 OUTPUT_LABELS: tuple[str, ...] = (
