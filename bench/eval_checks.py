@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import inspect
 import json
 import os
 import random
@@ -27,7 +28,7 @@ from midb_cli.checks import KINDS, Checker
 from midb_cli.checks.fixes import fix_pair
 from midb_cli.langid import LanguageIdentifier
 from midb_cli.records.pair import Pair
-from planted import FOUND_AS, LATER_FINDINGS, LATER_KINDS, PLANTERS, Planted, clean_with_code
+from planted import FOUND_AS, LATER_FINDINGS, PLANTERS, Planted, clean_with_code
 
 
 def _data_dir() -> Path:
@@ -78,9 +79,11 @@ def main() -> int:
     langs = [x for x in args.langs.split(",") if x] or sorted(
         p.name.split(".")[0] for p in DATA.glob("*.jsonl.gz")
     )
-    rng = random.Random(args.seed)
     identifier = LanguageIdentifier()
     checker = Checker(identifier)
+    # the same script measures older versions of midb too (the before/after figures)
+    takes_file_lang = "file_lang" in inspect.signature(checker.check).parameters
+    known_kinds = set(KINDS)
 
     found: Counter[str] = Counter()
     planted_n: Counter[str] = Counter()
@@ -100,11 +103,11 @@ def main() -> int:
 
     def run(pair: Pair, lang: str, source: Pair | None = None):
         nonlocal check_seconds, langid_seconds, checks
-        file_lang = None if args.no_file_lang else lang
+        file_lang = {} if args.no_file_lang or not takes_file_lang else {"file_lang": lang}
         t0 = time.process_time()
         record_lang = identifier.identify(pair, lang)
         t1 = time.process_time()
-        findings = checker.check(pair, record_lang, source, file_lang=file_lang)
+        findings = checker.check(pair, record_lang, source, **file_lang)
         t2 = time.process_time()
         langid_seconds += t1 - t0
         check_seconds += t2 - t1
@@ -113,6 +116,9 @@ def main() -> int:
 
     for lang in langs:
         rows = by_lang_data[lang][:]
+        # one random stream per language and one per (language, kind): a change in what one
+        # kind plants or finds cannot move the samples of another
+        rng = random.Random(f"{args.seed}-{lang}")
         rng.shuffle(rows)
         clean_rows, base_rows = rows[: args.clean], rows[args.clean :]
         for variant, pairs in (
@@ -166,11 +172,13 @@ def main() -> int:
         others = [p for other in langs if other != lang for _, p in by_lang_data[other][:300]]
         for kind, planter in PLANTERS.items():
             made = 0
-            kind_rng = random.Random(f"{args.seed}-{lang}-{kind}") if kind in LATER_KINDS else rng
+            if FOUND_AS.get(kind, kind) not in known_kinds:
+                continue  # a kind this version of midb does not have
+            kind_rng = random.Random(f"{args.seed}-{lang}-{kind}")
             for pair in kind_rng.sample(bases, len(bases)):
                 if made >= args.per_kind:
                     break
-                extra = (rng.choice(others),) if kind == "wrong_language" else ()
+                extra = (kind_rng.choice(others),) if kind == "wrong_language" else ()
                 planted: Planted | None = planter(pair, lang, kind_rng, *extra)
                 if planted is None:
                     continue

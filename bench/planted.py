@@ -299,8 +299,7 @@ PLANTERS: dict[str, Callable[..., Planted | None]] = {
 }
 #: planted kinds found by a finding of another kind
 FOUND_AS = {"input_label": "field_leak"}
-#: kinds added after the first published figures: planted with their own random streams, so
-#: the figures of the older kinds stay comparable
+#: kinds added after the first published figures
 LATER_KINDS = frozenset(
     {"input_label", "placeholder_response", "untranslated_record", "split_instruction"}
 )

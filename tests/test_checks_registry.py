@@ -88,3 +88,26 @@ def test_kinds_without_a_fix_never_report_fixable(identifier: LanguageIdentifier
     for lang, pair in pairs:
         for f in checker.check(pair, identifier.identify(pair, lang)):
             assert not (f.kind in unfixable and f.fixable), f
+
+
+def test_an_uncertain_fix_waits_for_a_caller_that_asks(identifier: LanguageIdentifier) -> None:
+    kind = register_check(
+        CheckKind(
+            "marker_token",
+            "a test marker",
+            stage=2,
+            default=False,
+            field_detect=_detect,
+            fix=Fix(3, field=_remove, label="marker_token: removed", certain=False),
+        )
+    )
+    try:
+        pair = Pair("Schreibe ein Gedicht.", "", f"Die Blätter {MARK}fallen.")
+        found = Checker(identifier, select=["marker_token"]).check(
+            pair, identifier.identify(pair, "de")
+        )
+        assert fix_pair(pair, "de", found).pair == pair
+        assert fix_pair(pair, "de", found, uncertain=True).pair.response == "Die Blätter fallen."
+        assert "marker_token (opt-in): a test marker; fix offered" in kinds_help()
+    finally:
+        unregister_check(kind.name)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from midb_cli.checks.context import FixContext
 from midb_cli.checks.finding import Finding
-from midb_cli.checks.registry import fix_plan
+from midb_cli.checks.registry import fix_plan, fixable_kinds
 from midb_cli.records.pair import ROLES, Pair
 
 MAX_ROUNDS = 4
@@ -29,15 +29,24 @@ class FixResult:
 
 
 def fix_pair(
-    pair: Pair, lang: str, findings: list[Finding], source: Pair | None = None
+    pair: Pair,
+    lang: str,
+    findings: list[Finding],
+    source: Pair | None = None,
+    *,
+    uncertain: bool = False,
 ) -> FixResult:
-    """``pair`` with every fixable finding repaired; ``applied`` says what was done."""
+    """``pair`` with every fixable finding repaired; ``applied`` says what was done. Kinds
+    whose fix is not certain (``Fix.certain``) are repaired only when ``uncertain`` is set
+    (by a caller that reviews the result; the ``rules`` engine never does)."""
     roles: dict[str, set[str]] = {}
     for f in findings:
         if f.fixable:
             roles.setdefault(f.kind, set()).add(f.field)
     if not roles:
         return FixResult(pair)
+    allowed = fixable_kinds(certain_only=not uncertain)
+    roles = {kind: r for kind, r in roles.items() if kind in allowed}
     wanted = {kind: frozenset(r) for kind, r in roles.items()}
     ctx = FixContext(lang, source)
     applied: list[str] = []

@@ -166,6 +166,18 @@ def fix_plan() -> tuple[Stage, ...]:
     return _fix_plan
 
 
+def fixable_kinds(*, certain_only: bool = True) -> frozenset[str]:
+    """The kinds with a fix (only those whose fix is certain, unless told otherwise)."""
+    plan = fix_plan()
+    return frozenset(
+        k.name
+        for stage in plan
+        for group in stage
+        for k in group
+        if k.fix is not None and (k.fix.certain or not certain_only)
+    )
+
+
 def _stages(
     kinds: list[CheckKind],
     stage: Callable[[CheckKind], int],
