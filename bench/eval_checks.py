@@ -91,7 +91,9 @@ def main() -> int:
     clean_n = {"revised": 0, "raw": 0, "code": 0}
     clean_flagged = {"revised": Counter(), "raw": Counter(), "code": Counter()}
     clean_records_flagged = Counter()
-    clean_old_flagged = Counter()  # by the kinds the first figures had
+    clean_old_flagged = Counter()
+    fixable_by_kind: Counter[str] = Counter()
+    fixed_by_kind: Counter[str] = Counter()  # by the kinds the first figures had
     not_identical = 0
     check_seconds = 0.0
     langid_seconds = 0.0
@@ -156,6 +158,8 @@ def main() -> int:
             coded = clean_with_code(pair, lang, rng)
             fs = run(coded, lang)
             clean_n["code"] += 1
+            if [f for f in fs if f.kind not in LATER_FINDINGS]:
+                clean_old_flagged["code"] += 1
             if fs:
                 clean_records_flagged["code"] += 1
                 for f in fs:
@@ -194,6 +198,8 @@ def main() -> int:
                     res = fix_pair(planted.pair, lang, fs, planted.source)
                     ok = res.pair == planted.expected
                     fixed_ok += ok
+                    fixable_by_kind[kind] += 1
+                    fixed_by_kind[kind] += ok
                     if not ok and args.show and len(misses[kind + ":fix"]) < args.show:
                         misses[kind + ":fix"].append((lang, res.applied, res.pair))
                 if out:
@@ -224,11 +230,17 @@ def main() -> int:
     total_found = sum(found.values())
     total_planted = sum(planted_n.values())
     print(f"languages: {','.join(langs)}")
-    print(f"{'kind':22} {'recall':>8}  found/planted")
+    print(f"{'kind':22} {'recall':>8}  found/planted  fixed to the expected text")
     for kind in [*KINDS, *FOUND_AS]:
         if planted_n[kind]:
             print(
-                f"{kind:22} {found[kind] / planted_n[kind]:8.1%}  {found[kind]}/{planted_n[kind]}"
+                f"{kind:22} {found[kind] / planted_n[kind]:8.1%}  "
+                f"{f'{found[kind]}/{planted_n[kind]}':13}"
+                + (
+                    f"  {fixed_by_kind[kind]}/{fixable_by_kind[kind]}"
+                    if fixable_by_kind[kind]
+                    else ""
+                )
             )
     print(
         f"{'overall':22} {total_found / max(total_planted, 1):8.1%}  {total_found}/{total_planted}"

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import inspect
 import itertools
 import json
 import re
@@ -149,6 +150,8 @@ def main() -> int:
     )
     identifier = LanguageIdentifier()
     checker = Checker(identifier)
+    # the same script measures older versions of midb too (before/after figures)
+    file_lang = "file_lang" in inspect.signature(checker.check).parameters
     changed: dict[str, Counter[str]] = defaultdict(Counter)  # kind -> lang -> records
     flagged_unfixed: dict[str, Counter[str]] = defaultdict(Counter)
     records: Counter[str] = Counter()
@@ -159,7 +162,9 @@ def main() -> int:
     for lang in langs:
         for index, raw in enumerate(load_raw(lang)):
             records[lang] += 1
-            findings = checker.check(raw, identifier.identify(raw, lang), file_lang=lang)
+            record_lang = identifier.identify(raw, lang)
+            kw = {"file_lang": lang} if file_lang else {}
+            findings = checker.check(raw, record_lang, **kw)
             by_kind: dict[str, list[Finding]] = defaultdict(list)
             for f in findings:
                 by_kind[f.kind].append(f)

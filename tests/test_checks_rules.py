@@ -35,6 +35,9 @@ def repaired(checker: Checker, pair: Pair, lang: str) -> Pair:
         ("名詞: 私, セミナー, ウェブ, 開発.", "名詞: 私、セミナー、ウェブ、開発。"),
         ("項目A: [猫, りんご]\n項目B: [動物, 食べ物]", "項目A: [猫、りんご]\n項目B: [動物、食べ物]"),
         ("AI,データ,クラウド", "AI、データ、クラウド"),
+        # numbers inside long sentences are prose, not data
+        ("体温が35度未満に下がると発生し,臓器不全を引き起こす可能性があります.",
+         "体温が35度未満に下がると発生し、臓器不全を引き起こす可能性があります。"),
     ],
 )  # fmt: skip
 def test_japanese_lists_are_converted_whole_without_spaces(

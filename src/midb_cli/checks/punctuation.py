@@ -40,6 +40,9 @@ _JA_BEFORE = re.compile("[" + _CJK + "」』）】]")
 # Every ASCII comma and full stop with the spaces after it.
 _MARK_RE = re.compile(r"[.,][ \t]*")
 _DIGIT_RE = re.compile(r"\d")
+# A list item this short with a digit in it is a value (a number, a size, an address part).
+DATA_ITEM_CHARS = 15
+_ITEM_BREAK_RE = re.compile(r"[,、\n]")
 
 #: an edit: (start, end, replacement) of the original text
 Edit = tuple[int, int, str]
@@ -67,7 +70,7 @@ def punctuation_edits(masked: str, lang: str) -> list[Edit] | None:
 def _cjk_edits(masked: str, table: dict[str, str]) -> list[Edit] | None:
     detected = {i for i, _ in find_punctuation(masked, "ja")}
     edits: list[Edit] = []
-    lines_with_commas: set[int] = set()
+    commas: list[int] = []
     for m in _MARK_RE.finditer(masked):
         i, mark = m.start(), masked[m.start()]
         before = masked[:i].rstrip(" \t")[-1:]
@@ -82,12 +85,23 @@ def _cjk_edits(masked: str, table: dict[str, str]) -> list[Edit] | None:
             continue  # inside a number (1,000)
         if not (_JA_BEFORE.match(before or " ") or _CJK_CHAR_RE.match(after or " ")):
             return None  # a separator between non-Japanese words: not Japanese punctuation
-        lines_with_commas.add(masked.count("\n", 0, i))
+        commas.append(i)
         edits.append((i, m.end() if after not in ("\n", "") else i + 1, table[","]))
-    lines = masked.split("\n")
-    if any(_DIGIT_RE.search(lines[n]) for n in lines_with_commas):
+    if any(_data_item(masked, i) for i in commas):
         return None  # numbers: an address, a data row, a reference, values to compute
     return edits
+
+
+def _data_item(masked: str, comma: int) -> bool:
+    """The comma separates short items that hold numbers or `=` (`数量 = 10, 価格 = $4`,
+    `田中, 30, 東京`, `1メートル, 3メートル`): data, where the ASCII comma may be meant."""
+    start = max(masked.rfind(c, 0, comma) for c in ",、\n") + 1
+    m = _ITEM_BREAK_RE.search(masked, comma + 1)
+    end = m.start() if m else len(masked)
+    return any(
+        "=" in item or (len(item) <= DATA_ITEM_CHARS and _DIGIT_RE.search(item) is not None)
+        for item in (masked[start:comma].strip(), masked[comma + 1 : end].strip())
+    )
 
 
 def apply_edits(text: str, edits: list[Edit]) -> str:
