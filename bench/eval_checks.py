@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import inspect
 import json
+import os
 import random
 import sys
 import time
@@ -26,9 +28,21 @@ from midb_cli.checks import KINDS, Checker
 from midb_cli.checks.fixes import fix_pair
 from midb_cli.langid import LanguageIdentifier
 from midb_cli.records.pair import Pair
-from planted import PLANTERS, Planted, clean_with_code
+from planted import FOUND_AS, LATER_FINDINGS, PLANTERS, Planted, clean_with_code
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "midb_train"
+
+def _data_dir() -> Path:
+    """../shared/data/midb_train beside the checkout (or a git worktree of it), or $MIDB_DATA."""
+    if os.environ.get("MIDB_DATA"):
+        return Path(os.environ["MIDB_DATA"])
+    for parent in Path(__file__).resolve().parents:
+        candidate = parent / "shared" / "data" / "midb_train"
+        if candidate.is_dir():
+            return candidate
+    return Path(__file__).resolve().parents[2] / "shared" / "data" / "midb_train"
+
+
+DATA = _data_dir()
 RAW = ("Raw Instruction", "Raw Input", "Raw Response")
 REVISED = ("Revised Instruction", "Revised Input", "Revised Response")
 
@@ -53,6 +67,11 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--show", type=int, default=0, help="print N misses/false flags per kind")
     ap.add_argument("--write", type=Path, help="also write the planted set as JSONL here")
+    ap.add_argument(
+        "--no-file-lang",
+        action="store_true",
+        help="do not tell the checker the file's language (as before untranslated_record)",
+    )
     args = ap.parse_args()
     if not DATA.is_dir():
         print(f"skipped: {DATA} not found (the shared MIDB data is not on this machine)")
@@ -60,9 +79,11 @@ def main() -> int:
     langs = [x for x in args.langs.split(",") if x] or sorted(
         p.name.split(".")[0] for p in DATA.glob("*.jsonl.gz")
     )
-    rng = random.Random(args.seed)
     identifier = LanguageIdentifier()
     checker = Checker(identifier)
+    # the same script measures older versions of midb too (the before/after figures)
+    takes_file_lang = "file_lang" in inspect.signature(checker.check).parameters
+    known_kinds = set(KINDS)
 
     found: Counter[str] = Counter()
     planted_n: Counter[str] = Counter()
@@ -70,6 +91,9 @@ def main() -> int:
     clean_n = {"revised": 0, "raw": 0, "code": 0}
     clean_flagged = {"revised": Counter(), "raw": Counter(), "code": Counter()}
     clean_records_flagged = Counter()
+    clean_old_flagged = Counter()
+    fixable_by_kind: Counter[str] = Counter()
+    fixed_by_kind: Counter[str] = Counter()  # by the kinds the first figures had
     not_identical = 0
     check_seconds = 0.0
     langid_seconds = 0.0
@@ -81,10 +105,11 @@ def main() -> int:
 
     def run(pair: Pair, lang: str, source: Pair | None = None):
         nonlocal check_seconds, langid_seconds, checks
+        file_lang = {} if args.no_file_lang or not takes_file_lang else {"file_lang": lang}
         t0 = time.process_time()
         record_lang = identifier.identify(pair, lang)
         t1 = time.process_time()
-        findings = checker.check(pair, record_lang, source)
+        findings = checker.check(pair, record_lang, source, **file_lang)
         t2 = time.process_time()
         langid_seconds += t1 - t0
         check_seconds += t2 - t1
@@ -93,6 +118,9 @@ def main() -> int:
 
     for lang in langs:
         rows = by_lang_data[lang][:]
+        # one random stream per language and one per (language, kind): a change in what one
+        # kind plants or finds cannot move the samples of another
+        rng = random.Random(f"{args.seed}-{lang}")
         rng.shuffle(rows)
         clean_rows, base_rows = rows[: args.clean], rows[args.clean :]
         for variant, pairs in (
@@ -102,6 +130,8 @@ def main() -> int:
             for pair in pairs:
                 fs = run(pair, lang)
                 clean_n[variant] += 1
+                if [f for f in fs if f.kind not in LATER_FINDINGS]:
+                    clean_old_flagged[variant] += 1
                 if fs:
                     clean_records_flagged[variant] += 1
                     for f in fs:
@@ -128,6 +158,8 @@ def main() -> int:
             coded = clean_with_code(pair, lang, rng)
             fs = run(coded, lang)
             clean_n["code"] += 1
+            if [f for f in fs if f.kind not in LATER_FINDINGS]:
+                clean_old_flagged["code"] += 1
             if fs:
                 clean_records_flagged["code"] += 1
                 for f in fs:
@@ -137,22 +169,27 @@ def main() -> int:
         for _, pair in base_rows:
             if len(bases) >= args.per_kind * 3:
                 break
-            if not run(pair, lang):
+            # the later kinds flag real defects of the revised data; a base that only has
+            # those stays a base, so the older kinds are planted into the same records
+            if not [f for f in run(pair, lang) if f.kind not in LATER_FINDINGS]:
                 bases.append(pair)
         others = [p for other in langs if other != lang for _, p in by_lang_data[other][:300]]
         for kind, planter in PLANTERS.items():
             made = 0
-            for pair in rng.sample(bases, len(bases)):
+            if FOUND_AS.get(kind, kind) not in known_kinds:
+                continue  # a kind this version of midb does not have
+            kind_rng = random.Random(f"{args.seed}-{lang}-{kind}")
+            for pair in kind_rng.sample(bases, len(bases)):
                 if made >= args.per_kind:
                     break
-                extra = (rng.choice(others),) if kind == "wrong_language" else ()
-                planted: Planted | None = planter(pair, lang, rng, *extra)
+                extra = (kind_rng.choice(others),) if kind == "wrong_language" else ()
+                planted: Planted | None = planter(pair, lang, kind_rng, *extra)
                 if planted is None:
                     continue
                 made += 1
                 planted_n[kind] += 1
                 fs = run(planted.pair, lang, planted.source)
-                if any(f.kind == kind for f in fs):
+                if any(f.kind == FOUND_AS.get(kind, kind) for f in fs):
                     found[kind] += 1
                 elif len(misses[kind]) < args.show:
                     misses[kind].append((lang, [f.kind for f in fs], planted.pair))
@@ -161,6 +198,8 @@ def main() -> int:
                     res = fix_pair(planted.pair, lang, fs, planted.source)
                     ok = res.pair == planted.expected
                     fixed_ok += ok
+                    fixable_by_kind[kind] += 1
+                    fixed_by_kind[kind] += ok
                     if not ok and args.show and len(misses[kind + ":fix"]) < args.show:
                         misses[kind + ":fix"].append((lang, res.applied, res.pair))
                 if out:
@@ -191,11 +230,17 @@ def main() -> int:
     total_found = sum(found.values())
     total_planted = sum(planted_n.values())
     print(f"languages: {','.join(langs)}")
-    print(f"{'kind':22} {'recall':>8}  found/planted")
-    for kind in KINDS:
+    print(f"{'kind':22} {'recall':>8}  found/planted  fixed to the expected text")
+    for kind in [*KINDS, *FOUND_AS]:
         if planted_n[kind]:
             print(
-                f"{kind:22} {found[kind] / planted_n[kind]:8.1%}  {found[kind]}/{planted_n[kind]}"
+                f"{kind:22} {found[kind] / planted_n[kind]:8.1%}  "
+                f"{f'{found[kind]}/{planted_n[kind]}':13}"
+                + (
+                    f"  {fixed_by_kind[kind]}/{fixable_by_kind[kind]}"
+                    if fixable_by_kind[kind]
+                    else ""
+                )
             )
     print(
         f"{'overall':22} {total_found / max(total_planted, 1):8.1%}  {total_found}/{total_planted}"
@@ -203,7 +248,9 @@ def main() -> int:
     for variant in ("revised", "raw", "code"):
         n = clean_n[variant]
         print(
-            f"clean {variant:8} flagged: {clean_records_flagged[variant] / max(n, 1):6.1%} of {n}  {dict(clean_flagged[variant])}"
+            f"clean {variant:8} flagged: {clean_records_flagged[variant] / max(n, 1):6.1%} of {n}"
+            f" (older kinds only: {clean_old_flagged[variant] / max(n, 1):.1%})"
+            f"  {dict(clean_flagged[variant])}"
         )
     print(
         f"fixable planted fixed to the expected text: {fixed_ok}/{fixable_n} = {fixed_ok / max(fixable_n, 1):.1%}"

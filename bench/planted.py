@@ -230,6 +230,57 @@ def plant_truncated(pair: Pair, lang: str, rng: random.Random) -> Planted | None
     return Planted("truncated", pair.with_field("response", text[:at]), None)
 
 
+# MT's input labels, as they open an input (rows 282 and 975 of the shared data).
+INPUT_LABELS = {
+    "es": "Entrada:", "pt": "Entrada:", "fr": "Entrée :", "de": "Eingabe:", "it": "Input:",
+    "ja": "入力:", "ko": "입력:", "tr": "Girdi:", "ar": "الإدخال:", "cs": "Vstup:",
+    "vi": "Nhập:", "id": "Masukan:", "ms": "Input:", "ru": "Ввод:", "el": "Είσοδος:",
+    "th": "อินพุต:",
+}  # fmt: skip
+RESPONSE_PLACEHOLDERS = {
+    "de": "<keine Eingabe>", "pt": "<sem entrada>", "ms": "<tiadamasukan>", "es": "<sin entrada>",
+    "fr": "<aucune entrée>", "it": "<nessun input>", "id": "<tidak ada input>",
+}  # fmt: skip
+ENGLISH_TASKS = (
+    "Write a short paragraph about why teamwork matters.",
+    "Explain how to prepare for a job interview.",
+    "Describe the benefits of learning a second language.",
+    "Give three tips for writing a clear email.",
+)
+
+
+def plant_input_label(pair: Pair, lang: str, rng: random.Random) -> Planted | None:
+    """A translated `Input:` label opening the input (the fix removes it)."""
+    if not pair.input.strip() or lang not in INPUT_LABELS:
+        return None
+    bad = pair.with_field("input", INPUT_LABELS[lang] + " " + pair.input)
+    return Planted("input_label", bad, pair)
+
+
+def plant_placeholder_response(pair: Pair, lang: str, rng: random.Random) -> Planted:
+    text = rng.choice((RESPONSE_PLACEHOLDERS.get(lang, "<noinput>"), "<noinput>"))
+    return Planted("placeholder_response", pair.with_field("response", text), None)
+
+
+def plant_untranslated_record(pair: Pair, lang: str, rng: random.Random) -> Planted:
+    """The whole record left in English (MT skipped it): one record-level finding."""
+    sentences = rng.sample(ENGLISH_SENTENCES, 3)
+    return Planted(
+        "untranslated_record", Pair(rng.choice(ENGLISH_TASKS), "", " ".join(sentences)), None
+    )
+
+
+def plant_split_instruction(pair: Pair, lang: str, rng: random.Random) -> Planted | None:
+    """MT split the instruction: its head stays, its tail and an input label open the input."""
+    words = pair.instruction.split(" ")
+    if len(words) < 4 or not pair.input.strip() or lang not in INPUT_LABELS:
+        return None
+    at = rng.randrange(1, len(words) - 1)
+    head, tail = " ".join(words[:at]), " ".join(words[at:])
+    bad = Pair(head, tail + " " + INPUT_LABELS[lang] + " " + pair.input, pair.response)
+    return Planted("split_instruction", bad, None)
+
+
 PLANTERS: dict[str, Callable[..., Planted | None]] = {
     "wrong_language": plant_wrong_language,
     "untranslated_segment": plant_untranslated,
@@ -241,4 +292,16 @@ PLANTERS: dict[str, Callable[..., Planted | None]] = {
     "punctuation_locale": plant_punctuation,
     "mojibake": plant_mojibake,
     "truncated": plant_truncated,
+    "input_label": plant_input_label,
+    "placeholder_response": plant_placeholder_response,
+    "untranslated_record": plant_untranslated_record,
+    "split_instruction": plant_split_instruction,
 }
+#: planted kinds found by a finding of another kind
+FOUND_AS = {"input_label": "field_leak"}
+#: kinds added after the first published figures
+LATER_KINDS = frozenset(
+    {"input_label", "placeholder_response", "untranslated_record", "split_instruction"}
+)
+#: finding kinds added with them: real defects of the MT data (clean bases may hold them)
+LATER_FINDINGS = LATER_KINDS - set(FOUND_AS)

@@ -180,3 +180,38 @@ _MARKER_PROBE_RE = re.compile(r"\b(?:the|and|is|are|of|with|you|this|that)\b", r
 
 def _has_marker_cheap(text: str) -> bool:
     return _MARKER_PROBE_RE.search(text) is not None
+
+
+# A record left in English: both the instruction and the response confidently English (with
+# quoted text removed: `Edita la frase: "I likes reading"` is a Spanish task about English).
+MIN_ENGLISH_CONFIDENCE = 0.8
+MIN_ENGLISH_LETTERS = 15
+
+
+def record_left_in_english(
+    fields: dict[str, FieldText],
+    record_lang: RecordLanguage,
+    identifier: LanguageIdentifier,
+    file_lang: str | None,
+) -> bool:
+    if file_lang in (None, "en", UNDETERMINED) or record_lang.lang not in ("en", file_lang):
+        return False
+    known = record_lang.fields
+    for role in ("instruction", "response"):
+        found = known.get(role)
+        if found is None or found.lang != "en" or found.confidence < MIN_ENGLISH_CONFIDENCE:
+            return False
+    input_lang = known.get("input")
+    if input_lang is not None and input_lang.lang not in ("en", UNDETERMINED):
+        return False
+    for role in ("instruction", "response"):
+        text = QUOTED_RE.sub(" ", fields[role].prose)
+        if (
+            len(LATIN_WORD_RE.findall(text)) < 3
+            or sum(c.isalpha() for c in text) < MIN_ENGLISH_LETTERS
+        ):
+            return False
+        found = identifier.identify_text(text) if text != fields[role].text else known[role]
+        if found.lang != "en" or found.confidence < MIN_ENGLISH_CONFIDENCE:
+            return False
+    return True

@@ -87,6 +87,28 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {
     ),
 }  # fmt: skip
 
+# Input labels MT writes at the start of an input, in every supported language: the field
+# labels plus forms only seen there (`Nhập:` vi, `Giriş:` tr, `ข้อมูลนำเข้า:` th).
+INPUT_LABELS: tuple[str, ...] = FIELD_LABELS["input"] + (
+    "nhập", "dữ liệu đầu vào", "giriş", "ingresso", "dati di input", "ข้อมูลนำเข้า",
+    "입력값", "入力内容", "مدخل", "المدخل", "entradas", "εισαγωγή",
+)  # fmt: skip
+
+# The label of an example's output (`Output: true`), English and MT forms: an input label
+# followed by one of these is a worked example, not a leaked input.
+OUTPUT_LABELS: tuple[str, ...] = (
+    "output", "ausgabe", "salida", "sortie", "uscita", "saída", "вывод", "выход",
+    "выходные данные", "çıktı", "keluaran", "luaran", "đầu ra", "výstup", "έξοδος",
+    "الإخراج", "المخرجات", "الناتج", "出力", "출력", "เอาต์พุต", "ผลลัพธ์", "输出",
+)  # fmt: skip
+
+# `Example` in a numbered example heading (`Example 1:`), English and MT forms.
+EXAMPLE_WORDS: tuple[str, ...] = (
+    "example", "beispiel", "ejemplo", "exemple", "esempio", "exemplo", "пример", "örnek",
+    "contoh", "příklad", "ví dụ", "παράδειγμα", "مثال", "例", "例子", "示例", "예", "예제",
+    "ตัวอย่าง",
+)  # fmt: skip
+
 # Words that make the instruction a translation (or language) task: then English or another
 # language in the input or response is expected, not a defect.
 TRANSLATION_TASK_RE = re.compile(

@@ -6,11 +6,13 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import chain, islice
 
 from midb_cli.checks.checker import Checker
 from midb_cli.checks.finding import Finding
 from midb_cli.langid import LanguageIdentifier
-from midb_cli.langid.stream import identify_stream
+from midb_cli.langid.identify import dominant_language
+from midb_cli.langid.stream import PRIOR_WINDOW, identify_stream
 from midb_cli.records.reader import Record, RecordReader, Reject
 
 
@@ -67,11 +69,20 @@ def check_file(
     id_key: str | None = None,
     strict: bool = False,
 ) -> Iterator[CheckedRecord | Reject]:
-    """Every record of ``path`` checked, and every bad line as a ``Reject``, in file order."""
+    """Every record of ``path`` checked, and every bad line as a ``Reject``, in file order.
+
+    The file's language (``--lang``, else the language of most of the first ``PRIOR_WINDOW``
+    records) is what the checks compare a record left in English against; the first window
+    waits for it (memory stays bounded by the window, as in language ID)."""
     reader = RecordReader(path, schema=schema, fields=fields, id_key=id_key, strict=strict)
-    for item, record_lang in identify_stream(reader, identifier):
+    stream = identify_stream(reader, identifier)
+    head = list(islice(stream, PRIOR_WINDOW))
+    file_lang = identifier.forced_prior or dominant_language(
+        lang.lang for _, lang in head if lang is not None
+    )
+    for item, record_lang in chain(head, stream):
         if isinstance(item, Record) and record_lang is not None:
-            findings = checker.check(item.pair, record_lang)
+            findings = checker.check(item.pair, record_lang, file_lang=file_lang)
             yield CheckedRecord(item.path, item.line, item.id, record_lang.lang, findings)
         else:
             assert isinstance(item, Reject)

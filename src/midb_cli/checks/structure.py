@@ -9,7 +9,10 @@ from dataclasses import dataclass
 from midb_cli.checks.finding import Finding
 from midb_cli.checks.lexicon import (
     DANGLING_WORDS,
+    EXAMPLE_WORDS,
     FIELD_LABELS,
+    INPUT_LABELS,
+    OUTPUT_LABELS,
     PLACEHOLDER_KEYS,
     placeholder_key,
 )
@@ -33,6 +36,21 @@ LEADING_LABEL_RE = {
     role: re.compile(r"\A[ \t]*" + role + r"[ \t]*[:：][ \t]*\n?[ \t]*", re.I)
     for role in _LABEL_ALT
 }
+# ... except for the input, where a translated label at the start is MT's copy of `Input:`
+# (`Entrada:`, `Entrée :`, `入力:`, `Nhập:`) and never the input's own wording.
+LEADING_LABEL_RE["input"] = re.compile(
+    r"\A[ \t]*(?:"
+    + "|".join(re.escape(w) for w in sorted(INPUT_LABELS, key=len, reverse=True))
+    + r")[ \t]*[:：][ \t]*\n?[ \t]*",
+    re.I,
+)
+# An input label inside the input after text: `napsat báseň. Vstup: Řeka …`.
+INNER_INPUT_LABEL_RE = re.compile(
+    r"\S[^\n]*?(?<![^\W\d_])(?:"
+    + "|".join(re.escape(w) for w in sorted(INPUT_LABELS, key=len, reverse=True))
+    + r")[ \t]*[:：][ \t]*\S",
+    re.I,
+)
 # A label on a line of its own field's neighbour: `\nInput: text` inside the instruction.
 LINE_LABEL_RE = {
     role: re.compile(r"\n[ \t]*(?:" + alt + r")[ \t]*[:：][ \t]*", re.I)
@@ -42,7 +60,14 @@ LINE_LABEL_RE = {
 NEW_PAIR_RE = re.compile(r"\n[ \t]*(?:#{2,4}[ \t]*)?Instruction[ \t]*[:：]", re.I)
 # After a leading response label or inside a response, an `Output:` label means examples.
 EXAMPLE_LABEL_RE = re.compile(
-    r"^[ \t]*(?:output|ausgabe|salida|sortie|uscita|saída)\s*[:：]", re.I | re.M
+    r"^[ \t]*(?:" + "|".join(re.escape(w) for w in OUTPUT_LABELS) + r")\s*[:：]", re.I | re.M
+)
+# `Пример 1:`, `Example 2`, `例1：`: the task shows worked examples.
+EXAMPLE_HEADING_RE = re.compile(
+    r"(?:^|\n)[ \t]*(?:#+[ \t]*|\*\*)?(?:"
+    + "|".join(re.escape(w) for w in EXAMPLE_WORDS)
+    + r")[ \t]*\d+[ \t]*(?:\*\*)?[:：.)]",
+    re.I,
 )
 
 # A line ends a sentence when its last character is one of these (or a closing bracket/quote).
@@ -89,14 +114,14 @@ def find_leaks(pair: Pair) -> list[Leak]:
                 leaks.append(Leak(role, m.start(), m.end(), m.end(), None, "prompt header"))
                 continue
         m = LEADING_LABEL_RE[role].match(text)
-        if m and not (role == "response" and EXAMPLE_LABEL_RE.search(text)):
+        if m and not (role != "instruction" and EXAMPLE_LABEL_RE.search(text)):
             leaks.append(
                 Leak(role, m.start(), m.end(), m.end(), None, f"starts with a {role} label")
             )
             continue
         if role == "instruction" and not pair.input.strip():
             m = LINE_LABEL_RE["input"].search(text)
-            if m and text[m.end() :].strip() and not EXAMPLE_LABEL_RE.search(text, m.end()):
+            if m and text[m.end() :].strip() and not _shows_examples(text, m):
                 leaks.append(Leak(role, m.start(), m.end(), len(text), "input", "holds the input"))
                 continue
         if role in ("instruction", "input") and not pair.response.strip():
@@ -106,6 +131,17 @@ def find_leaks(pair: Pair) -> list[Leak]:
                     Leak(role, m.start(), m.end(), len(text), "response", "holds the response")
                 )
     return leaks
+
+
+def _shows_examples(text: str, label: re.Match[str]) -> bool:
+    """The input label belongs to a worked example of the task (a programming problem with
+    `Example 1:` blocks), not to a leaked input: the text goes on to an output label, names
+    its examples, or holds more than one input label."""
+    return (
+        EXAMPLE_LABEL_RE.search(text, label.end()) is not None
+        or EXAMPLE_HEADING_RE.search(text) is not None
+        or LINE_LABEL_RE["input"].search(text, label.end()) is not None
+    )
 
 
 def _tag_leaks(role: str, text: str) -> list[Leak]:
@@ -129,6 +165,39 @@ def placeholder_input(pair: Pair) -> Finding | None:
             "placeholder_input", "input", f"input is a placeholder ({text.strip()!r})", True
         )
     return None
+
+
+def placeholder_response(pair: Pair) -> Finding | None:
+    """The whole response is a placeholder (`<noinput>`, `<keine Eingabe>`): MT copied the
+    empty input's marker into the answer."""
+    text = pair.response.strip()
+    if (
+        not text
+        or len(text) > 60
+        or (text[0] not in "<`[(\"'«„“" and placeholder_key(text) != "noinput")
+    ):
+        return None
+    if placeholder_key(text) in PLACEHOLDER_KEYS:
+        return Finding(
+            "placeholder_response", "response", f"response is a placeholder ({text!r})", False
+        )
+    return None
+
+
+def split_instruction(pair: Pair) -> Finding | None:
+    """MT cut the instruction short (`Vzhledem k`) and put its end, and the input label, in
+    the input (`napsat báseň. Vstup: …`)."""
+    instruction = pair.instruction.rstrip()
+    if not pair.input or (instruction and instruction[-1] in TERMINAL_CHARS):
+        return None
+    if LEADING_LABEL_RE["input"].match(pair.input) or not INNER_INPUT_LABEL_RE.match(pair.input):
+        return None
+    return Finding(
+        "split_instruction",
+        "instruction",
+        "the instruction breaks off and goes on in the input, before its input label",
+        False,
+    )
 
 
 def empty_response(pair: Pair) -> Finding | None:

@@ -1,5 +1,5 @@
-"""Detectors of surface damage: repetition loops, locale punctuation, mojibake, Unicode form
-and whitespace. Each has a ``find_*`` returning what a fix needs, shared with ``fixes``."""
+"""Detectors of surface damage: repetition loops, mojibake, Unicode form and whitespace.
+Each has a ``find_*`` returning what a fix needs, shared with the fixes."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ LONG_WORD_LAG = 5
 MAX_LONG_LAG = 120
 MAX_LONG_LAG_TRIES = 24
 LONG_LOOP_DISTINCT_SHARE = 0.45
+_CLOSING_MARKS_RE = re.compile(r"[.!?;:,،؟。！？、，]+$")
 _CLAUSE_SPLIT_RE = re.compile(r"(?<=[.!?;:,،؟])\s+|(?<=[。！？、，])|\n+")
 
 
@@ -33,8 +34,24 @@ class Loop:
     units: tuple[str, ...]
 
     def pattern(self) -> re.Pattern[str]:
-        one = r"\s*".join(re.escape(u.strip()) for u in self.units)
-        return re.compile("(" + one + r")(?:\s*" + one + ")+")
+        """Two or more copies in a row (group 1: the first), then optionally one more copy
+        whose last unit lacks the unit's closing mark (group 2: `toho, toho, toho.` ends on
+        `toho` before the full stop)."""
+        units = [u.strip() for u in self.units]
+        one = r"\s*".join(re.escape(u) for u in units)
+        loose = [*units[:-1], _CLOSING_MARKS_RE.sub("", units[-1])]
+        tail = ""
+        if loose[-1] and loose[-1] != units[-1]:
+            tail = r"(?:\s*(" + r"\s*".join(re.escape(u) for u in loose) + r")(?![^\W_]))?"
+        return re.compile("(" + one + r")(?:\s*" + one + ")+" + tail)
+
+    def collapse(self, text: str) -> str:
+        """``text`` with the first run of copies replaced by one copy."""
+
+        def one_copy(m: re.Match[str]) -> str:
+            return m.group(2) if m.lastindex == 2 and m.group(2) else m.group(1)
+
+        return self.pattern().sub(one_copy, text, count=1)
 
     def __str__(self) -> str:
         return " ".join(u.strip() for u in self.units)
@@ -105,39 +122,6 @@ def find_repetition(prose: str) -> Loop | None:
 
 def _has_letters(units: list[str]) -> bool:
     return sum(len(LETTER_RE.findall(u)) for u in units) >= 3
-
-
-# -- punctuation -------------------------------------------------------------------------------
-_CJK = r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff66-\uff9f"
-# ASCII `.`/`,` right after Japanese text, followed by a line end, Japanese or code.
-JA_PUNCT_RE = re.compile(
-    r"(?<=[" + _CJK + r"])[.,](?=[ \t]*(?:\n|$)|[ \t]*[\x00" + _CJK + r"])"
-    # a comma after a Latin word or a number, before Japanese (`AI,データ`, `15,次`)
-    r"|(?<=[A-Za-z0-9)）」』]),(?=[ \t]*[" + _CJK + r"])"
-)
-# ASCII `?` right after a Greek word.
-EL_PUNCT_RE = re.compile(r"(?<=[\u0370-\u03ff\u1f00-\u1fff])\?")
-# ASCII `?`, `,`, `;` right after an Arabic word, or before one.
-AR_PUNCT_RE = re.compile(
-    r"(?<=[\u0600-\u06ff])[?,;]"
-    # after a Latin word or a number, before Arabic (`15, لأن`), never inside a number
-    r"|(?<=[A-Za-z0-9)])[?,;](?=[ \t]*[\u0600-\u06ff])"
-)
-_PUNCT = {
-    "ja": (JA_PUNCT_RE, {".": "。", ",": "、"}),
-    "zh": (JA_PUNCT_RE, {".": "。", ",": "，"}),
-    "el": (EL_PUNCT_RE, {"?": ";"}),
-    "ar": (AR_PUNCT_RE, {"?": "؟", ",": "،", ";": "؛"}),
-}
-
-
-def find_punctuation(masked: str, lang: str) -> list[tuple[int, str]]:
-    """(offset, replacement) for each ASCII mark wrong for ``lang`` outside code and URLs."""
-    spec = _PUNCT.get(lang)
-    if spec is None:
-        return []
-    pattern, table = spec
-    return [(m.start(), table[m.group(0)]) for m in pattern.finditer(masked)]
 
 
 # -- mojibake ----------------------------------------------------------------------------------
