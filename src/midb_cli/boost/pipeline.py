@@ -321,7 +321,7 @@ class _BoostRun:
 
     def _to_item(self, record: Record, prior: str | None, source: Pair | None) -> BoostItem:
         lang = self.identifier.identify(record.pair, prior)
-        findings = self.checker.check(record.pair, lang, source)
+        findings = self.checker.check(record.pair, lang, source, file_lang=prior)
         key = record.id
         if self.buffer.in_flight(key):  # duplicate ids: keep keys unique while in flight
             key = f"{record.id}#line{record.line}"

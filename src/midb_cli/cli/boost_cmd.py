@@ -92,6 +92,14 @@ def boost(
         str | None,
         typer.Option(help="Write an HTML report (stats and top diffs).", rich_help_panel=_IO),
     ] = None,
+    retry_errors: Annotated[
+        bool,
+        typer.Option(
+            "--retry-errors/--no-retry-errors",
+            help="On a rerun, ask again for records an earlier run left as `error`.",
+            rich_help_panel=_IO,
+        ),
+    ] = True,
     keep_original: Annotated[
         bool,
         typer.Option(
@@ -227,6 +235,7 @@ def boost(
         source=source,
         source_key=source_key,
         report=report,
+        retry_errors=retry_errors,
         engine=selection,
         guards=GuardSettings(min_length_ratio=min_length_ratio, max_length_ratio=max_length_ratio),
     )

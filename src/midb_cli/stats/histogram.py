@@ -81,14 +81,6 @@ class IntHistogram:
     def median(self) -> float | None:
         return self.quantile(0.5)
 
-    def count_where(self, low: int | None = None, high: int | None = None) -> int:
-        """How many values v satisfy low <= v <= high (None: unbounded)."""
-        return sum(
-            n
-            for v, n in self._counts.items()
-            if (low is None or v >= low) and (high is None or v <= high)
-        )
-
     def summary(self, *, p90: bool = False) -> dict[str, float | int | None]:
         out: dict[str, float | int | None] = {
             "mean": _round(self.mean),
