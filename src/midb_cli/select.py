@@ -17,10 +17,10 @@ import math
 import os
 import struct
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import ExitStack
 from dataclasses import dataclass, field
-from typing import IO
+from typing import IO, Any
 
 from midb_cli.distance import pair_distance
 from midb_cli.errors import InputError, UsageError
@@ -150,7 +150,9 @@ def select_file(
         with atomic_writer(output_path) as raw_out, ExitStack() as out_stack:
             out: IO[bytes] = raw_out
             if output_path.endswith(".gz"):
-                out = out_stack.enter_context(gzip.GzipFile(fileobj=raw_out, mode="wb", mtime=0))
+                zipped = gzip.GzipFile(fileobj=raw_out, mode="wb", mtime=0)
+                out_stack.callback(zipped.close)
+                out = zipped  # type: ignore[assignment]
             if array_input:
                 result.selected = _copy_records(input_path, reader_args, chosen, out)
             else:
@@ -169,7 +171,7 @@ def default_rejects_path(output_path: str) -> str:
 
 def _first_pass(
     input_path: str,
-    reader_args: dict[str, object],
+    reader_args: Mapping[str, Any],
     per_lang: bool,
     identifier: LanguageIdentifier | None,
     rows: IO[bytes],
@@ -180,11 +182,11 @@ def _first_pass(
 ) -> tuple[list[str], list[IntHistogram]]:
     """Histograms per group, and one row per record: its position is the line number in a
     JSONL file, the record's ordinal in a JSON array (two elements may share a line)."""
-    reader = RecordReader(input_path, **reader_args)  # type: ignore[arg-type]
+    reader = RecordReader(input_path, **reader_args)
     items: Iterator[tuple[Record | Reject, object]]
     if per_lang:
         assert identifier is not None
-        items = identify_stream(reader, identifier)  # type: ignore[assignment]
+        items = identify_stream(reader, identifier)
     else:
         items = ((item, None) for item in reader)
     group_index: dict[str, int] = {}
@@ -266,14 +268,14 @@ def _copy_lines(input_path: str, chosen: Iterator[int], out: IO[bytes]) -> int:
 
 
 def _copy_records(
-    input_path: str, reader_args: dict[str, object], chosen: Iterator[int], out: IO[bytes]
+    input_path: str, reader_args: Mapping[str, Any], chosen: Iterator[int], out: IO[bytes]
 ) -> int:
     """JSON-array input: write the chosen records (by ordinal) as JSONL, values unchanged."""
     written = 0
     ordinal = 0
     want = next(chosen, None)
     # Read to the end rather than break: abandoning the reader mid-array trips its cleanup.
-    for item in RecordReader(input_path, **reader_args):  # type: ignore[arg-type]
+    for item in RecordReader(input_path, **reader_args):
         if want is None or not isinstance(item, Record):
             continue
         ordinal += 1

@@ -125,9 +125,11 @@ class ResumableOutput:
         data = memoryview(b"".join(self._pending))
         self._pending.clear()
         self._pending_bytes = 0
+        fd = self._fd
+        assert fd is not None
         try:
             while data:
-                n = os.write(self._fd, data)
+                n = os.write(fd, data)
                 data = data[n:]
         except OSError as exc:
             raise InputError(f"{self.path}: cannot write: {exc.strerror}") from None
@@ -202,7 +204,8 @@ def _line_ending_at(fh: Any, newline_at: int) -> bytes:
         start = lo
         step *= 2
     fh.seek(start)
-    return fh.read(newline_at - start)
+    line: bytes = fh.read(newline_at - start)
+    return line
 
 
 def output_meta(path: Path, line: int, raw: bytes) -> dict[str, Any]:

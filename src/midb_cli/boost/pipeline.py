@@ -399,7 +399,9 @@ class _BoostRun:
         if META_KEY in data:  # boosting a boost output: its current fields are the input
             data = {k: v for k, v in data.items() if k != META_KEY}
         # The reader knows the schema from the first valid record, before any is written.
-        obj = self.reader.schema.write(data, pair)
+        schema = self.reader.schema
+        assert schema is not None
+        obj = schema.write(data, pair)
         obj[META_KEY] = meta
         output.write(obj)
         self.summary.count(entry.lang.lang, status, reason)

@@ -165,7 +165,8 @@ class VLLMBackend:
             add_generation_prompt=True,
         )
         # The template already holds BOS and the turn markers: do not add them twice.
-        return self._tokenizer.encode(text, add_special_tokens=False)
+        ids: list[int] = self._tokenizer.encode(text, add_special_tokens=False)
+        return ids
 
     def _submit(self, request: GenerationRequest) -> Generation | None:
         """Queue one request; return a Generation instead when it cannot run."""
@@ -215,7 +216,8 @@ class VLLMBackend:
 
     def _step(self) -> list[Any]:
         try:
-            return self._engine.step()
+            outputs: list[Any] = self._engine.step()
+            return outputs
         except Exception as exc:  # the engine process died: nothing more can run
             self._raise_engine_error(f"the vLLM engine failed: {first_line(exc)}")
 

@@ -16,7 +16,8 @@ class Pair:
     response: str
 
     def get(self, role: str) -> str:
-        return getattr(self, role)
+        text: str = getattr(self, role)
+        return text
 
     def with_field(self, role: str, text: str) -> Pair:
         return replace(self, **{role: text})

@@ -117,7 +117,7 @@ def record_id(obj: dict[str, Any], line: int, id_key: str | None) -> str:
             return str(value)
     meta = obj.get(META_KEY)
     if isinstance(meta, dict) and isinstance(meta.get("id"), str):
-        return meta["id"]
+        return str(meta["id"])
     return f"line-{line}"
 
 

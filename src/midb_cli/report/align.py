@@ -59,7 +59,7 @@ class AlignCounts:
 def _status(record: Record) -> str | None:
     meta = record.data.get(META_KEY)
     if isinstance(meta, dict) and isinstance(meta.get("status"), str):
-        return meta["status"]
+        return str(meta["status"])
     return None
 
 

@@ -74,8 +74,8 @@ class LanguageStats:
         if record_lang is not None:
             if record_lang.mixed:
                 self.mixed += 1
-            for role, field_lang in record_lang.fields.items():
-                if field_lang.lang == UNDETERMINED and pair.get(role):
+            for name, field_lang in record_lang.fields.items():
+                if field_lang.lang == UNDETERMINED and pair.get(name):
                     self.undetermined_fields += 1
         if record.revision is not None:
             self._add_revision(record)
