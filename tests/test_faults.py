@@ -262,3 +262,32 @@ def test_an_interrupted_retry_pass_leaves_the_output_whole_and_continues(tmp_pat
     assert summary.total_written == 200  # type: ignore[attr-defined]
     ids = [json.loads(line)["id"] for line in out.open(encoding="utf-8")]
     assert ids == [f"r{i}" for i in range(200)] and "error" not in statuses(out)
+
+
+def test_a_fatal_backend_error_stops_the_run_with_only_real_outcomes_written(
+    tmp_path: Path,
+) -> None:
+    from midb_cli.errors import EngineError
+    from midb_cli.llm.backend import FATAL, Generation
+
+    src, out = many_records(tmp_path / "in.jsonl", 120), tmp_path / "out.jsonl"
+    asked = 0
+
+    def dies(request: object) -> object:
+        nonlocal asked
+        asked += 1
+        if asked > 40:  # the server went away (or the key was revoked)
+            return Generation("", error="cannot reach the server: refused", error_kind=FATAL)
+        return revise(request)
+
+    with pytest.raises(EngineError, match="cannot reach the server") as caught:
+        boost_with(FakeBackend(dies, window=1), src, out)
+    summary = caught.value.summary  # type: ignore[attr-defined]
+    written = statuses(out)
+    assert 0 < len(written) <= 40 and "error" not in written  # no record became an `error`
+    assert summary.total_written == len(written)
+    healthy = FakeBackend(revise)
+    summary = boost_with(healthy, src, out)
+    assert summary.total_written == 120  # type: ignore[attr-defined]
+    ids = [json.loads(line)["id"] for line in out.open(encoding="utf-8")]
+    assert ids == [f"r{i}" for i in range(120)]

@@ -19,7 +19,8 @@ from typing import Any, ClassVar
 
 from midb_cli.boost.protocol import BoostItem, BoostOutcome
 from midb_cli.checks.fixes import fix_pair
-from midb_cli.llm.backend import Generation, TextBackend
+from midb_cli.errors import EngineError
+from midb_cli.llm.backend import FATAL, SKIPPED, Generation, TextBackend
 from midb_cli.llm.cache import CachedResult, ResultCache
 from midb_cli.llm.parsing import parse_answer
 from midb_cli.llm.prompts import PromptSpec, load_prompt
@@ -138,7 +139,11 @@ class LLMBooster:
             outcome.details["cached"] = True
             return outcome
         if generation.error is not None:
-            if generation.error_kind != "skipped":
+            if generation.error_kind == FATAL:
+                # A dead server or a wrong key would turn every remaining record into an
+                # `error`: stop now, having written only real outcomes; a rerun resumes.
+                raise EngineError(generation.error)
+            if generation.error_kind != SKIPPED:
                 # Transient or configuration failures (a bad key): ask again next run.
                 return BoostOutcome(item.id, "error", item.pair, generation.error, {})
             # A refusal by design (the prompt does not fit the context) is deterministic.

@@ -36,7 +36,7 @@ from midb_cli.boost.summary import BoostSummary
 from midb_cli.checks import Checker, resolve_kinds
 from midb_cli.checks.finding import Finding
 from midb_cli.distance import pair_distance
-from midb_cli.errors import InputError, UsageError
+from midb_cli.errors import InputError, MidbError, UsageError
 from midb_cli.langid import LanguageIdentifier, RecordLanguage, estimate_prior
 from midb_cli.langid.stream import PRIOR_WINDOW
 from midb_cli.languages import UNDETERMINED
@@ -191,6 +191,11 @@ class _BoostRun:
                     self._drain(target)
                     if retry is not None:
                         retry.finish()
+        except MidbError as exc:
+            # e.g. the server went away: what was written stays, the counts say how far it got
+            self.summary.unfinished = len(self.buffer)
+            exc.summary = self.summary  # type: ignore[attr-defined]
+            raise
         except KeyboardInterrupt as exc:
             self.summary.interrupted = True
             self.summary.unfinished = len(self.buffer)

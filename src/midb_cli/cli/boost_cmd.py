@@ -42,7 +42,7 @@ from midb_cli.cli.options import (
     SchemaOpt,
     StrictOpt,
 )
-from midb_cli.errors import UsageError
+from midb_cli.errors import MidbError, UsageError
 
 if TYPE_CHECKING:
     from midb_cli.boost.pipeline import BoostOptions
@@ -259,6 +259,13 @@ def _run(options: BoostOptions, *, quiet: bool) -> None:
                 )
         else:
             summary = run_boost(options)
+    except MidbError as exc:
+        partial = getattr(exc, "summary", None)
+        if partial is not None and (partial.written or partial.resumed):
+            # The error line follows (cli.main); first, how far the run got.
+            console.print(f"midb boost: {partial.counts_line()}", soft_wrap=True)
+            console.print("Stopped: fix the cause and rerun the same command to continue.")
+        raise
     except KeyboardInterrupt as exc:
         interrupted = getattr(exc, "summary", None)
         if interrupted is not None:

@@ -41,6 +41,11 @@ class GenerationRequest:
     structured: dict[str, Any] | None = None
 
 
+ERROR = "error"
+SKIPPED = "skipped"
+FATAL = "fatal"
+
+
 @dataclass(slots=True)
 class Generation:
     id: str
@@ -51,7 +56,10 @@ class Generation:
     completion_tokens: int | None = None
     #: set when no text was produced; the record is kept as is with this reason
     error: str | None = None
-    #: "skipped" for a request the engine refuses by design (over-long prompt), else "error"
+    #: what kind of failure ``error`` is: ERROR (this request failed; a rerun asks again),
+    #: SKIPPED (refused by design, e.g. an over-long prompt: the same every time) or FATAL
+    #: (no request can succeed: the server is unreachable after every retry, or refuses the
+    #: credentials; the task stops at once rather than fail every record)
     error_kind: str = "error"
     extra: dict[str, Any] = field(default_factory=dict)
 
