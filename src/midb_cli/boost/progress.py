@@ -1,7 +1,8 @@
 """Live progress on stderr (only when it is a terminal): done/total, records/s, ETA, statuses.
 
-The total is the input's line count, counted in a background thread so the run starts at once;
-until it is known the bar shows no ETA.
+The total is counted in a background thread so the run starts at once; until it is known the
+bar shows no ETA. For JSONL it is the line count (fast, blank lines included); for a JSON array
+(one record may span many lines) and Parquet it is the number of records.
 """
 
 from __future__ import annotations
@@ -28,8 +29,37 @@ def count_lines(path: str) -> int:
     return lines + (last != b"\n")
 
 
+def count_records(path: str) -> int:
+    """Records (and rejects) of a file whose lines are not records: JSON arrays, Parquet."""
+    from midb_cli.records.parquet import is_parquet_file
+
+    if is_parquet_file(path):
+        import pyarrow.parquet as pq
+
+        return int(pq.ParquetFile(path).metadata.num_rows)
+    from midb_cli.records.reader import RecordReader
+
+    reader = RecordReader(path)
+    try:
+        for _ in reader:
+            pass
+    except Exception:  # the run itself reports what is wrong with the file
+        pass
+    return reader.counts.records + reader.counts.rejected
+
+
+def count_items(path: str) -> int:
+    from midb_cli.records.parquet import is_parquet_file
+    from midb_cli.records.reader import is_json_array_file
+
+    if is_parquet_file(path) or is_json_array_file(path):
+        return count_records(path)
+    return count_lines(path)
+
+
 class LineCounter(threading.Thread):
-    """Counts the input's lines in the background; ``total`` is None until done (or on error)."""
+    """Counts the input's items in the background; ``total`` is None until done (or on
+    error)."""
 
     def __init__(self, path: str) -> None:
         super().__init__(daemon=True, name="midb-count-lines")
@@ -38,8 +68,8 @@ class LineCounter(threading.Thread):
 
     def run(self) -> None:
         try:
-            self.total = count_lines(self.path)
-        except (OSError, EOFError, gzip.BadGzipFile):
+            self.total = count_items(self.path)
+        except (OSError, EOFError, gzip.BadGzipFile, ImportError):
             self.total = None
 
 
