@@ -40,7 +40,10 @@ class FatalTransportError(Exception):
 @dataclass(frozen=True, slots=True)
 class Proxy:
     url: URL
-    auth: aiohttp.BasicAuth | None
+    #: {"Proxy-Authorization": "Basic ..."} from user:password@ in the proxy URL, else None
+    headers: dict[str, str] | None
+    #: the proxy password and its Basic token, for the redactor
+    secrets: tuple[str, ...]
 
     @property
     def host(self) -> str:
@@ -63,7 +66,11 @@ def env_proxy(endpoint: Endpoint) -> Proxy | None:
     """The proxy the environment names for ``endpoint`` (None: connect directly)."""
     with suppress(LookupError):
         url, auth = get_env_proxy_for_url(URL(endpoint.url))
-        return Proxy(url, auth)
+        if auth is None:
+            return Proxy(url, None, ())
+        header = auth.encode()  # "Basic <token>"
+        secrets = tuple(s for s in (auth.password, header.partition(" ")[2]) if s)
+        return Proxy(url, {"Proxy-Authorization": header}, secrets)
     return None
 
 
@@ -79,8 +86,16 @@ class HttpTransport:
 
     @property
     def secrets(self) -> list[str]:
-        """Proxy passwords, for the redactor."""
-        return [p.auth.password for p in self.proxies if p is not None and p.auth is not None]
+        """Proxy passwords and their Basic tokens, for the redactor."""
+        return [secret for p in self.proxies if p is not None for secret in p.secrets]
+
+    def request_headers(self, index: int, headers: dict[str, str]) -> dict[str, str]:
+        """``headers`` plus what a plain-HTTP proxy needs on the request itself (credentials
+        for an HTTPS endpoint's proxy go on its CONNECT request instead)."""
+        proxy = self.proxies[index]
+        if proxy is None or proxy.headers is None or self.endpoints[index].tls:
+            return headers
+        return {**headers, **proxy.headers}
 
     async def open(self) -> None:
         context = ssl.create_default_context() if any(e.tls for e in self.endpoints) else None
@@ -120,13 +135,14 @@ class HttpTransport:
     async def _post(self, index: int, body: bytes, headers: dict[str, str]) -> Response:
         assert self._session is not None, "HttpTransport.open() was not awaited"
         proxy = self.proxies[index]
+        tunnel = proxy is not None and self.endpoints[index].tls
         async with self._session.post(
             self._urls[index],
             data=body,
             headers=headers,
             allow_redirects=False,
             proxy=proxy.url if proxy else None,
-            proxy_auth=proxy.auth if proxy else None,
+            proxy_headers=dict(proxy.headers or {}) if tunnel and proxy else None,
         ) as response:
             payload = await response.read()
             return Response(

@@ -95,7 +95,10 @@ class OpenAIBackend:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._transport = HttpTransport(self.endpoints, concurrency)
-        self._headers = [self._request_headers(endpoint) for endpoint in self.endpoints]
+        self._headers = [
+            self._transport.request_headers(i, self._request_headers(endpoint))
+            for i, endpoint in enumerate(self.endpoints)
+        ]
         self._redact = Redactor(
             [api_key, *(s for e in self.endpoints for s in e.secrets), *self._transport.secrets]
         )
