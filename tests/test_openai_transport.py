@@ -170,7 +170,7 @@ def test_proxy_credentials_are_sent_and_redacted(no_proxy_env: pytest.MonkeyPatc
 
 def test_a_dead_proxy_fails_fast_naming_the_proxy(no_proxy_env: pytest.MonkeyPatch) -> None:
     no_proxy_env.setenv("HTTP_PROXY", f"http://127.0.0.1:{free_port()}")
-    with pytest.raises(EngineError, match="via proxy 127.0.0.1"):
+    with pytest.raises(EngineError, match=r"via proxy 127\.0\.0\.1"):
         ask(OpenAIBackend(["http://127.0.0.1:8000/v1"], "m"))
 
 
