@@ -20,21 +20,10 @@ from aiohttp.helpers import get_env_proxy_for_url
 from yarl import URL
 
 from midb_cli.engines.endpoint import Endpoint
+from midb_cli.engines.transport_errors import FatalTransportError, RetryableError
 
 # answers of servers behind gateways can carry big headers (aiohttp's default is 8 KiB)
 MAX_HEADER_BYTES = 64 * 1024
-
-
-class RetryableError(Exception):
-    """A failure worth another attempt; ``delay`` is the server's Retry-After, if any."""
-
-    def __init__(self, message: str, delay: float | None = None) -> None:
-        super().__init__(message)
-        self.delay = delay
-
-
-class FatalTransportError(Exception):
-    """A failure another attempt will not fix: the server's TLS certificate is not trusted."""
 
 
 @dataclass(frozen=True, slots=True)

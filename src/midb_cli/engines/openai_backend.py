@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib.util
 import os
 import queue
 import random
@@ -25,15 +26,18 @@ import socket
 import sys
 import threading
 from collections.abc import Coroutine, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from midb_cli import jsonio
 from midb_cli.engines.backend import Generation, GenerationRequest
 from midb_cli.engines.endpoint import Endpoint, display_url
-from midb_cli.engines.http_transport import FatalTransportError, HttpTransport, RetryableError
 from midb_cli.engines.redaction import Redactor
 from midb_cli.engines.registry import EngineConfig, EngineSpec, register_engine
+from midb_cli.engines.transport_errors import FatalTransportError, RetryableError
 from midb_cli.errors import EngineError, UsageError
+
+if TYPE_CHECKING:
+    from midb_cli.engines.http_transport import HttpTransport
 
 DEFAULT_CONCURRENCY = 64
 _STATUS_RETRIED = frozenset({408, 425, 429})
@@ -94,7 +98,11 @@ class OpenAIBackend:
         self.extra_body = dict(extra_body or {})
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
-        self._transport = HttpTransport(self.endpoints, concurrency)
+        # aiohttp (0.2 s to import) only when this engine is used: every boost imports this
+        # module to register the engine
+        from midb_cli.engines.http_transport import HttpTransport
+
+        self._transport: HttpTransport = HttpTransport(self.endpoints, concurrency)
         self._headers = [
             self._transport.request_headers(i, self._request_headers(endpoint))
             for i, endpoint in enumerate(self.endpoints)
@@ -409,7 +417,9 @@ def _factory(config: EngineConfig) -> Any:
 
 
 def _availability() -> tuple[bool, str]:
-    # Needs nothing beyond midb's own dependencies; the server is named per run (--api-base).
+    # aiohttp is a core dependency, but an install made with --no-deps may lack it
+    if importlib.util.find_spec("aiohttp") is None:
+        return False, "needs aiohttp: pip install 'aiohttp>=3.9'"
     return True, "give --api-base URL and --model NAME"
 
 
