@@ -114,9 +114,15 @@ def test_url_credentials_with_an_api_key_are_refused_without_the_password() -> N
     with pytest.raises(UsageError, match="user:password@") as refused:
         OpenAIBackend(["http://bob:hunter22@127.0.0.1:9/v1"], "m", api_key=KEY)
     assert "hunter22" not in str(refused.value) and "bob:***@" in str(refused.value)
-    with pytest.raises(UsageError, match="bad port") as bad:
+    with pytest.raises(UsageError, match="bad host or port") as bad:
         OpenAIBackend(["http://bob:hunter22@127.0.0.1:99999/v1"], "m")
     assert "hunter22" not in str(bad.value)
+    with pytest.raises(UsageError, match="bad host or port") as torn:  # urlsplit refuses it
+        OpenAIBackend(["http://bob:hunter22@[::1:9/v1"], "m")
+    assert "hunter22" not in str(torn.value)
+    with pytest.raises(UsageError, match="user:password@") as token_only:
+        OpenAIBackend(["http://tok-1234@127.0.0.1:9/v1"], "m", api_key=KEY)
+    assert "tok-1234" not in str(token_only.value)  # a user name alone may be a token
 
 
 def test_cannot_reach_message_has_no_password(no_proxy_env: pytest.MonkeyPatch) -> None:

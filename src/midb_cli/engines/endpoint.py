@@ -17,13 +17,18 @@ _CHAT_PATH = "/chat/completions"
 
 
 def display_url(api_base: str) -> str:
-    """``api_base`` as it may be printed: any password replaced by ``***``."""
-    parts = urlsplit(api_base.strip())
-    if parts.password is None:
-        return api_base.strip()
-    user = parts.username or ""
-    netloc = f"{user}:***@{parts.netloc.rpartition('@')[2]}"
-    return parts._replace(netloc=netloc).geturl()
+    """``api_base`` as it may be printed: a password (or a user name given alone, which is
+    how some services pass a token) replaced by ``***``. Plain string work, so that it also
+    masks URLs ``urlsplit`` refuses."""
+    text = api_base.strip()
+    scheme, sep, rest = text.partition("://")
+    netloc, slash, path = rest.partition("/")
+    userinfo, at, hostport = netloc.rpartition("@")
+    if not (sep and at):
+        return text
+    user, colon, _password = userinfo.partition(":")
+    shown = f"{user}:***" if colon else "***"
+    return f"{scheme}://{shown}@{hostport}{slash}{path}"
 
 
 @dataclass(frozen=True)
@@ -40,14 +45,15 @@ class Endpoint:
     @classmethod
     def parse(cls, api_base: str) -> Endpoint:
         shown = display_url(api_base)
-        parts = urlsplit(api_base.strip())
+        try:
+            parts = urlsplit(api_base.strip())
+            parts.port  # noqa: B018 - raises ValueError for a bad port
+        except ValueError:
+            raise UsageError(f"--api-base: bad host or port in {shown!r}") from None
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise UsageError(f"--api-base: expected http(s)://HOST[:PORT]/v1, got {shown!r}")
         tls = parts.scheme == "https"
-        try:
-            port = parts.port or (443 if tls else 80)
-        except ValueError:
-            raise UsageError(f"--api-base: bad port in {shown!r}") from None
+        port = parts.port or (443 if tls else 80)
         if parts.query or parts.fragment:
             raise UsageError(f"--api-base: no ?query or #fragment expected in {shown!r}")
         path = parts.path.rstrip("/")
@@ -75,5 +81,7 @@ def _credentials(parts: SplitResult) -> tuple[str | None, tuple[str, ...]]:
     user = unquote(parts.username or "")
     password = unquote(parts.password or "")
     token = base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
-    secrets = tuple(s for s in {parts.password or "", password, token} if s)
+    # a user name given alone is the secret (a token), as display_url assumes
+    hidden = {parts.password, password} if parts.password is not None else {parts.username, user}
+    secrets = tuple(s for s in {*hidden, token} if s)
     return f"Basic {token}", secrets
