@@ -1,6 +1,7 @@
-"""Small real HTTP servers on loopback for the openai engine's transport tests: a
-chat-completions server (IPv4 or IPv6, plain or TLS) that records what it was sent and answers
-with a status and body of the test's choosing, and a forward proxy that records its use."""
+"""A small real chat-completions server on loopback for the openai engine's transport tests
+(IPv4 or IPv6, plain or TLS): it records each request's target and headers and answers with a
+status and body of the test's choosing. It also serves as a plain-HTTP forward proxy that
+answers itself: a proxied request shows up with an absolute target (http://host:port/...)."""
 
 from __future__ import annotations
 
