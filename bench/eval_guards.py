@@ -24,12 +24,11 @@ import time
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from midb_cli.engines.parsing import parse_answer
-
 from guard_cases import GOOD_KINDS, KINDS, Case, Fields
 from midb_cli.boost.guards import GuardSettings, RevisionGuard
 from midb_cli.checks import Checker
 from midb_cli.langid import LanguageIdentifier, estimate_prior
+from midb_cli.llm.parsing import parse_answer
 from midb_cli.records.pair import Pair
 
 # ../shared beside the checkout (the main checkout), else the machine's shared folder

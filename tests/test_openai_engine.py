@@ -1,6 +1,9 @@
 """The `openai` engine against real HTTP servers on 127.0.0.1 that speak chat-completions and
 misbehave on purpose: 500s, 429 with Retry-After, timeouts, bodies that are not JSON, slow
-answers, 400s, untagged answers, answers in the wrong language, a server that is down."""
+answers, 400s, untagged answers, answers in the wrong language, a server that is down.
+
+Nothing here depends on the machine's speed: the request that must time out hangs on an event
+(released at teardown), and every other answer has seconds to spare within the timeout."""
 
 from __future__ import annotations
 
@@ -64,7 +67,7 @@ class BoosterServer(ThreadingHTTPServer):
         self.bodies: list[dict] = []
         self.auth: set[str] = set()
         self.lock = threading.Lock()
-        self.hang = 2.0
+        self.release = threading.Event()  # a hanging request waits for it (set at teardown)
 
     def handle_error(self, request: object, client_address: object) -> None:
         if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
@@ -117,7 +120,8 @@ class BoosterHandler(BaseHTTPRequestHandler):
             self.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{")
             return None
         if behaviour == "hang":
-            time.sleep(self.server.hang)
+            self.server.release.wait()
+            return None
         if behaviour == "slow":
             time.sleep(0.3)
         if behaviour == "untagged" or revised is None:
@@ -158,6 +162,7 @@ def server() -> Iterator[BoosterServer]:
     thread = threading.Thread(target=srv.serve_forever, daemon=True)
     thread.start()
     yield srv
+    srv.release.set()
     srv.shutdown()
     srv.server_close()
 
@@ -179,8 +184,10 @@ def request_for(record: dict[str, str], seed: int = 7) -> GenerationRequest:
 
 
 def test_backend_retries_transient_failures_and_reports_4xx(server: BoosterServer) -> None:
+    # fr-0 hangs until teardown: its first attempt must time out; 3 s leaves every other
+    # answer (the slowest sleeps 0.3 s) ample room on a loaded machine
     backend = OpenAIBackend(
-        [server.url], "booster", api_key=SECRET, concurrency=8, timeout=0.8, backoff_base=0.05
+        [server.url], "booster", api_key=SECRET, concurrency=8, timeout=3.0, backoff_base=0.05
     )
     results = {g.id: g for g in backend.generate(iter(request_for(r) for r in RECORDS))}
     backend.close()
@@ -211,7 +218,8 @@ def test_backend_retries_transient_failures_and_reports_4xx(server: BoosterServe
 
 
 def test_gives_up_after_max_retries_without_leaking_the_key(server: BoosterServer) -> None:
-    backend = OpenAIBackend([server.url], "booster", api_key=SECRET, max_retries=0, timeout=0.5)
+    # the 500 comes at once: no timeout races it
+    backend = OpenAIBackend([server.url], "booster", api_key=SECRET, max_retries=0, timeout=60)
     results = {g.id: g for g in backend.generate(iter([request_for(RECORDS[1])]))}
     backend.close()
     error = results["de-2"].error
@@ -286,12 +294,11 @@ def midb(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
 
 
 def test_midb_boost_against_a_misbehaving_server(server: BoosterServer, tmp_path: Path) -> None:
-    server.hang = 3.0
     out = tmp_path / "out.jsonl"
     env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "xdg"), "BOOSTER_KEY": SECRET}
     args = ["boost", str(DATA / "records.jsonl"), "-o", str(out), "--engine", "openai"]
     args += ["--api-base", server.url, "--model", "booster", "--prompt", "midb", "--quiet"]
-    args += ["--timeout", "1.5", "--api-key-env", "BOOSTER_KEY"]
+    args += ["--timeout", "3", "--api-key-env", "BOOSTER_KEY"]  # fr-0 hangs: times out once
     result = midb(*args, env=env)
     assert result.returncode == 0, result.stderr
     assert SECRET not in result.stderr + result.stdout

@@ -7,6 +7,7 @@ backend takes and builds it, so listing engines imports no HTTP machinery.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from dataclasses import dataclass
 from typing import Any
@@ -66,7 +67,9 @@ def build_backend(options: OpenAIOptions) -> Any:
 
 
 def _availability() -> tuple[bool, str]:
-    # Needs nothing beyond midb's own dependencies; the server is named per run (--api-base).
+    # aiohttp is a core dependency, but an install made with --no-deps may lack it
+    if importlib.util.find_spec("aiohttp") is None:
+        return False, "needs aiohttp: pip install 'aiohttp>=3.9'"
     return True, "give --api-base URL and --model NAME"
 
 

@@ -2,14 +2,15 @@
 
 Works with ``vllm serve`` (a LoRA adapter is selected with ``--model NAME``), SGLang,
 llama.cpp's server and hosted APIs. An asyncio loop in a worker thread keeps up to
-``concurrency`` requests in flight over keep-alive HTTP/1.1 connections (``http_client``: plain
-asyncio streams, no client library), spread round-robin over every ``--api-base``. The caller's thread pulls requests lazily and receives answers through a
-queue, so the pipeline keeps streaming with bounded memory.
+``concurrency`` requests in flight over keep-alive connections (``http_transport``: one aiohttp
+session per run), spread round-robin over every ``--api-base``. The caller's thread pulls
+requests lazily and receives answers through a queue, so the pipeline keeps streaming with
+bounded memory.
 
 Retries with exponential backoff and jitter (honouring Retry-After) on 429, 5xx, connection
 errors, timeouts and bodies that are not JSON; other 4xx answers are not retried and end as a
 per-record error carrying the server's message. The API key is read from an environment
-variable and is never printed.
+variable; it, URL passwords and proxy passwords are redacted from every error text.
 """
 
 from __future__ import annotations
@@ -20,17 +21,20 @@ import queue
 import random
 import re
 import socket
-import ssl
 import sys
 import threading
-import time
 from collections.abc import Coroutine, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from midb_cli import jsonio
 from midb_cli.errors import EngineError, UsageError
-from midb_cli.llm.backend import Generation, GenerationRequest
-from midb_cli.llm.http_client import Endpoint, Pool, RetryableError, StaleConnectionError
+from midb_cli.llm.backend import ERROR, FATAL, SKIPPED, Generation, GenerationRequest
+from midb_cli.llm.endpoint import Endpoint, display_url
+from midb_cli.llm.redaction import Redactor
+from midb_cli.llm.transport_errors import FatalTransportError, RetryableError
+
+if TYPE_CHECKING:
+    from midb_cli.llm.http_transport import HttpTransport
 
 DEFAULT_CONCURRENCY = 64
 _STATUS_RETRIED = frozenset({408, 425, 429})
@@ -74,6 +78,12 @@ class OpenAIBackend:
         if concurrency < 1:
             raise UsageError("--concurrency must be at least 1")
         self.endpoints = [Endpoint.parse(base) for base in api_bases]
+        for base, endpoint in zip(api_bases, self.endpoints, strict=True):
+            if endpoint.basic_auth and api_key:
+                raise UsageError(
+                    f"--api-base {display_url(base)!r} has user:password@ and an API key is "
+                    "set too: give one of them (both would need the Authorization header)"
+                )
         self.model = model
         self._api_key = api_key
         self.concurrency = concurrency
@@ -85,14 +95,23 @@ class OpenAIBackend:
         self.extra_body = dict(extra_body or {})
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
-        self._pools: list[Pool] = []
+        # aiohttp (0.2 s to import) only when this engine is used: every boost imports this
+        # module to register the engine
+        from midb_cli.llm.http_transport import HttpTransport
+
+        self._transport: HttpTransport = HttpTransport(self.endpoints, concurrency)
+        self._headers = [
+            self._transport.request_headers(i, self._request_headers(endpoint))
+            for i, endpoint in enumerate(self.endpoints)
+        ]
+        self._redact = Redactor(
+            [api_key, *(s for e in self.endpoints for s in e.secrets), *self._transport.secrets]
+        )
         self._next_endpoint = 0
         # counters for the progress line
         self.in_flight = 0
-        self.requests_done = 0
         self.retries = 0
         self.completion_tokens = 0
-        self._started = time.monotonic()
         self._reachable_checked = False
 
     # -- TextBackend ----------------------------------------------------------------------
@@ -159,6 +178,8 @@ class OpenAIBackend:
             raise
         except Exception as exc:  # a bug, not a server failure: report it on the record
             generation = Generation(id=request.id, error=f"internal error: {exc!r}")
+        if generation.error is not None:  # the one exit of every error text: no secret in it
+            generation.error = self._redact(generation.error)
         answers.put(generation)
 
     def close(self) -> None:
@@ -180,13 +201,15 @@ class OpenAIBackend:
         """Fail fast (EngineError) when no server answers at all, instead of retrying every
         record; servers that are only briefly down are handled by the retries."""
         failures = []
-        for endpoint in self.endpoints:
+        for endpoint, proxy in zip(self.endpoints, self._transport.proxies, strict=True):
+            host, port = (proxy.host, proxy.port) if proxy else (endpoint.host, endpoint.port)
             try:
-                with socket.create_connection((endpoint.host, endpoint.port), timeout=timeout):
+                with socket.create_connection((host, port), timeout=timeout):
                     return
             except OSError as exc:
-                failures.append(f"{endpoint}: {exc.strerror or type(exc).__name__}")
-        raise EngineError("cannot reach the server: " + "; ".join(failures))
+                via = f" (via proxy {host}:{port})" if proxy else ""
+                failures.append(f"{endpoint}{via}: {exc.strerror or type(exc).__name__}")
+        raise EngineError(self._redact("cannot reach the server: " + "; ".join(failures)))
 
     # -- the asyncio side -----------------------------------------------------------------
 
@@ -196,8 +219,8 @@ class OpenAIBackend:
             thread = threading.Thread(target=loop.run_forever, name="midb-openai", daemon=True)
             thread.start()
             self._loop, self._thread = loop, thread
-            context = ssl.create_default_context() if any(e.tls for e in self.endpoints) else None
-            self._pools = [Pool(endpoint, context) for endpoint in self.endpoints]
+            # the session belongs to the loop that uses it: made there, closed there
+            asyncio.run_coroutine_threadsafe(self._transport.open(), loop).result()
         return self._loop
 
     async def _shutdown(self) -> None:
@@ -207,8 +230,7 @@ class OpenAIBackend:
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
-        for pool in self._pools:
-            pool.close()
+        await self._transport.close()
 
     def _body(self, request: GenerationRequest) -> bytes:
         sampling = request.sampling
@@ -233,48 +255,53 @@ class OpenAIBackend:
         body.update(self.extra_body)
         return jsonio.dumps(body)
 
-    def _head(self, endpoint: Endpoint, length: int) -> bytes:
-        lines = [
-            f"POST {endpoint.path} HTTP/1.1",
-            f"Host: {endpoint.host_header}",
-            "Content-Type: application/json",
-            "Accept: application/json",
-            f"Content-Length: {length}",
-            "Connection: keep-alive",
-            "User-Agent: midb-cli",
-        ]
+    def _request_headers(self, endpoint: Endpoint) -> dict[str, str]:
+        headers = {
+            "Content-Type": "application/json",
+            "Accept": "application/json",
+            "User-Agent": "midb-cli",
+        }
         if self._api_key:
-            lines.append(f"Authorization: Bearer {self._api_key}")
-        return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+            headers["Authorization"] = f"Bearer {self._api_key}"
+        elif endpoint.basic_auth:
+            headers["Authorization"] = endpoint.basic_auth
+        return headers
 
     async def _complete(self, request: GenerationRequest) -> Generation:
         body = self._body(request)
         self.in_flight += 1
         try:
-            last_error = ""
+            last_error, unreachable = "", False
             for attempt in range(self.max_retries + 1):
-                pool = self._pools[self._next_endpoint % len(self._pools)]
+                index = self._next_endpoint % len(self.endpoints)
                 self._next_endpoint += 1
                 try:
-                    return await _within(self.timeout, self._attempt(pool, request.id, body))
+                    return await _within(self.timeout, self._attempt(index, request.id, body))
                 except _Fatal as exc:
                     return Generation(id=request.id, error=str(exc), error_kind=exc.kind)
+                except FatalTransportError as exc:
+                    return Generation(id=request.id, error=str(exc))
                 except RetryableError as exc:
-                    last_error, server_delay = str(exc), exc.delay
+                    last_error, server_delay, unreachable = str(exc), exc.delay, exc.unreachable
                 except asyncio.TimeoutError:
                     last_error, server_delay = f"timed out after {self.timeout:g}s", None
-                except (OSError, asyncio.IncompleteReadError, ValueError) as exc:
+                    unreachable = False
+                except OSError as exc:
                     last_error = f"connection error: {type(exc).__name__}"
-                    server_delay = None
+                    server_delay, unreachable = None, True
                 if attempt == self.max_retries:
                     break
                 self.retries += 1
                 await asyncio.sleep(self._backoff(attempt, server_delay))
             tries = self.max_retries + 1
+            if unreachable:
+                # Every attempt failed to connect: the server is gone, and every later
+                # request would fail the same way after the same wait. Stop the run.
+                message = f"cannot reach the server ({last_error}, {tries} attempts)"
+                return Generation(id=request.id, error=message, error_kind=FATAL)
             return Generation(id=request.id, error=f"{last_error} ({tries} attempts)")
         finally:
             self.in_flight -= 1
-            self.requests_done += 1
 
     def _backoff(self, attempt: int, server_delay: float | None) -> float:
         if server_delay is not None:
@@ -282,32 +309,25 @@ class OpenAIBackend:
         # "full jitter": spreads the retries of many concurrent requests over the window
         return random.uniform(0, min(self.backoff_max, self.backoff_base * 2**attempt))
 
-    async def _attempt(self, pool: Pool, request_id: str, body: bytes) -> Generation:
-        head = self._head(pool.endpoint, len(body))
-        connection = await pool.acquire()
-        reusable = False
-        try:
-            try:
-                status, headers, payload = await connection.post(head, body)
-            except (StaleConnectionError, BrokenPipeError, ConnectionResetError):
-                if not connection.reused:
-                    raise
-                # A kept-alive connection the server had closed: not a failed attempt.
-                connection.close()
-                connection = await pool.acquire(fresh=True)
-                status, headers, payload = await connection.post(head, body)
-            reusable = headers.get("connection", "").lower() != "close"
-        finally:
-            pool.release(connection, reusable)
+    async def _attempt(self, index: int, request_id: str, body: bytes) -> Generation:
+        answer = await self._transport.post(index, body, self._headers[index])
+        status, payload, endpoint = answer.status, answer.payload, self.endpoints[index]
         if status >= 500 or status in _STATUS_RETRIED:
             raise RetryableError(
-                f"HTTP {status} from {pool.endpoint}: {_server_message(payload)}",
-                _retry_after(headers.get("retry-after")),
+                f"HTTP {status} from {endpoint}: {self._message(payload)}",
+                _retry_after(answer.retry_after),
             )
         if status >= 400:
-            message = _server_message(payload)
-            kind = "skipped" if status in (400, 413) and _TOO_LONG.search(message) else "error"
-            raise _Fatal(f"HTTP {status} from {pool.endpoint}: {message}", kind)
+            message = self._message(payload)
+            kind = SKIPPED if status in (400, 413) and _TOO_LONG.search(message) else ERROR
+            if status in (401, 403):
+                # A wrong or missing key fails every request alike: stop the run at once.
+                kind = FATAL
+                message += " (check the API key: --api-key-env names its variable)"
+            raise _Fatal(f"HTTP {status} from {endpoint}: {message}", kind)
+        if status >= 300:  # not followed: a POST would silently turn into a GET
+            where = self._redact(answer.location or "nowhere")
+            raise _Fatal(f"HTTP {status} from {endpoint}: redirected to {where}")
         try:
             data = jsonio.loads(payload)
             choice = data["choices"][0]
@@ -315,7 +335,8 @@ class OpenAIBackend:
             finish_reason = choice.get("finish_reason")
             usage = data.get("usage") or {}
         except (ValueError, KeyError, IndexError, TypeError, AttributeError):
-            raise RetryableError(f"answer is not chat-completions JSON: {payload[:80]!r}") from None
+            start = self._redact(payload.decode("utf-8", "replace"))[:80]
+            raise RetryableError(f"answer is not chat-completions JSON: {start!r}") from None
         completion_tokens = usage.get("completion_tokens")
         if isinstance(completion_tokens, int):
             self.completion_tokens += completion_tokens
@@ -326,6 +347,10 @@ class OpenAIBackend:
             prompt_tokens=usage.get("prompt_tokens"),
             completion_tokens=completion_tokens,
         )
+
+    def _message(self, payload: bytes) -> str:
+        # redacted before it is cut short, so a cut cannot leave half a key behind
+        return _server_message(payload, self._redact)
 
 
 async def _within(seconds: float, attempt: Coroutine[Any, Any, Generation]) -> Generation:
@@ -349,8 +374,9 @@ def _retry_after(value: str | None) -> float | None:
         return None  # an HTTP date: use our own backoff
 
 
-def _server_message(payload: bytes) -> str:
-    """The server's error message, short; the request (and any key) is never echoed."""
+def _server_message(payload: bytes, redact: Redactor) -> str:
+    """The server's error message, short and without secrets (some servers echo the
+    request's headers, the API key with them)."""
     try:
         data = jsonio.loads(payload)
         error = data.get("error", data) if isinstance(data, dict) else data
@@ -358,5 +384,5 @@ def _server_message(payload: bytes) -> str:
         text = str(message)
     except ValueError:
         text = payload.decode("utf-8", "replace")
-    text = " ".join(text.split())
+    text = " ".join(redact(text).split())
     return text[:300] or "(empty body)"

@@ -1,4 +1,7 @@
-"""A small HTTP/1.1 client on asyncio streams: keep-alive connections to one endpoint.
+"""midb's former HTTP/1.1 client (engines/http_client.py before aiohttp), kept only so that
+bench/bench_http.py can compare it with aiohttp and httpx. Not used by midb itself.
+
+A small HTTP/1.1 client on asyncio streams: keep-alive connections to one endpoint.
 
 Just what a chat-completions client needs (POST a JSON body, read a Content-Length or chunked
 answer), with no dependency. Chosen by measurement: 8,000 requests at 64 in flight against an
