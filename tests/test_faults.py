@@ -291,3 +291,9 @@ def test_a_fatal_backend_error_stops_the_run_with_only_real_outcomes_written(
     assert summary.total_written == 120  # type: ignore[attr-defined]
     ids = [json.loads(line)["id"] for line in out.open(encoding="utf-8")]
     assert ids == [f"r{i}" for i in range(120)]
+
+
+def test_an_output_under_a_file_is_a_clear_error(tmp_path: Path) -> None:
+    src = many_records(tmp_path / "in.jsonl", 3)
+    with pytest.raises(InputError, match=r"in\.jsonl is a file, not a folder"):
+        run_boost(BoostOptions(str(src), str(src / "out.jsonl")))

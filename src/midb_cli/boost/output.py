@@ -26,6 +26,7 @@ from typing import Any
 from midb_cli.errors import InputError
 from midb_cli.jsonio import JSONError, dumps_line, loads
 from midb_cli.records.lock import OutputLock
+from midb_cli.records.paths import ensure_parent
 from midb_cli.records.reader import META_KEY
 
 FLUSH_BYTES = 1 << 20
@@ -74,7 +75,7 @@ class ResumableOutput:
     def open(self, *, resume: bool) -> ExistingOutput:
         """Lock the output for this run. With ``resume`` an existing file is kept (torn tail
         cut off) and described; without it the file is replaced at the first write."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        ensure_parent(self.path)
         if self._lock is not None:
             self._lock.acquire()
         try:

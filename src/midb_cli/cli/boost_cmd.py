@@ -54,7 +54,9 @@ _ENGINE = ENGINE_PANEL
 
 
 def boost(
-    input: Annotated[str, typer.Argument(help="Input JSONL(.gz) or JSON file ('-' = stdin).")],
+    input: Annotated[
+        str, typer.Argument(help="Input JSONL(.gz), JSON array or Parquet file ('-' = stdin).")
+    ],
     output: Annotated[
         str,
         typer.Option(
@@ -185,6 +187,14 @@ def boost(
     Writes OUT in the input's schema with the revised fields in place and a `midb` object per
     record (status, reason, language, findings, distance, original). Rerun the same command
     after an interruption to continue; --overwrite starts over.
+
+    Exit codes: 0 done; 2 bad flags; 3 unreadable input, no valid record, or an output that
+    cannot be written; 4 the engine cannot run (server unreachable, key refused); 130 Ctrl-C,
+    143 SIGTERM (both resume on rerun).
+
+    Examples: midb boost in.jsonl -o out.jsonl --report report.html ;
+    midb boost in.jsonl -o out.jsonl --engine openai --api-base http://localhost:8000/v1
+    --model midb --prompt midb
     """
     from midb_cli.boost.guards import GuardSettings
     from midb_cli.boost.pipeline import BoostOptions

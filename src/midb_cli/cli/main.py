@@ -9,10 +9,12 @@ from __future__ import annotations
 import functools
 import os
 import sys
+import typing
 from collections.abc import Callable
 from typing import Annotated, Any
 
 import typer
+from typer.models import ArgumentInfo, OptionInfo
 
 from midb_cli import __version__
 from midb_cli.boost.signals import interrupt_exit_code
@@ -20,7 +22,8 @@ from midb_cli.errors import EXIT_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED, MidbErr
 
 app = typer.Typer(
     name="midb",
-    help="Clean and boost multilingual instruction-tuning data (JSONL in, JSONL out).",
+    help="Clean and boost multilingual instruction-tuning data (JSONL, JSON or Parquet in; "
+    "JSONL out).",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -41,7 +44,8 @@ def _root(
         typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
     ] = False,
 ) -> None:
-    """Clean and boost multilingual instruction-tuning data (JSONL in, JSONL out)."""
+    """Clean and boost multilingual instruction-tuning data (JSONL, JSON or Parquet in; JSONL
+    out). `midb COMMAND --help` shows a command's options, examples and exit codes."""
 
 
 def _register_commands() -> None:
@@ -51,7 +55,27 @@ def _register_commands() -> None:
     commands.register(app)
     for command in app.registered_commands:
         if command.callback is not None:
+            _name_metavars(command.callback)
             command.callback = _guarded(command.callback)
+
+
+def _name_metavars(callback: Callable[..., Any]) -> None:
+    """Help shows ``--top N``-style names (``--lang LANG``, ``INPUT``) instead of Typer's
+    ``<str>``, ``<int range>`` and ``{input}``: every value flag without its own metavar gets
+    its parameter's name."""
+    # The modules use `from __future__ import annotations`: each evaluation of the hints makes
+    # new Option objects, so the evaluated ones are kept as the callback's annotations.
+    hints = typing.get_type_hints(callback, include_extras=True)
+    for name, hint in hints.items():
+        if typing.get_origin(hint) is not Annotated:
+            continue
+        base, *extras = typing.get_args(hint)
+        if base is bool:
+            continue
+        for info in extras:
+            if isinstance(info, (OptionInfo, ArgumentInfo)) and info.metavar is None:
+                info.metavar = name.upper()
+    callback.__annotations__ = hints
 
 
 def _guarded(callback: Callable[..., Any]) -> Callable[..., Any]:

@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 
 from midb_cli.errors import InputError
+from midb_cli.records.paths import ensure_parent
 
 
 class OutputLock:
@@ -21,7 +22,7 @@ class OutputLock:
         self._fd: int | None = None
 
     def acquire(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        ensure_parent(self.path)
         while True:
             try:
                 fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o666)

@@ -30,3 +30,19 @@ def refuse_clashes(writes: Mapping[str, str | None], reads: Iterable[str | None]
         for other_flag, other in outputs[i + 1 :]:
             if same_file(path, other):
                 raise UsageError(f"{flag} and {other_flag} are the same file ({path})")
+
+
+def ensure_parent(path: str | os.PathLike[str]) -> None:
+    """Create the folder ``path`` goes in; a clear error when a file stands in the way."""
+    from pathlib import Path
+
+    from midb_cli.errors import InputError
+
+    parent = Path(path).parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        blocker = next((p for p in [parent, *parent.parents] if p.is_file()), parent)
+        raise InputError(f"{path}: {blocker} is a file, not a folder") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot create its folder: {exc.strerror}") from None

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from midb_cli.jsonio import dumps_line
+from midb_cli.records.paths import ensure_parent
 from midb_cli.records.reader import Reject
 
 
@@ -22,7 +23,7 @@ from midb_cli.records.reader import Reject
 def atomic_writer(path: str | os.PathLike[str]) -> Iterator[IO[bytes]]:
     """Write to a temporary file in the target's folder; rename over ``path`` on success."""
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    ensure_parent(target)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
@@ -52,7 +53,7 @@ class RejectsWriter:
 
     def write(self, reject: Reject, **extra: Any) -> None:
         if self._fh is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            ensure_parent(self.path)
             self._fh = open(self.path, "ab" if self.append else "wb")  # noqa: SIM115
         self._fh.write(dumps_line({**reject.to_json(), **extra}))
         self.count += 1
