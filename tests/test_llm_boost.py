@@ -386,3 +386,17 @@ def test_a_stalled_request_holds_the_run_back_instead_of_growing_memory(tmp_path
     assert 20 <= backend.pulled_while_stalled <= 21
     written = [json.loads(line)["id"] for line in (tmp_path / "out.jsonl").open()]
     assert written == [f"r{i}" for i in range(300)]
+
+
+def test_an_llm_engine_on_a_prompt_only_file_says_what_it_needs(tmp_path: Path) -> None:
+    from midb_cli.boost.pipeline import BoostOptions, run_boost
+    from midb_cli.boost.protocol import EngineSelection
+    from midb_cli.errors import UsageError
+
+    prompts = Path(__file__).parent / "data" / "prompts" / "alpacaeval_de.json"
+    backend = FakeBackend(tagged_echo)
+    booster = LLMBooster(backend, LLMSettings(prompt="midb", no_cache=True))
+    options = BoostOptions(str(prompts), str(tmp_path / "o.jsonl"), engine=EngineSelection("x"))
+    with pytest.raises(UsageError, match=r"prompts only.*--engine rules"):
+        run_boost(options, booster=booster)
+    assert backend.history == [] and not (tmp_path / "o.jsonl").exists()

@@ -25,6 +25,7 @@ from typing import Any
 
 from midb_cli.boost.engines import check_engine, create_booster
 from midb_cli.boost.guards import GuardSettings, RevisionGuard
+from midb_cli.boost.llm import LLMBooster
 from midb_cli.boost.ordering import ReorderBuffer
 from midb_cli.boost.output import ExistingOutput, ResumableOutput
 from midb_cli.boost.paths import default_rejects_path, validate_paths
@@ -41,7 +42,7 @@ from midb_cli.langid import LanguageIdentifier, RecordLanguage, estimate_prior
 from midb_cli.langid.stream import PRIOR_WINDOW
 from midb_cli.languages import UNDETERMINED
 from midb_cli.records.pair import Pair
-from midb_cli.records.reader import META_KEY, Record, RecordReader, Reject
+from midb_cli.records.reader import META_KEY, Record, RecordReader, Reject, prompt_only
 from midb_cli.records.writer import RejectsWriter
 
 #: called after each written record with (records done incl. resumed, summary)
@@ -141,6 +142,7 @@ class _BoostRun:
         self.guard = RevisionGuard(self.identifier, self.checker, options.guards)
         self._booster = booster
         self._note_fallback: Callable[..., Any] | None = None
+        self._rewrites_responses = False
         self.buffer: ReorderBuffer[_Entry, BoostOutcome] = ReorderBuffer()
         self.reader = RecordReader(
             options.input,
@@ -154,6 +156,7 @@ class _BoostRun:
     def run(self) -> BoostSummary:
         started = time.monotonic()
         booster = self._booster or create_booster(self.engine)
+        self._rewrites_responses = isinstance(booster, LLMBooster)
         self._note_fallback = _optional_hook(booster, "note_fallback")
         self.summary.engine_stats = _optional_hook(booster, "stats")
         hold_when = _optional_hook(booster, "hold_when")
@@ -290,6 +293,13 @@ class _BoostRun:
                 self.summary.retried += 1
             if options.source_key:
                 source = source_from_key(item, options.source_key) or source
+            if self._rewrites_responses and prompt_only(reader):
+                raise UsageError(
+                    f"{options.input} holds prompts only (no response field): an LLM "
+                    "engine revises instruction-response pairs and would write responses the "
+                    "file has no place for; use --engine rules to fix the prompts, or add "
+                    "responses first"
+                )
             yield self._to_item(item, prior, source)
         if index < skip:
             raise InputError(
@@ -326,7 +336,9 @@ class _BoostRun:
 
     def _to_item(self, record: Record, prior: str | None, source: Pair | None) -> BoostItem:
         lang = self.identifier.identify(record.pair, prior)
-        findings = self.checker.check(record.pair, lang, source, file_lang=prior)
+        findings = self.checker.check(
+            record.pair, lang, source, file_lang=prior, prompt_only=prompt_only(self.reader)
+        )
         key = record.id
         if self.buffer.in_flight(key):  # duplicate ids: keep keys unique while in flight
             key = f"{record.id}#line{record.line}"

@@ -33,16 +33,19 @@ class Checker:
         source: Pair | None = None,
         *,
         file_lang: str | None = None,
+        prompt_only: bool = False,
     ) -> list[Finding]:
         """Every finding of the selected kinds, stage by stage (structure, language, then
         field by field). ``file_lang`` is the language the file is in (the identification
         prior; default: the identifier's ``--lang``): without it, a record left wholly in
-        English cannot be told from an English record."""
+        English cannot be told from an English record. ``prompt_only``: the file holds prompts
+        (AlpacaEval, MT-Bench): an empty response is what it is, not a defect."""
         ctx = CheckContext(pair, record_lang, self.identifier, source, file_lang)
         out: list[Finding] = []
         for record_kinds, field_kinds in self._plan:
             for kind in record_kinds:
-                out.extend(kind.record_detect(ctx))  # type: ignore[misc]
+                found = kind.record_detect(ctx)  # type: ignore[misc]
+                out.extend(f for f in found if not (prompt_only and f.field == "response"))
             if field_kinds:
                 for role in ROLES:
                     if not ctx.fields[role].text:

@@ -13,7 +13,7 @@ from midb_cli.checks.finding import Finding
 from midb_cli.langid import LanguageIdentifier
 from midb_cli.langid.identify import dominant_language
 from midb_cli.langid.stream import PRIOR_WINDOW, identify_stream
-from midb_cli.records.reader import Record, RecordReader, Reject
+from midb_cli.records.reader import Record, RecordReader, Reject, prompt_only
 
 
 @dataclass(slots=True)
@@ -82,7 +82,9 @@ def check_file(
     )
     for item, record_lang in chain(head, stream):
         if isinstance(item, Record) and record_lang is not None:
-            findings = checker.check(item.pair, record_lang, file_lang=file_lang)
+            findings = checker.check(
+                item.pair, record_lang, file_lang=file_lang, prompt_only=prompt_only(reader)
+            )
             yield CheckedRecord(item.path, item.line, item.id, record_lang.lang, findings)
         else:
             assert isinstance(item, Reject)

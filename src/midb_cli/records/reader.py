@@ -108,6 +108,11 @@ def is_json_array_file(path: str) -> bool:
     return name.endswith(".json")
 
 
+def prompt_only(reader: RecordReader) -> bool:
+    """Whether the file holds prompts without responses (AlpacaEval, MT-Bench)."""
+    return reader.schema is not None and not reader.schema.holds_response
+
+
 def record_id(obj: dict[str, Any], line: int, id_key: str | None) -> str:
     """The record's own id (``--id-key``, else ``id``, else the one midb stored), else
     ``line-N``: stable on every run over the same file."""

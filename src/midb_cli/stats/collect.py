@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from midb_cli.checks import Checker
 from midb_cli.langid import LanguageIdentifier
 from midb_cli.langid.stream import identify_stream
-from midb_cli.records.reader import META_KEY, Record, RecordReader
+from midb_cli.records.reader import META_KEY, Record, RecordReader, prompt_only
 from midb_cli.stats.accumulator import StatsAccumulator
 
 
@@ -33,7 +33,9 @@ def collect_stats(
             if isinstance(item, Record):
                 findings = None
                 if checker is not None and record_lang is not None and META_KEY not in item.data:
-                    findings = checker.check(item.pair, record_lang)
+                    findings = checker.check(
+                        item.pair, record_lang, prompt_only=prompt_only(reader)
+                    )
                 acc.add(item, record_lang, findings)
             else:
                 acc.add_reject(item)
