@@ -199,8 +199,10 @@ def test_every_count_and_metric_matches_the_protocol(tmp_path: Path) -> None:
 def test_a_rerun_asks_nothing_and_gives_the_same_numbers(tmp_path: Path) -> None:
     with JudgeServer() as server:
         code, first, _ = judge_cli(server, tmp_path, "--json")
+        assert code == 0
         asked = sum(server.asked.values())
         code2, second, _ = judge_cli(server, tmp_path, "--json")
+        assert code2 == 0
         assert sum(server.asked.values()) == asked
     a, b = json.loads(first), json.loads(second)
     assert b["resumed"] == 12 and b["requests"] == 0
