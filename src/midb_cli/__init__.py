@@ -1,7 +1,8 @@
 """midb: clean and boost multilingual instruction-tuning data.
 
 The library API (see ``midb_cli.api``): ``run_boost``, ``run_check``, ``run_stats``,
-``run_select``, ``run_diff`` and their option and result types, imported on first use so that
+``run_select``, ``run_diff``, ``run_judge``, ``run_score``, ``run_export``,
+``run_train_data`` and their option and result types, imported on first use so that
 ``import midb_cli`` stays instant.
 """
 
@@ -23,6 +24,14 @@ _API = {
     "run_check": "midb_cli.api",
     "run_select": "midb_cli.api",
     "run_stats": "midb_cli.api",
+    "run_judge": "midb_cli.api",
+    "run_score": "midb_cli.api",
+    "run_export": "midb_cli.api",
+    "run_train_data": "midb_cli.api",
+    "JudgeOptions": "midb_cli.judge.run",
+    "ScoreOptions": "midb_cli.judge.score",
+    "ExportOptions": "midb_cli.export.export",
+    "TrainDataOptions": "midb_cli.export.train_data",
 }
 
 __all__ = ["__version__", *_API]

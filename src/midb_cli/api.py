@@ -14,7 +14,7 @@ exit code; nothing here prints or exits.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from midb_cli.boost.pipeline import BoostOptions, run_boost
 from midb_cli.checks.run import CheckedRecord, CheckSummary, check_file
@@ -22,6 +22,10 @@ from midb_cli.report.run import DiffOptions, DiffSummary, run_diff
 from midb_cli.select import SelectionResult, select_file
 
 if TYPE_CHECKING:
+    from midb_cli.export.export import ExportOptions, ExportResult
+    from midb_cli.export.train_data import TrainDataOptions, TrainDataResult
+    from midb_cli.judge.run import JudgeOptions, JudgeResult
+    from midb_cli.judge.score import ScoreOptions, ScoreResult
     from midb_cli.stats.accumulator import StatsAccumulator
 
 __all__ = [
@@ -34,8 +38,12 @@ __all__ = [
     "run_boost",
     "run_check",
     "run_diff",
+    "run_export",
+    "run_judge",
+    "run_score",
     "run_select",
     "run_stats",
+    "run_train_data",
 ]
 
 
@@ -123,10 +131,13 @@ def run_select(
     id_key: str | None = None,
     strict: bool = False,
     rejects: str | None = None,
+    by: str = "distance",
+    min_score: float | None = None,
 ) -> SelectionResult:
     """Keep the pairs that changed most (`midb select`): the top ``top`` records or
     ``top_percent`` percent by edit distance, overall or ``per_lang``, copied unchanged in input
-    order to ``output`` (written atomically)."""
+    order to ``output`` (written atomically). ``by="score"`` ranks by ``midb.score`` instead;
+    ``min_score`` keeps every record scored at least that."""
     from midb_cli.langid import LanguageIdentifier
 
     identifier = LanguageIdentifier(backend=detector, lang=lang) if per_lang else None
@@ -143,4 +154,34 @@ def run_select(
         id_key=id_key,
         strict=strict,
         rejects_path=rejects,
+        by=by,
+        min_score=min_score,
     )
+
+
+def run_judge(options: JudgeOptions, **kwargs: Any) -> JudgeResult:
+    """Judge pairs in both orders (`midb judge`); see ``midb_cli.judge.run.run_judge``."""
+    from midb_cli.judge.run import run_judge as _run
+
+    return _run(options, **kwargs)
+
+
+def run_score(options: ScoreOptions, **kwargs: Any) -> ScoreResult:
+    """Score every record's pair 0-5 (`midb score`); see ``midb_cli.judge.score.run_score``."""
+    from midb_cli.judge.score import run_score as _run
+
+    return _run(options, **kwargs)
+
+
+def run_export(options: ExportOptions) -> ExportResult:
+    """Write the chosen records in a trainer's format (`midb export`)."""
+    from midb_cli.export.export import run_export as _run
+
+    return _run(options)
+
+
+def run_train_data(options: TrainDataOptions) -> TrainDataResult:
+    """Write a booster's SFT set from MEB files (`midb train-data`)."""
+    from midb_cli.export.train_data import run_train_data as _run
+
+    return _run(options)

@@ -41,6 +41,9 @@ from midb_cli.report.files import make_readable
 from midb_cli.stats.histogram import IntHistogram
 
 ALL = "all"
+BY = ("distance", "score")
+#: scores (0-5, `midb score`) are kept in the integer histograms in thousandths
+SCORE_SCALE = 1000
 #: group index of a record without a revision: never selected
 NO_GROUP = 0xFFFF
 _ROW = struct.Struct("<QiH")  # line, distance, group index
@@ -106,8 +109,19 @@ def select_file(
     id_key: str | None = None,
     strict: bool = False,
     rejects_path: str | None = None,
+    by: str = "distance",
+    min_score: float | None = None,
 ) -> SelectionResult:
-    if (top is None) == (top_percent is None):
+    """``by="score"`` ranks by ``midb.score`` (`midb score`) instead of the edit distance;
+    ``min_score`` then keeps every record scored at least that (instead of a top K or P%).
+    Records without a score are never selected."""
+    if by not in BY:
+        raise UsageError(f"--by must be one of {', '.join(BY)}")
+    if min_score is not None and by != "score":
+        raise UsageError("--min needs --by score")
+    if min_score is not None and (top is not None or top_percent is not None):
+        raise UsageError("give one of --min, --top K or --top-percent P")
+    if min_score is None and (top is None) == (top_percent is None):
         raise UsageError("give exactly one of --top K or --top-percent P")
     if top is not None and top < 0:
         raise UsageError("--top must be 0 or more")
@@ -139,9 +153,14 @@ def select_file(
             rejects,
             result,
             by_ordinal=is_json_array_file(input_path),
+            by=by,
         )
         for name, hist in zip(groups, hists, strict=True):
-            result.groups[name] = plan_quota(hist, quota_size(hist.count, top, top_percent), order)
+            if min_score is not None:
+                result.groups[name] = _minimum_quota(hist, round(min_score * SCORE_SCALE))
+            else:
+                wanted = quota_size(hist.count, top, top_percent)
+                result.groups[name] = plan_quota(hist, wanted, order)
         rows.flush()
         rows.seek(0)
         quotas = [result.groups[name] for name in groups]
@@ -163,6 +182,21 @@ def select_file(
     return result
 
 
+def _minimum_quota(hist: IntHistogram, minimum: int) -> Quota:
+    """Every record at or above ``minimum`` (a descending cut just below it, no ties)."""
+    wanted = sum(n for value, n in hist.items() if value >= minimum)
+    return Quota(hist.count, wanted, minimum - 1, 0)
+
+
+def record_score(record: Record) -> int | None:
+    """``midb.score`` in thousandths, or None when the record has no score."""
+    meta = record.data.get("midb")
+    score = meta.get("score") if isinstance(meta, dict) else None
+    if isinstance(score, bool) or not isinstance(score, (int, float)):
+        return None
+    return round(score * SCORE_SCALE)
+
+
 def default_rejects_path(output_path: str) -> str:
     base = output_path[:-3] if output_path.endswith(".gz") else output_path
     stem, ext = os.path.splitext(base)
@@ -179,6 +213,7 @@ def _first_pass(
     result: SelectionResult,
     *,
     by_ordinal: bool,
+    by: str = "distance",
 ) -> tuple[list[str], list[IntHistogram]]:
     """Histograms per group, and one row per record: its position is the line number in a
     JSONL file, the record's ordinal in a JSON array (two elements may share a line)."""
@@ -202,7 +237,13 @@ def _first_pass(
             continue
         result.records += 1
         position = result.records if by_ordinal else item.line
-        if item.revision is None:
+        if by == "score":
+            value = record_score(item)
+            if value is None:
+                result.no_revision += 1
+                rows.write(pack(position, 0, NO_GROUP))
+                continue
+        elif item.revision is None:
             if result.records == 1:
                 raise InputError(
                     f"{input_path}:{item.line}: select needs revised pairs (an MEB file with "
@@ -211,8 +252,13 @@ def _first_pass(
             result.no_revision += 1
             rows.write(pack(position, 0, NO_GROUP))
             continue
-        raw, revised = item.revision
-        distance = 0 if raw == revised else pair_distance(raw, revised)
+        if by == "score":
+            assert value is not None
+            distance = value
+        else:
+            assert item.revision is not None
+            raw, revised = item.revision
+            distance = 0 if raw == revised else pair_distance(raw, revised)
         name = getattr(lang, "lang", ALL) if per_lang else ALL
         index = group_index.get(name)
         if index is None:

@@ -14,6 +14,10 @@ COMMAND_MODULES = (
     "midb_cli.cli.stats_cmd",
     "midb_cli.cli.select_cmd",
     "midb_cli.cli.engines_cmd",
+    "midb_cli.cli.judge_cmd",
+    "midb_cli.cli.score_cmd",
+    "midb_cli.cli.export_cmd",
+    "midb_cli.cli.train_data_cmd",
 )
 
 

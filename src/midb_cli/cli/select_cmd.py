@@ -43,6 +43,16 @@ def register(app: typer.Typer) -> None:
         order: Annotated[
             Order, typer.Option("--order", help="desc: largest distance first; asc: smallest.")
         ] = Order.desc,
+        by: Annotated[
+            str,
+            typer.Option(
+                "--by", help="distance: edit distance; score: midb.score from `midb score`."
+            ),
+        ] = "distance",
+        min_score: Annotated[
+            float | None,
+            typer.Option("--min", help="With --by score: keep every record scored at least this."),
+        ] = None,
         per_lang: Annotated[
             bool, typer.Option("--per-lang", help="Apply the quota within each language.")
         ] = False,
@@ -60,7 +70,8 @@ def register(app: typer.Typer) -> None:
         """Keep the pairs that changed most (edit distance), as MIDB and CoachLM did.
 
         Selected records are copied unchanged, in input order. Ties at the cut-off distance
-        are taken in input order. Example: midb select meb.jsonl --top-percent 30 -o top.jsonl
+        are taken in input order. Example: midb select meb.jsonl --top-percent 30 -o top.jsonl;
+        by score: midb select scored.jsonl --by score --min 4.5 --per-lang -o good.jsonl
         """
         from midb_cli.api import run_select
 
@@ -78,11 +89,16 @@ def register(app: typer.Typer) -> None:
             id_key=id_key,
             strict=strict,
             rejects=str(rejects) if rejects else None,
+            by=by,
+            min_score=min_score,
         )
         err = sys.stderr
         if per_lang:
             for name, quota in sorted(result.groups.items()):
-                cut = "–" if quota.threshold is None else quota.threshold
+                cut: object = "–" if quota.threshold is None else quota.threshold
+                if by == "score" and quota.threshold is not None:
+                    lowest = quota.threshold + (1 if min_score is not None else 0)
+                    cut = f"score {lowest / 1000:g}"
                 print(
                     f"  {name}: {quota.wanted:,} of {quota.records:,} (cut-off distance {cut})",
                     file=err,
@@ -97,7 +113,8 @@ def register(app: typer.Typer) -> None:
         print(line, file=err)
         if result.no_revision:
             print(
-                f"{result.no_revision:,} record(s) had no revision and were not selected",
+                f"{result.no_revision:,} record(s) had no "
+                f"{'score' if by == 'score' else 'revision'} and were not selected",
                 file=err,
             )
         for sample in result.reject_samples:

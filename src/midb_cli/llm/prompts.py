@@ -49,6 +49,13 @@ VARIABLES: frozenset[str] = frozenset(
         "flat_pair",
     }
 )
+#: the variables of the judge's pairwise prompt and of the single-answer score prompt: each task
+#: loads its prompts with its own set, so a boost prompt given to `midb judge` (or the other way
+#: round) is refused when it is loaded, not rendered with holes
+JUDGE_VARIABLES: frozenset[str] = frozenset(
+    {"question", "answer_a", "answer_b", "lang", "lang_name"}
+)
+SCORE_VARIABLES: frozenset[str] = VARIABLES
 ANSWER_FORMATS: tuple[str, ...] = ("tagged", "flat", "json")
 STRUCTURED_KINDS: tuple[str, ...] = ("json", "regex")
 DEFAULT_PROMPT = "midb"
@@ -79,7 +86,7 @@ class Template:
 
     __slots__ = ("parts", "source", "variables")
 
-    def __init__(self, source: str, where: str) -> None:
+    def __init__(self, source: str, where: str, variables: frozenset[str] = VARIABLES) -> None:
         self.source = source
         parts: list[tuple[bool, str]] = []  # (is_variable, text or name)
         pos = 0
@@ -89,8 +96,8 @@ class Template:
             name = match.group(1)
             if name is None:
                 literal += token[0]  # `{{` -> `{`, `}}` -> `}`
-            elif name not in VARIABLES:
-                known = ", ".join(sorted(VARIABLES))
+            elif name not in variables:
+                known = ", ".join(sorted(variables))
                 raise UsageError(f"{where}: unknown template variable {{{name}}}; known: {known}")
             if literal:
                 parts.append((False, literal))
@@ -148,6 +155,14 @@ class PromptSpec:
         messages.append({"role": "user", "content": self.user.render(values)})
         return messages
 
+    def render_values(self, values: dict[str, str]) -> list[dict[str, str]]:
+        """The chat messages for a task's own variables (judge: question and answers)."""
+        messages = []
+        if self.system is not None:
+            messages.append({"role": "system", "content": self.system.render(values)})
+        messages.append({"role": "user", "content": self.user.render(values)})
+        return messages
+
     def structured_constraint(self) -> dict[str, Any] | None:
         """The `GenerationRequest.structured` value this prompt asks for, if any."""
         if self.structured == "json":
@@ -191,14 +206,17 @@ def resolve_prompt_path(name_or_path: str | None) -> Path:
     return path
 
 
-def load_prompt(name_or_path: str | None = None) -> PromptSpec:
-    """Load and validate a prompt by built-in name or file path (None: the default prompt)."""
+def load_prompt(
+    name_or_path: str | None = None, *, variables: frozenset[str] = VARIABLES
+) -> PromptSpec:
+    """Load and validate a prompt by built-in name or file path (None: the default prompt);
+    ``variables`` are the ones the task can fill (the booster's by default)."""
     path = resolve_prompt_path(name_or_path)
-    return _load_prompt_file(path.resolve())
+    return _load_prompt_file(path.resolve(), variables)
 
 
 @lru_cache(maxsize=16)
-def _load_prompt_file(path: Path) -> PromptSpec:
+def _load_prompt_file(path: Path, variables: frozenset[str] = VARIABLES) -> PromptSpec:
     where = str(path)
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -227,8 +245,12 @@ def _load_prompt_file(path: Path) -> PromptSpec:
         answer=answer,
         structured=structured,
         sampling=_sampling(data.get("sampling", {}), where),
-        system=Template(system, f"{where} [template] system") if system is not None else None,
-        user=Template(template["user"], f"{where} [template] user"),
+        system=(
+            Template(system, f"{where} [template] system", variables)
+            if system is not None
+            else None
+        ),
+        user=Template(template["user"], f"{where} [template] user", variables),
     )
 
 

@@ -1,0 +1,306 @@
+"""`midb score`: a 0-5 quality score for every record, written into ``midb.score``.
+
+The output is the input, record for record and in input order, each with ``midb.score`` (a
+number, or null when the judge's answer had no readable score) and ``midb.score_reason``; keys
+midb does not use are written back untouched. It is appended like a boost output
+(``ResumableOutput``): a rerun of the same command skips the records already written and the
+cache answers what was in flight, so a kill -9 costs at most the requests in flight.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from itertools import chain, islice
+from pathlib import Path
+from typing import Any
+
+from midb_cli.boost.output import ExistingOutput, ResumableOutput
+from midb_cli.boost.paths import default_rejects_path
+from midb_cli.errors import InputError, UsageError
+from midb_cli.jsonio import loads
+from midb_cli.judge.output import validate_output_path
+from midb_cli.judge.pairs import ReaderOptions
+from midb_cli.judge.scoring import HIGH_QUALITY, ScoreTally, parse_score
+from midb_cli.llm.backend import TextBackend
+from midb_cli.llm.cache import CachedResult
+from midb_cli.llm.prompts import SCORE_VARIABLES, load_prompt
+from midb_cli.llm.runner import Answer, CachedGenerator, Job
+from midb_cli.llm.settings import LLMSettings
+from midb_cli.records.pair import Pair
+from midb_cli.records.paths import refuse_clashes
+from midb_cli.records.reader import META_KEY, Record, RecordReader, Reject
+from midb_cli.records.writer import RejectsWriter
+
+DEFAULT_SCORE_PROMPT = "score-alpagasus"
+SIDES = ("revised", "original")
+#: answers parked behind a slow earlier request before the feed pauses (bounded memory)
+MAX_PARKED = 1024
+
+
+@dataclass
+class ScoreOptions:
+    input: str
+    output: str
+    engine: str = "openai"
+    backend_options: dict[str, Any] = field(default_factory=dict)
+    llm: LLMSettings = field(default_factory=LLMSettings)
+    #: which pair of a record with a revision is scored
+    side: str = "revised"
+    high: float = HIGH_QUALITY
+    overwrite: bool = False
+    rejects: str | None = None
+    reader: ReaderOptions = field(default_factory=ReaderOptions)
+    lang: str | None = None
+    detector: str = "auto"
+
+
+@dataclass
+class ScoreResult:
+    output: str
+    rejects_path: str
+    high: float
+    tallies: dict[str, ScoreTally] = field(default_factory=dict)
+    written: int = 0
+    resumed: int = 0
+    errors: int = 0
+    rejected: int = 0
+    reject_samples: list[str] = field(default_factory=list)
+    error_samples: list[str] = field(default_factory=list)
+
+    def total(self) -> ScoreTally:
+        total = ScoreTally()
+        for tally in self.tallies.values():
+            total.merge(tally)
+        return total
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "schema_version": 1,
+            "high_threshold": self.high,
+            "languages": {k: t.to_json() for k, t in sorted(self.tallies.items())},
+            "total": self.total().to_json(),
+            "written": self.written,
+            "resumed": self.resumed,
+            "errors": self.errors,
+            "rejected": self.rejected,
+            "output": self.output,
+        }
+
+
+@dataclass(slots=True)
+class _Entry:
+    seq: int
+    record: Record
+    lang: str
+
+
+def run_score(
+    options: ScoreOptions,
+    *,
+    backend: TextBackend | None = None,
+    answer_identity: dict[str, Any] | None = None,
+) -> ScoreResult:
+    from midb_cli.boost.pipeline import record_seed
+    from midb_cli.langid import LanguageIdentifier
+    from midb_cli.llm.registry import create_backend, get_backend_spec, parse_options
+    from midb_cli.llm.settings import cache_identity
+
+    if options.side not in SIDES:
+        raise UsageError(f"--side must be one of {', '.join(SIDES)}")
+    validate_output_path(options.output)
+    if options.input == "-":
+        raise UsageError("score reads a file, not standard input")
+    rejects_path = options.rejects or default_rejects_path(options.output)
+    refuse_clashes({"-o": options.output, "--rejects": rejects_path}, [options.input])
+    prompt = load_prompt(options.llm.prompt or DEFAULT_SCORE_PROMPT, variables=SCORE_VARIABLES)
+    if backend is None:
+        spec = get_backend_spec(options.engine)
+        if spec is None:
+            raise UsageError(f"unknown engine {options.engine!r} (see `midb engines`)")
+        parse_options(spec, options.backend_options)
+        backend, backend_opts = create_backend(options.engine, options.backend_options)
+        answer_identity = backend_opts.answer_identity()
+    result = ScoreResult(options.output, rejects_path, options.high)
+    identifier = LanguageIdentifier(backend=options.detector, lang=options.lang)
+    try:
+        output = ResumableOutput(options.output)
+        existing = output.open(resume=not options.overwrite)
+        if existing.records:
+            _tally_written(output.path, existing.records, result, options.high)
+        cache = options.llm.open_cache()
+        rejects = RejectsWriter(rejects_path)
+        try:
+            runner: CachedGenerator[_Entry] = CachedGenerator(
+                backend,
+                cache,
+                identity=cache_identity(getattr(backend, "name", "backend"), answer_identity or {}),
+                sampling=options.llm.sampling(prompt),
+                key_params={"seed": options.llm.seed, "task": "score"},
+            )
+            parked: dict[int, dict[str, Any]] = {}
+            runner.hold = lambda: len(parked) >= MAX_PARKED
+            next_out = 0
+
+            def jobs() -> Iterator[Job[_Entry]]:
+                records = _records(options, identifier, existing, result, rejects)
+                for seq, (record, lang) in enumerate(records):
+                    entry = _Entry(seq, record, lang)
+                    messages = prompt.render(_side(record, options.side), lang)
+                    yield Job(entry, messages, record_seed(record.id, options.llm.seed))
+
+            for answer in runner.run(jobs()):
+                entry = answer.tag
+                parked[entry.seq] = _scored(answer, cache, result, options.high)
+                while next_out in parked:
+                    output.write(parked.pop(next_out))
+                    result.written += 1
+                    next_out += 1
+        finally:
+            try:
+                output.close()
+            finally:
+                rejects.close()
+                if cache is not None:
+                    cache.close()
+    finally:
+        backend.close()
+    return result
+
+
+def _side(record: Record, side: str) -> Pair:
+    if record.revision is None:
+        return record.pair
+    return record.revision[1] if side == "revised" else record.revision[0]
+
+
+def _records(
+    options: ScoreOptions,
+    identifier: Any,
+    existing: ExistingOutput,
+    result: ScoreResult,
+    rejects: RejectsWriter,
+) -> Iterator[tuple[Record, str]]:
+    skip = existing.records
+    existing_ids = (existing.first_id, existing.last_id)
+    reader = RecordReader(
+        options.input,
+        schema=options.reader.schema,
+        fields=options.reader.fields,
+        id_key=options.reader.id_key,
+        strict=options.reader.strict,
+    )
+    index = 0
+    stream: Iterator[tuple[Record | Reject, Any]] = _languages(iter(reader), identifier)
+    for item, lang in stream:
+        if isinstance(item, Reject):
+            rejects.write(item)
+            result.rejected += 1
+            if len(result.reject_samples) < 3:
+                result.reject_samples.append(str(item))
+            continue
+        meta = item.data.get(META_KEY)
+        if meta is not None and not isinstance(meta, dict):
+            reject = Reject(item.path, item.line, f"its {META_KEY!r} key is not an object")
+            rejects.write(reject)
+            result.rejected += 1
+            continue
+        index += 1
+        if index <= skip:
+            if index in (1, skip):
+                _check_resume_point(item, index, existing_ids, options.output)
+            result.resumed += 1
+            continue
+        yield item, lang
+    if index < skip:
+        raise InputError(
+            f"{options.output} holds {skip:,} records but {options.input} has only {index:,}: "
+            "it is not the score output of this input; use --overwrite to start over"
+        )
+
+
+def _languages(
+    items: Iterator[Record | Reject], identifier: Any
+) -> Iterator[tuple[Record | Reject, str]]:
+    """``midb.lang`` where a boost output has it, else the identified language."""
+    from midb_cli.langid.stream import identify_stream
+
+    head: list[Record | Reject] = []
+    for item in items:
+        head.append(item)
+        if isinstance(item, Record):
+            break
+    stream = chain(head, items)
+    first = head[-1] if head and isinstance(head[-1], Record) else None
+    meta = first.data.get(META_KEY) if first is not None else None
+    if isinstance(meta, dict) and isinstance(meta.get("lang"), str):
+        for item in stream:
+            lang = item.data.get(META_KEY, {}).get("lang") if isinstance(item, Record) else None
+            yield item, lang if isinstance(lang, str) else "und"
+        return
+    for item, record_lang in identify_stream(stream, identifier):
+        yield item, record_lang.lang if record_lang is not None else "und"
+
+
+def _check_resume_point(
+    record: Record, index: int, ids: tuple[str | None, str | None], output: str
+) -> None:
+    expected = ids[0] if index == 1 else ids[1]
+    if record.id != expected:
+        raise InputError(
+            f"{output} does not continue this input: its record {index:,} has id {expected!r}, "
+            f"the input's ({record.path}:{record.line}) has {record.id!r}; use --overwrite to "
+            "start over"
+        )
+
+
+def _tally_written(path: Path, records: int, result: ScoreResult, high: float) -> None:
+    """The scores an earlier run wrote still count in this run's statistics."""
+    with open(path, "rb") as fh:
+        for raw in islice(fh, records):
+            meta = loads(raw).get(META_KEY) or {}
+            lang = meta.get("lang") or meta.get("score_lang") or "und"
+            if str(meta.get("score_reason", "")).startswith("error:"):
+                result.errors += 1
+                continue
+            score = meta.get("score")
+            if not isinstance(score, (int, float)) or isinstance(score, bool):
+                score = None
+            result.tallies.setdefault(str(lang), ScoreTally()).add(score, high)
+
+
+def _scored(answer: Answer[_Entry], cache: Any, result: ScoreResult, high: float) -> dict[str, Any]:
+    entry = answer.tag
+    generation = answer.generation
+    record = entry.record
+    score: float | None
+    if answer.hit is None and generation.error is not None:
+        score, reason = None, f"error: {generation.error}"
+        result.errors += 1
+        if len(result.error_samples) < 3:
+            result.error_samples.append(f"{record.id}: {generation.error}")
+    else:
+        parsed = parse_score(generation.text)
+        score, reason = parsed.score, parsed.reason
+        if answer.hit is None and cache is not None:
+            cache.put(
+                answer.key,
+                CachedResult(
+                    generation.text,
+                    generation.finish_reason,
+                    generation.prompt_tokens,
+                    generation.completion_tokens,
+                    "scored" if score is not None else "missing",
+                    reason,
+                ),
+            )
+        result.tallies.setdefault(entry.lang, ScoreTally()).add(score, high)
+    obj = dict(record.data)
+    meta = dict(obj.get(META_KEY) or {})
+    meta.setdefault("id", record.id)
+    meta["score"] = score
+    meta["score_reason"] = reason
+    if "lang" not in meta:
+        meta["score_lang"] = entry.lang
+    obj[META_KEY] = meta
+    return obj
