@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -172,7 +172,7 @@ def score(
         raise typer.Exit(EXIT_INPUT)
 
 
-def _table(doc: dict, high: float, console: object) -> None:
+def _table(doc: dict[str, Any], high: float, console: object) -> None:
     from rich.table import Table
 
     table = Table(title="midb score (0-5)")

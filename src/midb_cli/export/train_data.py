@@ -248,7 +248,7 @@ def _token_counter(tokenizer: str | None) -> Callable[[str], int]:
     if tokenizer is None:
         return proxy_tokens
     try:
-        from transformers import AutoTokenizer  # type: ignore[import-not-found]
+        from transformers import AutoTokenizer
     except ImportError:
         raise UsageError("--tokenizer needs transformers: pip install transformers") from None
     try:

@@ -260,6 +260,7 @@ def _answered(
 ) -> None:
     state, order = answer.tag
     generation = answer.generation
+    assert generation is not None  # every judge job has messages
     if answer.hit is None and generation.error is not None:
         state.error = state.error or generation.error
         verdict = None

@@ -272,6 +272,7 @@ def _tally_written(path: Path, records: int, result: ScoreResult, high: float) -
 def _scored(answer: Answer[_Entry], cache: Any, result: ScoreResult, high: float) -> dict[str, Any]:
     entry = answer.tag
     generation = answer.generation
+    assert generation is not None  # every score job has messages
     record = entry.record
     score: float | None
     if answer.hit is None and generation.error is not None:
