@@ -38,7 +38,7 @@ _BUILTIN: tuple[str, ...] = (
 
 
 def _always_available() -> tuple[bool, str]:
-    return True, "built in"
+    return True, "ready"
 
 
 @dataclass(frozen=True)
