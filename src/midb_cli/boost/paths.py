@@ -35,3 +35,21 @@ def validate_paths(
         {"-o": output, "--rejects": rejects or default_rejects_path(output), "--report": report},
         inputs,
     )
+
+
+def work_path(output: str) -> str:
+    """The resumable JSONL a run appends to: ``output``, or ``X.parquet.jsonl`` for a Parquet
+    output (Parquet cannot be appended to, so it is written whole from the finished work file,
+    which stays beside it for reruns)."""
+    return output + ".jsonl" if output.endswith(".parquet") else output
+
+
+def write_parquet(work: str, output: str, arrow_schema: object) -> None:
+    """The finished work file as Parquet (atomically), columns typed like the input's when it
+    was Parquet too."""
+    from midb_cli.jsonio import loads
+    from midb_cli.records.parquet import ParquetWriter
+
+    with ParquetWriter(output, arrow_schema=arrow_schema) as writer, open(work, "rb") as fh:
+        for line in fh:
+            writer.write(loads(line))

@@ -28,7 +28,7 @@ from midb_cli.boost.guards import GuardSettings, RevisionGuard
 from midb_cli.boost.llm import LLMBooster
 from midb_cli.boost.ordering import ReorderBuffer
 from midb_cli.boost.output import ExistingOutput, ResumableOutput
-from midb_cli.boost.paths import default_rejects_path, validate_paths
+from midb_cli.boost.paths import default_rejects_path, validate_paths, work_path, write_parquet
 from midb_cli.boost.protocol import STATUSES, Booster, BoostItem, BoostOutcome, EngineSelection
 from midb_cli.boost.retry import RetryPass, retry_path
 from midb_cli.boost.signals import CtrlC
@@ -132,6 +132,9 @@ class _BoostRun:
         self.options = options
         self.engine = options.engine
         self.rejects_path = options.rejects or default_rejects_path(options.output)
+        #: the resumable JSONL this run appends to: the output itself, or for `-o X.parquet`
+        #: the work file `X.parquet.jsonl`, converted to Parquet when the input is done
+        self.work = work_path(options.output)
         self.engine_name = getattr(booster, "name", None) or self.engine.name
         self.summary = BoostSummary(options.output, self.rejects_path, self.engine_name)
         self.on_progress = on_progress
@@ -163,7 +166,7 @@ class _BoostRun:
         if hold_when is not None:
             limit = max(1, self.options.max_parked)
             hold_when(lambda: self.buffer.parked >= limit)
-        output = ResumableOutput(self.options.output)
+        output = ResumableOutput(self.work)
         rejects = RejectsWriter(self.rejects_path)
         retry: RetryPass | None = None
         try:
@@ -171,7 +174,7 @@ class _BoostRun:
                 existing = output.open(resume=not self.options.overwrite)
                 if existing.last_engine not in (None, self.engine_name):
                     raise UsageError(
-                        f"{self.options.output} was written by engine {existing.last_engine!r}, "
+                        f"{self.work} was written by engine {existing.last_engine!r}, "
                         f"this run uses {self.engine_name!r}; use --overwrite to start over, or "
                         "another -o"
                     )
@@ -216,13 +219,15 @@ class _BoostRun:
                     output.close()
                     rejects.close()
                     self.summary.elapsed = time.monotonic() - started
+        if self.work != self.options.output:
+            write_parquet(self.work, self.options.output, self.reader.arrow_schema)
         if self.options.report:
             # From the finished output: the report describes every record, also those an
             # earlier run wrote.
             from midb_cli.report.boost_report import write_boost_report
 
             write_boost_report(
-                self.options.output,
+                self.work,
                 self.options.report,
                 title=f"midb boost report: {self.options.input}",
                 rejects_path=self.rejects_path,
@@ -233,13 +238,13 @@ class _BoostRun:
     def _retry_pass(self, existing: ExistingOutput) -> RetryPass | None:
         """A pass that asks again for `error` records, when there are any (or a pass that a
         kill interrupted is waiting to be continued)."""
-        stale = retry_path(self.options.output)
+        stale = retry_path(self.work)
         if self.options.overwrite or not self.options.retry_errors:
             _remove(str(stale))  # starting over, or keeping errors: an old pass is void
             return None
         if not existing.error_marks and not stale.exists():
             return None
-        return RetryPass(self.options.output, existing)
+        return RetryPass(self.work, existing)
 
     def _collect_warnings(self) -> None:
         stats = self.summary.engine_stats() if self.summary.engine_stats else {}
@@ -282,7 +287,7 @@ class _BoostRun:
                 raw, meta = retry.next_old()
                 if meta["id"] != item.id:
                     raise InputError(
-                        f"{options.output}:{index}: has id {meta['id']!r}, the input's record "
+                        f"{self.work}:{index}: has id {meta['id']!r}, the input's record "
                         f"{index:,} has {item.id!r}: it is not the output of this input; use "
                         "--overwrite to start over"
                     )
@@ -303,7 +308,7 @@ class _BoostRun:
             yield self._to_item(item, prior, source)
         if index < skip:
             raise InputError(
-                f"{options.output} holds {skip:,} records but the input {options.input} has "
+                f"{self.work} holds {skip:,} records but the input {options.input} has "
                 f"only {index:,}: it is not the output of this input; use --overwrite to start over"
             )
 
@@ -329,7 +334,7 @@ class _BoostRun:
         if index in (1, existing.records) and record.id != expected:
             where = "first" if index == 1 else "last"
             raise InputError(
-                f"{self.options.output} does not continue this input: its {where} record has id "
+                f"{self.work} does not continue this input: its {where} record has id "
                 f"{expected!r}, the input's record {index:,} ({record.path}:{record.line}) has "
                 f"{record.id!r}; use --overwrite to start over"
             )
