@@ -202,7 +202,7 @@ class LanguageIdentifier:
 
     def identify(self, pair: Pair, prior: str | None = None) -> RecordLanguage:
         prior = self.forced_prior or prior
-        fields = {}
+        fields: dict[str, FieldLanguage] = {}
         for role in ROLES:
             text = pair.get(role)
             # isspace() stops at the first visible character; strip() would copy a huge field.
