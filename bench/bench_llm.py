@@ -8,8 +8,9 @@
     what midb does around the model (deterministic fixes, prompt rendering, cache key and lookup,
     parsing, cache writes), with and without the SQLite cache, on one core (process CPU time of
     this single-threaded loop). Then the whole `run_boost` pipeline (reader, language ID, checks,
-    booster, guards, writer) with the same fake engine. Target: <= 0.5 ms per record for the
-    booster. Uses the shared MIDB training data; skips politely when it is absent.
+    booster, guards, writer) with the same fake engine. Targets: <= 0.5 ms per record for the
+    booster, <= 0.30 ms CPU per LLM-revised record for the whole pipeline (issue 11; printed as
+    the floor over the measurement, >= 1.00x meets it). Uses the shared MIDB training data; skips politely when it is absent.
 (2) OpenAIBackend against an instant chat-completions server in another process on 127.0.0.1
     (raw asyncio, keep-alive): requests/s at concurrency 64 and 256. Target: >= 1,000 requests/s,
     bounded by the server, not by midb. Also the server's own ceiling, measured with a second
@@ -36,6 +37,8 @@ DATA = Path(
     os.environ.get("MIDB_SHARED_DATA", Path(__file__).resolve().parents[2] / "shared" / "data")
 )
 TRAIN = DATA / "midb_train"
+# ms of CPU per record the whole pipeline may spend around an instant model (issue 11)
+PIPELINE_CEILING_MS = 0.30
 
 
 # -- (1) the booster's CPU cost -----------------------------------------------------------
@@ -144,10 +147,15 @@ def bench_pipeline(items: list, pairs: list, tmp: Path) -> None:
     summary = run_boost(options)
     cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
     n = summary.total_written
+    ms = cpu / n * 1e3
     print(
         f"    whole pipeline (langid, checks, booster, guards, writer): "
-        f"{cpu / n * 1e3:.3f} ms CPU/record ({n / wall:,.0f} records/s wall), "
+        f"{ms:.3f} ms CPU/record ({n / wall:,.0f} records/s wall), "
         f"statuses {dict(summary.by_status)}"
+    )
+    print(
+        f"    pipeline vs ceiling {PIPELINE_CEILING_MS:.2f} ms: {PIPELINE_CEILING_MS / ms:.2f}x"
+        f" (load {os.getloadavg()[0]:.2f})"
     )
 
 

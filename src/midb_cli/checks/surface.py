@@ -25,6 +25,10 @@ MAX_LONG_LAG_TRIES = 24
 LONG_LOOP_DISTINCT_SHARE = 0.45
 _CLOSING_MARKS_RE = re.compile(r"[.!?;:,،؟。！？、，]+$")
 _CLAUSE_SPLIT_RE = re.compile(r"(?<=[.!?;:,،؟])\s+|(?<=[。！？、，])|\n+")
+# Every split point of _CLAUSE_SPLIT_RE owns one of these characters (the mark before it, or
+# its first newline): text with fewer than two has fewer than SENTENCE_REPEATS clauses, and
+# this character-class search is much cheaper than the split's lookbehinds.
+_CLAUSE_MARK_RE = re.compile(r"[.!?;:,،؟。！？、，\n]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +104,11 @@ def _repetitive(seq: list[str]) -> bool:
 def find_repetition(prose: str) -> Loop | None:
     if len(prose) < 8:
         return None
-    units = [u for u in _CLAUSE_SPLIT_RE.split(prose) if u and not u.isspace()]
+    first_mark = _CLAUSE_MARK_RE.search(prose)
+    if first_mark is None or _CLAUSE_MARK_RE.search(prose, first_mark.end()) is None:
+        units: list[str] = []
+    else:
+        units = [u for u in _CLAUSE_SPLIT_RE.split(prose) if u and not u.isspace()]
     if len(units) >= SENTENCE_REPEATS and len(set(units)) < len(units):
         hit = _periodic_run(units, MAX_SENTENCE_LAG, SENTENCE_REPEATS)
         if hit is None and _repetitive(units):

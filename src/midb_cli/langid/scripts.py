@@ -23,6 +23,13 @@ _SCRIPT_RUNS = re.compile(
     "|(?P<ru>[\u0400-\u052f]+)"
     "|(?P<ar>[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]+)"
 )
+# Any character of those scripts: one character class finds the first (or proves there is none,
+# as in most Latin text) several times faster than the named alternatives above.
+_SCRIPT_CHAR = re.compile(
+    "[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f"
+    "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u0e00-\u0e7f\u0370-\u03ff\u1f00-\u1fff"
+    "\u0400-\u052f\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]"
+)
 _LETTER_RUNS = re.compile(r"[^\W\d_]+")
 # Frequent simplified-Chinese characters that Japanese does not use: kanji-only text with
 # one of these is Chinese even in a Japanese file.
@@ -59,8 +66,11 @@ def script_profile(text: str, prior: str | None = None) -> ScriptProfile:
     letters = count_letters(text)
     if text.isascii() or not letters:
         return ScriptProfile(letters)
+    first = _SCRIPT_CHAR.search(text)
+    if first is None:
+        return ScriptProfile(letters)
     counts: dict[str, int] = {}
-    for match in _SCRIPT_RUNS.finditer(text):
+    for match in _SCRIPT_RUNS.finditer(text, first.start()):
         group = match.lastgroup or ""
         counts[group] = counts.get(group, 0) + match.end() - match.start()
     if not counts:

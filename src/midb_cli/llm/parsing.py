@@ -15,8 +15,11 @@ from dataclasses import dataclass
 from midb_cli.records.pair import Pair
 
 _TAG = re.compile(r"<\|\s*(instruction|input|response)\s*\|>", re.IGNORECASE)
-# end-of-turn markers some servers leave in the text
-_END_MARKERS = re.compile(r"\s*(?:<\|eot_id\|>|<\|end_of_text\|>|<\|im_end\|>|<\|end\|>|</s>)+\s*$")
+# End-of-turn markers some servers leave at the end of the text. Each starts with its only
+# "<", so none ends another and a run of them peels off from the end one way only: looking
+# at the end instead of searching the whole answer (a regex anchored with $ still tries
+# every position) makes this cost the same for any answer length.
+END_MARKERS = ("<|eot_id|>", "<|end_of_text|>", "<|im_end|>", "<|end|>", "</s>")
 _FENCE_LINE = re.compile(r"^[ \t]*(```|~~~)", re.MULTILINE)
 _FLAT_INSTRUCTION = re.compile(r"(?:^|\s)\**Instruction\**\s*:", re.IGNORECASE)
 _FLAT_INPUT = re.compile(r"\s\**Input\**\s*:", re.IGNORECASE)
@@ -37,7 +40,7 @@ class ParseResult:
 
 def parse_answer(text: str, answer_format: str = "tagged") -> ParseResult:
     """Parse ``text`` in the prompt's declared format, then in the other formats."""
-    text = _END_MARKERS.sub("", text).strip()
+    text = strip_end_markers(text).strip()
     if not text:
         return ParseResult(None, "parse:empty answer")
     parsers = {"tagged": parse_tagged, "json": parse_json, "flat": parse_flat}
@@ -52,6 +55,20 @@ def parse_answer(text: str, answer_format: str = "tagged") -> ParseResult:
             if other.ok:
                 return other
     return first
+
+
+def strip_end_markers(text: str) -> str:
+    """``text`` without a run of end markers (no space between them) at its end, nor the
+    whitespace after the run; the whitespace before it is the caller's to strip."""
+    end = j = len(text.rstrip())
+    while True:
+        for marker in END_MARKERS:
+            if text.endswith(marker, 0, j):
+                j -= len(marker)
+                break
+        else:
+            break
+    return text if j == end else text[:j]
 
 
 def parse_tagged(text: str) -> ParseResult:

@@ -1,0 +1,114 @@
+"""Fast paths of hot code give exactly what the plain code gives (exhaustive where a property
+of single characters is claimed)."""
+
+from __future__ import annotations
+
+import random
+import re
+
+import pytest
+
+from midb_cli.checks import language
+from midb_cli.checks.lexicon import TRANSLATION_TASK_RE
+from midb_cli.checks.surface import _CLAUSE_SPLIT_RE, SENTENCE_REPEATS, find_repetition
+from midb_cli.langid import scripts
+from midb_cli.llm.parsing import END_MARKERS, parse_answer, strip_end_markers
+
+ALL_CHARS = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)
+CASE_PATTERNS = (TRANSLATION_TASK_RE, language._MARKER_PROBE_RE)
+
+
+def _unsafe_characters() -> set[str]:
+    """Characters where a case-sensitive search of ``text.lower()`` could differ from a re.I
+    search of ``text``: lower case not one character, a word character becoming a non-word
+    one (``\\b``), or re.I equating a pattern letter with a character whose lower case differs."""
+    word = re.compile(r"\w")
+    lowered = [c.lower() for c in ALL_CHARS]
+    unsafe = {
+        c
+        for c, low in zip(ALL_CHARS, lowered, strict=True)
+        if len(low) != 1 or (word.match(c) is None) != (word.match(low) is None)
+    }
+    letters = {
+        ch for rx in CASE_PATTERNS for ch in re.sub(r"\\[bB]", "", rx.pattern) if ch.isalpha()
+    }
+    by_lower: dict[str, set[str]] = {}
+    for c, low in zip(ALL_CHARS, lowered, strict=True):
+        by_lower.setdefault(low, set()).add(c)
+    for x in letters:
+        unsafe |= set(re.findall(re.escape(x), ALL_CHARS, re.I)) ^ by_lower.get(x, set())
+    return unsafe
+
+
+def test_case_unsafe_set_covers_every_code_point() -> None:
+    for rx in CASE_PATTERNS:
+        assert rx.pattern == rx.pattern.lower() and rx.flags & re.I
+    missing = {c for c in _unsafe_characters() if not language.CASEFOLD_UNSAFE_RE.match(c)}
+    assert not missing, sorted(missing)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "İTHE is here",  # İ lowers to i + a combining dot: a word boundary appears
+        "THİS İS THE",
+        "ıs the",
+        "ſo the",
+        "TRANSLATE this",
+        "Çevİrİ yapın",
+        "ÜBERSETZE den Satz",
+        "Bu cümleyi İngilizceye çevirin",
+        "The and This",
+        "nothing here",
+        "µετάφραση",
+    ],
+)
+def test_case_insensitive_probes_match_re_i(text: str) -> None:
+    assert language.is_translation_task(text) == (TRANSLATION_TASK_RE.search(text) is not None)
+    expected = language._MARKER_PROBE_RE.search(text) is not None
+    got = language.search_ignoring_case(
+        language._MARKER_PROBE_RE, language._MARKER_PROBE_LOWER_RE, text, text.lower()
+    )
+    assert got == expected
+
+
+def test_script_character_class_is_the_union_of_the_script_runs() -> None:
+    runs = {c for m in scripts._SCRIPT_RUNS.finditer(ALL_CHARS) for c in m.group()}
+    assert set(scripts._SCRIPT_CHAR.findall(ALL_CHARS)) == runs
+
+
+_OLD_END_MARKERS = re.compile(
+    r"\s*(?:<\|eot_id\|>|<\|end_of_text\|>|<\|im_end\|>|<\|end\|>|</s>)+\s*$"
+)
+
+
+def test_end_markers_stripped_as_the_anchored_regex_did() -> None:
+    pieces = [*END_MARKERS, " ", "\n", "\u3000", "\x85", "a", "<", "|>", "<|end", "s>", "x y"]
+    rng = random.Random(11)
+    for _ in range(20000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 8)))
+        assert strip_end_markers(text).strip() == _OLD_END_MARKERS.sub("", text).strip(), text
+
+
+def test_answer_with_end_markers_parses() -> None:
+    answer = "<|instruction|>Frage\n<|response|>Antwort <|eot_id|></s>\n"
+    result = parse_answer(answer)
+    assert result.pair is not None and result.pair.response == "Antwort"
+
+
+def test_clause_mark_prefilter_never_hides_three_clauses() -> None:
+    """Fewer than two clause marks means fewer than SENTENCE_REPEATS clauses."""
+    pieces = [".", "!", "。", "、", "\n", " ", "\n\n", "a", "bb", "؟", ", ", "x"]
+    rng = random.Random(5)
+    marks = re.compile(r"[.!?;:,،؟。！？、，\n]")
+    for _ in range(20000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 10)))
+        if len(marks.findall(text)) < 2:
+            units = [u for u in _CLAUSE_SPLIT_RE.split(text) if u and not u.isspace()]
+            assert len(units) < SENTENCE_REPEATS, text
+
+
+def test_repetition_still_found() -> None:
+    assert find_repetition("Das ist gut. Das ist gut. Das ist gut. Ende.") is not None
+    assert find_repetition("eins zwei eins zwei eins zwei eins zwei") is not None
+    assert find_repetition("Ein ganz normaler Satz.") is None
