@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 from midb_cli.boost.ordering import ReorderBuffer
 from midb_cli.boost.output import ResumableOutput, scan_output
-from midb_cli.boost.pipeline import default_rejects_path, record_seed
+from midb_cli.boost.pipeline import default_rejects_path
+from midb_cli.boost.protocol import record_seed
 from midb_cli.errors import EngineError, InputError
 
 

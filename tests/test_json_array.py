@@ -166,3 +166,20 @@ def test_a_bad_limit_is_a_usage_error(tmp_path: Path, monkeypatch: pytest.Monkey
     path.write_bytes(pretty([rec(0)]))
     with pytest.raises(UsageError, match="MIDB_MAX_RECORD_BYTES='lots'"):
         read(path)
+
+
+def test_a_stray_quote_that_balances_brackets_later_costs_one_element(tmp_path: Path) -> None:
+    # Found by the fuzz test: the stray quote makes the '[' of "input" structure, the brackets
+    # balance only at the array's end, and the broken element swallowed every later record.
+    rows = [f'{{"id": "r{i}", "instruction": "", "input": "", "output": ""}}' for i in range(6)]
+    rows[2] = '{"id": "r2", "instruction": """, "input": "[", "output": "\\\\""}'
+    path = tmp_path / "a.json"
+    path.write_bytes(("[\n" + ",\n".join(rows) + "\n]").encode())
+    items = list(RecordReader(str(path)))
+    ids = [i.id for i in items if isinstance(i, Record)]
+    rejects = [i for i in items if isinstance(i, Reject)]
+    assert ids == ["r0", "r1", "r3", "r4", "r5"]
+    assert len(rejects) == 1 and rejects[0].line == 4
+    indented = tmp_path / "b.json"  # the same in json.dumps(indent=2) layout
+    indented.write_bytes(("[\n  " + ",\n  ".join(rows) + "\n]").encode())
+    assert [i.id for i in RecordReader(str(indented)) if isinstance(i, Record)] == ids

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from midb_cli.errors import InputError, UsageError
@@ -53,3 +54,13 @@ def write_parquet(work: str, output: str, arrow_schema: object) -> None:
     with ParquetWriter(output, arrow_schema=arrow_schema) as writer, open(work, "rb") as fh:
         for line in fh:
             writer.write(loads(line))
+
+
+def remove_file(path: str) -> None:
+    """Remove ``path`` if it is there; a file that cannot be removed is an input error."""
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+    except OSError as exc:
+        raise InputError(f"{path}: cannot replace: {exc.strerror}") from None

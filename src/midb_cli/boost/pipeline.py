@@ -16,8 +16,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import os
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -28,8 +26,21 @@ from midb_cli.boost.guards import GuardSettings, RevisionGuard
 from midb_cli.boost.llm import LLMBooster
 from midb_cli.boost.ordering import ReorderBuffer
 from midb_cli.boost.output import ExistingOutput, ResumableOutput
-from midb_cli.boost.paths import default_rejects_path, validate_paths, work_path, write_parquet
-from midb_cli.boost.protocol import STATUSES, Booster, BoostItem, BoostOutcome, EngineSelection
+from midb_cli.boost.paths import (
+    default_rejects_path,
+    remove_file,
+    validate_paths,
+    work_path,
+    write_parquet,
+)
+from midb_cli.boost.protocol import (
+    STATUSES,
+    Booster,
+    BoostItem,
+    BoostOutcome,
+    EngineSelection,
+    record_seed,
+)
 from midb_cli.boost.retry import RetryPass, retry_path
 from midb_cli.boost.signals import CtrlC
 from midb_cli.boost.source import AlignedSource, source_from_key
@@ -73,12 +84,6 @@ class BoostOptions:
     #: a rerun asks again for the records an earlier run left as `error`
     retry_errors: bool = True
     guards: GuardSettings = field(default_factory=GuardSettings)
-
-
-def record_seed(record_id: str, seed: int) -> int:
-    """A per-record sampling seed: stable across runs and machines (not Python's hash)."""
-    digest = hashlib.blake2b(f"{seed}\x00{record_id}".encode(), digest_size=4).digest()
-    return int.from_bytes(digest, "big") & 0x7FFFFFFF
 
 
 @dataclass(slots=True)
@@ -183,7 +188,7 @@ class _BoostRun:
                 done = retry.existing if retry else existing
                 self.summary.resumed = done.records
                 self.summary.repaired_bytes = existing.repaired_bytes
-                _remove(self.rejects_path)  # rewritten in full, also over the resumed part
+                remove_file(self.rejects_path)  # rewritten in full, also over the resumed part
                 for outcome in booster.boost(self._items(done, rejects, retry)):
                     with ctrl_c.held():
                         self.buffer.complete(outcome.id, outcome)
@@ -240,7 +245,7 @@ class _BoostRun:
         kill interrupted is waiting to be continued)."""
         stale = retry_path(self.work)
         if self.options.overwrite or not self.options.retry_errors:
-            _remove(str(stale))  # starting over, or keeping errors: an old pass is void
+            remove_file(str(stale))  # starting over, or keeping errors: an old pass is void
             return None
         if not existing.error_marks and not stale.exists():
             return None
@@ -440,12 +445,3 @@ def _chain(
 ) -> Iterator[Record | Reject]:
     yield from head
     yield from rest
-
-
-def _remove(path: str) -> None:
-    try:
-        os.unlink(path)
-    except FileNotFoundError:
-        pass
-    except OSError as exc:
-        raise InputError(f"{path}: cannot replace: {exc.strerror}") from None

@@ -8,6 +8,7 @@ one at a time). The pipeline restores input order and writes.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal, Protocol
@@ -18,6 +19,12 @@ from midb_cli.records.pair import Pair
 
 Status = Literal["boosted", "unchanged", "fallback", "skipped", "error"]
 STATUSES: tuple[Status, ...] = ("boosted", "unchanged", "fallback", "skipped", "error")
+
+
+def record_seed(record_id: str, seed: int) -> int:
+    """A per-record sampling seed: stable across runs and machines (not Python's hash)."""
+    digest = hashlib.blake2b(f"{seed}\x00{record_id}".encode(), digest_size=4).digest()
+    return int.from_bytes(digest, "big") & 0x7FFFFFFF
 
 
 @dataclass(slots=True)

@@ -226,7 +226,7 @@ def _jobs(
     result: JudgeResult,
     pending: dict[str, _Pending],
 ) -> Iterator[Job[_Tag]]:
-    from midb_cli.boost.pipeline import record_seed
+    from midb_cli.boost.protocol import record_seed
     from midb_cli.languages import language_name
 
     seen: dict[str, int] = {}

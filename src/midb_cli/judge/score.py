@@ -101,7 +101,7 @@ def run_score(
     backend: TextBackend | None = None,
     answer_identity: dict[str, Any] | None = None,
 ) -> ScoreResult:
-    from midb_cli.boost.pipeline import record_seed
+    from midb_cli.boost.protocol import record_seed
     from midb_cli.langid import LanguageIdentifier
     from midb_cli.llm.registry import create_backend, get_backend_spec, parse_options
     from midb_cli.llm.settings import cache_identity

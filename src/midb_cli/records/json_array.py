@@ -136,16 +136,49 @@ class _ArrayScanner:
                     yield self.line, None, None, "invalid JSON: a ',' with no element before it"
                 after_value, after_comma = False, True
                 continue
+            indent = self.indent()
             line, raw, error = self.element()
             if error is None and after_value:
                 # two elements with nothing between them: probably two records, but not certain
                 error = "invalid JSON: expected ',' or ']' before this element"
-            yield (line, None, raw, error) if error is not None else _parsed(line, raw)
+            if error is not None:
+                yield line, None, raw, error
+            else:
+                item = _parsed(line, raw)
+                if item[3] is not None and indent is not None:
+                    item = self.cut_at_sibling(item, indent)
+                yield item
             if self.broke_off:
                 return
             # a broken element swallowed its ',' with its line: the next one needs none
             after_value, after_comma = not self.resynced, False
             self.resynced = False
+
+    def indent(self) -> bytes | None:
+        """The white space before the element at ``pos`` on its line; None when the element
+        does not start its line."""
+        start = self.buf.rfind(b"\n", 0, self.pos) + 1
+        if start == 0 and self.line != 1:
+            return None  # the line began before the buffer: cannot tell
+        lead = bytes(self.buf[start : self.pos])
+        return lead if not lead.strip() else None
+
+    def cut_at_sibling(self, item: Item, indent: bytes) -> Item:
+        """A broken element whose brackets happen to balance further on (a stray quote
+        turned a '[' into structure) swallows the elements after it. Where a later line of it
+        starts with '{' at the element's own indentation, the next element begins: the broken
+        one ends there, and reading goes on from that line. Only ever applied to an element
+        that does not parse, so a valid record is never cut."""
+        line, _, raw, reason = item
+        assert raw is not None
+        at = raw.find(b"\n" + indent + b"{")  # exactly this indentation: a sibling, not a child
+        if at < 0:
+            return item
+        cut = at + 1
+        self.pos -= len(raw) - cut
+        self.line -= raw.count(b"\n", cut)
+        self.resynced = True  # the broken element swallowed its ',': the next needs none
+        return line, None, raw[:cut].rstrip(), reason
 
     # -- one element ----------------------------------------------------------------------
     def element(self) -> tuple[int, bytes, str | None]:
