@@ -44,7 +44,7 @@ def test_text_format_is_linter_style(defective: Path) -> None:
     assert result.returncode == 1
     assert result.stdout.splitlines() == [
         f"{defective}:2: placeholder_input input: input is a placeholder ('<keine Eingabe>')",
-        f"{defective}:4: punctuation_locale response: ASCII . where the language uses its own marks (7x)",
+        f"{defective}:4: punctuation_locale response: ASCII '.' where the language has its own marks (7x)",
         f"{defective}:7: field_leak response: response starts with a response label",
     ]
     assert "6 records checked, 3 with findings, 3 clean, 1 rejected lines" in result.stderr

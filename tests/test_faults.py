@@ -121,16 +121,21 @@ def test_two_runs_on_one_output_the_second_refuses_at_once(tmp_path: Path) -> No
     assert ids == [f"r{i}" for i in range(30_000)]
 
 
-@pytest.mark.parametrize("flag", ["-o", "--rejects", "--report"])
+@pytest.mark.parametrize("flag", ["-o", "--rejects", "--report", "--cache"])
 def test_no_output_path_may_be_the_input(tmp_path: Path, flag: str) -> None:
     src = many_records(tmp_path / "in.jsonl", 5)
     before = src.read_bytes()
     args = {"-o": str(tmp_path / "out.jsonl")}
     args[flag] = str(src)
+    engine = EngineSelection(llm=LLMSettings(cache_path=args.get("--cache")))
     with pytest.raises(UsageError, match="is the input file"):
         run_boost(
             BoostOptions(
-                str(src), args["-o"], rejects=args.get("--rejects"), report=args.get("--report")
+                str(src),
+                args["-o"],
+                rejects=args.get("--rejects"),
+                report=args.get("--report"),
+                engine=engine,
             )
         )
     assert src.read_bytes() == before

@@ -16,7 +16,11 @@ def default_rejects_path(output: str) -> str:
 
 
 def validate_paths(
-    output: str, inputs: list[str], rejects: str | None, report: str | None = None
+    output: str,
+    inputs: list[str],
+    rejects: str | None,
+    report: str | None = None,
+    cache: str | None = None,
 ) -> None:
     """Refuse outputs that cannot be written resumably, missing inputs, and outputs that would
     overwrite an input or each other (the rejects file, the report)."""
@@ -33,7 +37,12 @@ def validate_paths(
         if path != "-" and not Path(path).exists():
             raise InputError(f"{path}: no such file")
     refuse_clashes(
-        {"-o": output, "--rejects": rejects or default_rejects_path(output), "--report": report},
+        {
+            "-o": output,
+            "--rejects": rejects or default_rejects_path(output),
+            "--report": report,
+            "--cache": cache,
+        },
         inputs,
     )
 

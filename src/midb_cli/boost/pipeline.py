@@ -129,6 +129,7 @@ class _BoostRun:
             [options.input] + ([options.source] if options.source else []),
             options.rejects,
             options.report,
+            options.engine.llm.cache_path,
         )
         # Cheap checks first: a typo in a flag must not wait for models to load.
         resolve_kinds(options.select, options.ignore)

@@ -139,8 +139,8 @@ def _punctuation(ctx: CheckContext, role: str) -> Finding | None:
     marks = punctuation.find_punctuation(field.masked, ctx.lang)
     if not marks:
         return None
-    shown = ", ".join(sorted({field.text[i] for i, _ in marks}))
-    message = f"ASCII {shown} where the language uses its own marks ({len(marks)}x)"
+    shown = " and ".join(f"'{mark}'" for mark in sorted({field.text[i] for i, _ in marks}))
+    message = f"ASCII {shown} where the language has its own marks ({len(marks)}x)"
     certain = punctuation.punctuation_edits(field.masked, ctx.lang) is not None
     return Finding("punctuation_locale", role, message, certain)
 

@@ -116,7 +116,14 @@ def find_leaks(pair: Pair) -> list[Leak]:
         m = LEADING_LABEL_RE[role].match(text)
         if m and not (role != "instruction" and EXAMPLE_LABEL_RE.search(text)):
             leaks.append(
-                Leak(role, m.start(), m.end(), m.end(), None, f"starts with a {role} label")
+                Leak(
+                    role,
+                    m.start(),
+                    m.end(),
+                    m.end(),
+                    None,
+                    f"starts with {'an' if role[0] in 'aeiou' else 'a'} {role} label",
+                )
             )
             continue
         if role == "instruction" and not pair.input.strip():
