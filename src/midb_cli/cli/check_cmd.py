@@ -102,7 +102,7 @@ def _print_summary(summary: object) -> None:
     s = summary
     print(
         f"{s.records:,} records checked, {s.flagged:,} with findings, "
-        f"{s.records - s.flagged:,} clean, {s.rejected:,} rejected lines",
+        f"{s.records - s.flagged:,} clean, {s.rejected:,} rejected line{'' if s.rejected == 1 else 's'}",
         file=err,
     )
     if s.findings:
