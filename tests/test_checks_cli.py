@@ -47,7 +47,7 @@ def test_text_format_is_linter_style(defective: Path) -> None:
         f"{defective}:4: punctuation_locale response: ASCII '.' where the language has its own marks (7x)",
         f"{defective}:7: field_leak response: response starts with a response label",
     ]
-    assert "6 records checked, 3 with findings, 3 clean, 1 rejected lines" in result.stderr
+    assert "6 records checked, 3 with findings, 3 clean, 1 rejected line" in result.stderr
     assert f"rejected: {defective}:5:" in result.stderr
     assert "de     placeholder_input" in result.stderr
 
