@@ -217,6 +217,8 @@ def test_backend_contract_with_real_engine(model_dir: Path) -> None:
         backend.close()
     with pytest.raises(EngineError):
         list(backend.generate(iter(requests)))
+    with pytest.raises(EngineError, match="closed"):
+        backend.llm  # noqa: B018 (the property raises)
 
 
 def _pair(row: dict[str, str]) -> Pair:

@@ -140,6 +140,14 @@ class VLLMBackend:
             if previous_handler is not None:
                 signal.signal(signal.SIGINT, previous_handler)
 
+    @property
+    def llm(self) -> Any:
+        """The ``vllm.LLM`` this backend drives, for callers that compare against it directly
+        (bench/bench_vllm.py): one engine in memory, not two."""
+        if self._llm is None:
+            raise EngineError("the vLLM engine is closed")
+        return self._llm
+
     def stats(self) -> dict[str, Any]:
         """For the progress line: requests the engine holds, and how many it may hold."""
         return {"engine_in_flight": len(self._in_flight), "engine_window": self.window}
