@@ -1,0 +1,161 @@
+"""Was the revised response cut short? Judged against the original response.
+
+A booster's cut answer normally says finish_reason "length" (refused before this module); what
+is left are cuts that end in "stop": a stop token inside the text, a server that drops the
+reason. Those end anywhere: after a list marker, inside an item, mid-sentence, mid-word. Expert
+revisions end open too (titles, short list items, an answer after a colon, verse), so every
+rule reads the ending against the text around it and against the original.
+"""
+
+from __future__ import annotations
+
+import re
+
+from midb_cli.boost.guard_words import DANGLING
+
+# Scripts without spaces between words: character pairs carry what trigrams carry elsewhere.
+GRAM_SIZE = {"ja": 2, "zh": 2, "ko": 2}
+# A response ends a sentence when its last character is one of these.
+_CLOSING = frozenset(".!?;:…。！？；：؟۔)]}»”’\"'」』）】*`_~|>")
+# The last line is a list marker with at most two characters after it (`- `, `3.`, `- ф`).
+_BARE_ITEM = re.compile(r"(?:^|\n)[ \t]*(?:[-*•]|\d{1,3}[.)])(?:[ \t]+\S{0,2})?\Z")
+_SENTENCE_STOPS = frozenset(".!?。！？؟")
+_LIST_ITEM = re.compile(r"[ \t]*(?:[-*•]|\d{1,3}[.)])[ \t]")
+_PAIRS = (("(", ")"), ("[", "]"), ("«", "»"), ("“", "”"), ("「", "」"), ("（", "）"))
+# a formula that stops before its right-hand side (`45 km x 0,62 =`, `(6 × 4`)
+_OPERATORS = frozenset("=+×÷*/<>≈")
+# languages whose nouns are capitalised: capitals do not make a title there
+_CAPITALISED_NOUNS = frozenset({"de"})
+
+
+def cut_short(old: str, new: str, lang: str) -> bool:
+    """The revised response stops early: it ends on a bare list marker, stops where the
+    original goes on, or leaves a prose sentence open where the original closed its own."""
+    new = new.rstrip()
+    if _BARE_ITEM.search(new):
+        return not _BARE_ITEM.search(old.rstrip())
+    if not new or new[-1] in _CLOSING:
+        return False
+    start = new.rfind("\n") + 1
+    line = new[start:]
+    if (
+        _stops_where_original_goes_on(old, new, lang)
+        or _ends_on_a_dangling_word(line, lang)
+        or _ends_inside_a_word(old, new, lang)
+        or _open_bracket_or_formula(line, old)
+        or _item_cut(old, line)
+    ):
+        return True
+    if "#" in line.rsplit(None, 1)[-1]:
+        return False  # a hashtag ends a post
+    earlier = new[:start].rstrip()
+    previous = earlier[earlier.rfind("\n") + 1 :]
+    item = bool(_LIST_ITEM.match(line))
+    if previous and bool(_LIST_ITEM.match(previous)) == item:
+        # The writer closes this kind of line (the previous one ends a sentence): an open
+        # last one was cut. A title after `Here is a title:` follows a colon, not a stop.
+        return previous[-1] in _SENTENCE_STOPS and len(line.strip()) >= 3
+    old = old.rstrip()
+    if not old or old[-1] not in _CLOSING:
+        return False  # the original ends open too (a title, a list of words, a verse)
+    if len(line) < (15 if lang in GRAM_SIZE else 30) or item:
+        return False  # short items and lists: experts turn sentences into those
+    if ":" in line or "：" in line:
+        return False  # an answer after a colon (`sont : A, B`)
+    if previous and previous[-1] not in _CLOSING and len(previous) < 100:
+        return False  # lines left open on purpose: a verse, a list of lines
+    if lang in GRAM_SIZE:
+        return True
+    words = line.split()
+    # a title (mostly capitalised words) ends open; a sentence does not
+    share = 0.7 if lang in _CAPITALISED_NOUNS else 0.4
+    return sum(w[:1].isupper() for w in words) < share * len(words)
+
+
+def _ends_on_a_dangling_word(line: str, lang: str) -> bool:
+    """The response ends on an article, a preposition or a conjunction (`für`, `di`, `の`),
+    however short it is: no sentence ends there. Not a word given as a value (`Article: il`,
+    `الفاعل: هي`): a part-of-speech answer lists exactly those words."""
+    words = DANGLING.get(lang)
+    if not words:
+        return False
+    if lang in ("ja", "zh"):
+        return line[-1] in words and len(line) >= 6
+    head, _, last = line.rpartition(" ")
+    if lang == "ko":
+        return len(last) >= 2 and last[-1] in words and len(line) >= 6 and ":" not in line
+    if not head.strip() or head.rstrip()[-1] in ":：-–—=":
+        return False
+    last = last.lower()
+    before = head.rsplit(None, 1)[-1]
+    # a lone letter after another short token is a list of letters (`o u e o`), not a cut
+    return last in words and not (len(last) == 1 and len(before) <= 2)
+
+
+def _open_bracket_or_formula(line: str, old: str) -> bool:
+    """The last line opens a bracket or a quote it never closes, or a formula stops at an
+    operator: the answer was cut inside them (unless the original's last line does too)."""
+    tail = old.rstrip()
+    old_line = tail[tail.rfind("\n") + 1 :]
+    for left, right in _PAIRS:
+        if line.count(left) > line.count(right) and old_line.count(left) <= old_line.count(right):
+            return True
+    if line.count('"') % 2 and not old_line.count('"') % 2:
+        return True
+    last = line.rsplit(None, 1)[-1]
+    return len(last) == 1 and last in _OPERATORS
+
+
+def _item_cut(old: str, line: str) -> bool:
+    """The last list item is the start of an item or a line of the original, words missing
+    (`- Opalovací` where the original lists `Opalovací krém`)."""
+    marker = _LIST_ITEM.match(line)
+    body = (line[marker.end() :] if marker else line).strip()
+    if len(body) < 3 or (not marker and len(body.split()) < 2):
+        return False
+    longer = False
+    for old_line in old.splitlines():
+        old_marker = _LIST_ITEM.match(old_line)
+        old_body = (old_line[old_marker.end() :] if old_marker else old_line).strip()
+        if old_body.rstrip(".;,") == body:
+            return False  # the original's own item, as it was
+        if old_body.startswith(body + " "):
+            longer = True
+    return longer
+
+
+def _ends_inside_a_word(old: str, new: str, lang: str) -> bool:
+    """The last word is no word of the texts but the start of one of them (`Isol` where the
+    original says `Isolieren`): the response was cut inside that word."""
+    if lang in GRAM_SIZE:
+        return False
+    head, _, last = new.rpartition(" ")
+    last = last.rpartition("\n")[2]
+    if len(last) < 2 or not last.isalpha():
+        return False
+    words = set(old.split())
+    words.update(head.split())
+    if last in words:
+        return False
+    return any(len(w) > len(last) + 1 and w.startswith(last) for w in words)
+
+
+def _stops_where_original_goes_on(old: str, new: str, lang: str) -> bool:
+    """The revision's last words appear in the original with more of the same sentence after
+    them: the revision was cut there (mid-word when the original goes on with a letter)."""
+    if lang in GRAM_SIZE:
+        tail = new[-8:]
+    else:
+        words = new.rsplit(None, 3)
+        tail = " ".join(words[-3:]) if len(words) >= 3 else ""
+    if len(tail) < 12:
+        return False
+    at = old.find(tail)
+    found = False
+    while at >= 0:
+        after = old[at + len(tail) : at + len(tail) + 2]
+        if not (after[:1].isalnum() or (after[:1] == " " and after[1:2].isalnum())):
+            return False  # the original too ends these words somewhere: a legal ending
+        found = True
+        at = old.find(tail, at + 1)
+    return found
