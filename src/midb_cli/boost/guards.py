@@ -34,6 +34,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from midb_cli.boost.guard_checks import RevisionChecker
 from midb_cli.boost.guard_truncation import GRAM_SIZE, cut_short
 from midb_cli.checks.finding import Finding
 from midb_cli.langid import FieldLanguage, LanguageIdentifier, RecordLanguage
@@ -118,6 +119,7 @@ class RevisionGuard:
         self.identifier = identifier
         self.checker = checker
         self.settings = settings or GuardSettings()
+        self._checks = RevisionChecker(checker)
 
     def check(
         self, original: Pair, revised: Pair, lang: str, findings_before: list[Finding]
@@ -147,7 +149,9 @@ class RevisionGuard:
         if reason:
             return GuardResult(reason)
         revised_lang, reason = self._language(original, revised, lang, original_lang)
-        findings_after = self.checker.check(revised, revised_lang, source)
+        findings_after = self._checks.check(
+            original, revised, revised_lang, findings_before, source
+        )
         if reason:
             return GuardResult(reason, findings_after)
         before = {(f.kind, f.field) for f in findings_before}
