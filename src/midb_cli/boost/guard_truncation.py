@@ -21,7 +21,14 @@ _CLOSING = frozenset(".!?;:…。！？；：؟۔)]}»”’\"'」』）】*`_~|
 _BARE_ITEM = re.compile(r"(?:^|\n)[ \t]*(?:[-*•]|\d{1,3}[.)])(?:[ \t]+\S{0,2})?\Z")
 _SENTENCE_STOPS = frozenset(".!?。！？؟")
 _LIST_ITEM = re.compile(r"[ \t]*(?:[-*•]|\d{1,3}[.)])[ \t]")
-_PAIRS = (("(", ")"), ("[", "]"), ("«", "»"), ("“", "”"), ("「", "」"), ("（", "）"))
+# (quotes differ by language: „…“ in cs and de, so only brackets and the straight quote count)
+_PAIRS = (("(", ")"), ("[", "]"), ("「", "」"), ("（", "）"))
+_QUOTES = "\"'“”„«»「」『』"
+# `"A quote." - Author`: an attribution ends open
+_ATTRIBUTION = re.compile(r"[\"'“”»」.!?]\s*[-–—]\s*\w[^\n]{0,60}\Z")
+_WORD = re.compile(r"\w+")
+# an enumeration of short items on one line (`Chance, possibilité, ouverture, ...`)
+_ENUMERATION = re.compile(r"^[^,،、.!?]{1,40}(?:[,،、][^,،、.!?]{1,40}){3,}\Z")
 # a formula that stops before its right-hand side (`45 km x 0,62 =`, `(6 × 4`)
 _OPERATORS = frozenset("=+×÷*/<>≈")
 # languages whose nouns are capitalised: capitals do not make a title there
@@ -38,6 +45,8 @@ def cut_short(old: str, new: str, lang: str) -> bool:
         return False
     start = new.rfind("\n") + 1
     line = new[start:]
+    if _original_line(old, line):
+        return False  # the original's own last item or line, as it was
     if (
         _stops_where_original_goes_on(old, new, lang)
         or _ends_on_a_dangling_word(line, lang)
@@ -46,16 +55,31 @@ def cut_short(old: str, new: str, lang: str) -> bool:
         or _item_cut(old, line)
     ):
         return True
-    if "#" in line.rsplit(None, 1)[-1]:
-        return False  # a hashtag ends a post
+    if "#" in line.rsplit(None, 1)[-1] or _ATTRIBUTION.search(line):
+        return False  # a hashtag ends a post; an author ends a quote
+    if _ENUMERATION.match(line.strip()):
+        return False  # a list of words on one line ends open
     earlier = new[:start].rstrip()
-    previous = earlier[earlier.rfind("\n") + 1 :]
     item = bool(_LIST_ITEM.match(line))
-    if previous and bool(_LIST_ITEM.match(previous)) == item:
-        # The writer closes this kind of line (the previous one ends a sentence): an open
+    siblings = [x for x in earlier.splitlines() if x.strip()][-3:]
+    siblings = [x for x in siblings if bool(_LIST_ITEM.match(x)) == item]
+    if (
+        siblings
+        and bool(_LIST_ITEM.match(siblings[-1])) == item
+        and siblings[-1] == (earlier[earlier.rfind("\n") + 1 :])
+    ):
+        # The writer closes this kind of line (the previous ones end a sentence): an open
         # last one was cut. A title after `Here is a title:` follows a colon, not a stop.
-        return previous[-1] in _SENTENCE_STOPS and len(line.strip()) >= 3
-    old = old.rstrip()
+        closed = sum(x.rstrip()[-1] in _SENTENCE_STOPS for x in siblings)
+        return (
+            siblings[-1].rstrip()[-1] in _SENTENCE_STOPS
+            and closed >= min(2, len(siblings))
+            and len(line.strip()) >= 3
+        )
+    previous = earlier[earlier.rfind("\n") + 1 :]
+    old = old.strip()
+    if old[:1] in _QUOTES:
+        old = old.rstrip(".").strip(_QUOTES)  # a quoted title: what is inside the quotes
     if not old or old[-1] not in _CLOSING:
         return False  # the original ends open too (a title, a list of words, a verse)
     if len(line) < (15 if lang in GRAM_SIZE else 30) or item:
@@ -106,6 +130,20 @@ def _open_bracket_or_formula(line: str, old: str) -> bool:
     return len(last) == 1 and last in _OPERATORS
 
 
+def _original_line(old: str, line: str) -> bool:
+    """The last line is a line of the original (its list marker aside)."""
+    marker = _LIST_ITEM.match(line)
+    body = (line[marker.end() :] if marker else line).strip()
+    if len(body) < 3:
+        return False
+    for old_line in old.splitlines():
+        old_marker = _LIST_ITEM.match(old_line)
+        old_body = (old_line[old_marker.end() :] if old_marker else old_line).strip()
+        if body == old_body or (old_marker and body == old_body.rstrip(".;")):
+            return True
+    return False
+
+
 def _item_cut(old: str, line: str) -> bool:
     """The last list item is the start of an item or a line of the original, words missing
     (`- Opalovací` where the original lists `Opalovací krém`)."""
@@ -133,8 +171,8 @@ def _ends_inside_a_word(old: str, new: str, lang: str) -> bool:
     last = last.rpartition("\n")[2]
     if len(last) < 2 or not last.isalpha():
         return False
-    words = set(old.split())
-    words.update(head.split())
+    words = set(_WORD.findall(old))
+    words.update(_WORD.findall(head))
     if last in words:
         return False
     return any(len(w) > len(last) + 1 and w.startswith(last) for w in words)
