@@ -31,6 +31,11 @@ _WORD = re.compile(r"\w+")
 _ENUMERATION = re.compile(r"^[^,،、.!?]{1,40}(?:[,،、][^,،、.!?]{1,40}){3,}\Z")
 # a formula that stops before its right-hand side (`45 km x 0,62 =`, `(6 × 4`)
 _OPERATORS = frozenset("=+×÷*/<>≈")
+# Japanese: the hiragana a sentence or an item may stop on without 。 (a verb or adjective
+# ending, a な-adjective, a sentence-final particle); any other one is a word cut in two
+_JA_FINAL_KANA = frozenset("たるいすうなりかんよねずだ")
+# a run of katakana (a loanword) or of kanji (a compound): where Japanese words begin and end
+_JA_RUN = re.compile(r"[\u30a0-\u30ff]+|[\u4e00-\u9fff]+")
 # languages whose nouns are capitalised: capitals do not make a title there
 _CAPITALISED_NOUNS = frozenset({"de"})
 
@@ -51,6 +56,7 @@ def cut_short(old: str, new: str, lang: str) -> bool:
         _stops_where_original_goes_on(old, new, lang)
         or _ends_on_a_dangling_word(line, lang)
         or _ends_inside_a_word(old, new, lang)
+        or (lang == "ja" and _japanese_cut(old, new, line))
         or _open_bracket_or_formula(line, old)
         or _item_cut(old, line)
     ):
@@ -73,7 +79,7 @@ def cut_short(old: str, new: str, lang: str) -> bool:
         closed = sum(x.rstrip()[-1] in _SENTENCE_STOPS for x in siblings)
         return (
             siblings[-1].rstrip()[-1] in _SENTENCE_STOPS
-            and closed >= min(2, len(siblings))
+            and (not item or closed >= min(2, len(siblings)))  # items: two of the last three
             and len(line.strip()) >= 3
         )
     previous = earlier[earlier.rfind("\n") + 1 :]
@@ -107,7 +113,10 @@ def _ends_on_a_dangling_word(line: str, lang: str) -> bool:
         return line[-1] in words and len(line) >= 6
     head, _, last = line.rpartition(" ")
     if lang == "ko":
-        return len(last) >= 2 and last[-1] in words and len(line) >= 6 and ":" not in line
+        # a particle ends a word, not a sentence (`기후의`); `수` alone is `할 수` (can) cut
+        if not head.strip() or head.rstrip()[-1] in ":：-":
+            return False
+        return (len(last) >= 2 and last[-1] in words) or last == "수"
     if not head.strip() or head.rstrip()[-1] in ":：-–—=":
         return False
     last = last.lower()
@@ -160,6 +169,21 @@ def _item_cut(old: str, line: str) -> bool:
         if old_body.startswith(body + " "):
             longer = True
     return longer
+
+
+def _japanese_cut(old: str, new: str, line: str) -> bool:
+    """A Japanese line stops on a hiragana no sentence or item ends on (`次のようになりま`),
+    or on the start of a loanword or compound the texts write in full (`オルタナ` where the
+    original lists `オルタナティブ`)."""
+    last = line[-1]
+    if "\u3040" <= last <= "\u309f":
+        return last not in _JA_FINAL_KANA and len(line) >= 4
+    runs = _JA_RUN.findall(line)
+    if not runs or not line.endswith(runs[-1]):
+        return False
+    tail = runs[-1]
+    seen = set(_JA_RUN.findall(old)) | set(_JA_RUN.findall(new[: len(new) - len(tail)]))
+    return tail not in seen and any(len(r) > len(tail) and r.startswith(tail) for r in seen)
 
 
 def _ends_inside_a_word(old: str, new: str, lang: str) -> bool:

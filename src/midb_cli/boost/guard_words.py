@@ -32,15 +32,15 @@ _MORE = {
     "nas num numa este esta esse essa estes estas cada meu minha nosso nossa seus suas",
     "cs": "ale než jako když protože aby by při po před pod nad mezi bez přes u jeho jejich "
     "tento tato toto tyto každý každá každé můj moje tvůj tvoje svůj svoje",
-    "tr": "ama fakat ancak çünkü hem şu",
+    "tr": "ama fakat ancak çünkü hem şu olarak",
     "id": "tetapi karena bahwa sebagai oleh dalam akan serta agar supaya para sang",
     "ms": "tetapi kerana bahawa sebagai oleh dalam akan serta agar supaya para sang",
-    "vi": "nhưng nếu khi theo mà thì rằng bởi tại vì",
+    "vi": "nhưng nếu khi theo mà thì rằng bởi tại vì sẽ đã đang bằng như hay cũng rất",
     "ru": "но чтобы если когда при без под над между через о об у этот эта эти",
     "el": "αλλά ότι όταν αν ως στο στη στην στον στα των τον τις",
     "ar": "ثم لكن بل حتى لأن إذا كما عند بين هذا هذه ذلك تلك بعض كل يمكن فإن إن بأن لذلك "
     "هو هي كان كانت",
-    "ko": "의 에 와 과 로",
+    "ko": "의 에 와 과 로 은 되",
 }
 
 DANGLING: dict[str, frozenset[str]] = {
