@@ -139,6 +139,12 @@ def _open_bracket_or_formula(line: str, old: str) -> bool:
     return len(last) == 1 and last in _OPERATORS
 
 
+def ends_as_original(old: str, new: str) -> bool:
+    """The revised response ends open on a line of the original, as it was there."""
+    new = new.rstrip()
+    return bool(new) and "```" not in new[-3:] and _original_line(old, new[new.rfind("\n") + 1 :])
+
+
 def _original_line(old: str, line: str) -> bool:
     """The last line is a line of the original (its list marker aside)."""
     marker = _LIST_ITEM.match(line)
