@@ -139,10 +139,21 @@ def _open_bracket_or_formula(line: str, old: str) -> bool:
     return len(last) == 1 and last in _OPERATORS
 
 
-def ends_as_original(old: str, new: str) -> bool:
-    """The revised response ends open on a line of the original, as it was there."""
+def legal_open_ending(old: str, new: str) -> bool:
+    """The revised response ends open the way the original shows is meant: on a line of the
+    original as it was, as one line in place of a quoted title or quote, or on a one-word
+    value after a label (`- Artículo: el`). A generic cut detector's finding yields to this."""
     new = new.rstrip()
-    return bool(new) and "```" not in new[-3:] and _original_line(old, new[new.rfind("\n") + 1 :])
+    if not new or "```" in new[-3:]:
+        return False
+    line = new[new.rfind("\n") + 1 :]
+    if _original_line(old, line):
+        return True
+    old = old.strip()
+    if "\n" not in new and old[:1] in _QUOTES and old.rstrip(".")[-1:] in _QUOTES:
+        return True
+    label, colon, value = line.rpartition(":")
+    return bool(colon and _LIST_ITEM.match(label) and len(value.split()) == 1)
 
 
 def _original_line(old: str, line: str) -> bool:

@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from midb_cli.boost.guard_checks import RevisionChecker
-from midb_cli.boost.guard_truncation import GRAM_SIZE, cut_short, ends_as_original
+from midb_cli.boost.guard_truncation import GRAM_SIZE, cut_short, legal_open_ending
 from midb_cli.checks.finding import Finding
 from midb_cli.langid import FieldLanguage, LanguageIdentifier, RecordLanguage
 from midb_cli.languages import UNDETERMINED
@@ -160,9 +160,9 @@ class RevisionGuard:
             for f in findings_after
             if f.kind in _NEW_FINDING_REASONS
             and (f.kind, f.field) not in before
-            # the response ends on a line of the original, as it was: no cut
+            # an open ending the original shows is meant: no cut
             and not (
-                f.kind == "truncated" and ends_as_original(original.response, revised.response)
+                f.kind == "truncated" and legal_open_ending(original.response, revised.response)
             )
         ]
         if new:
