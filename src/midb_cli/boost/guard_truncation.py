@@ -36,6 +36,10 @@ _OPERATORS = frozenset("=+×÷*/<>≈")
 _JA_FINAL_KANA = frozenset("たるいすうなりかんよねずだ")
 # a run of katakana (a loanword) or of kanji (a compound): where Japanese words begin and end
 _JA_RUN = re.compile(r"[\u30a0-\u30ff]+|[\u4e00-\u9fff]+")
+# an original this short on one line is an answer the revision must still give
+_SHORT_ANSWER = 100
+_TITLE = re.compile(r":\s*[A-ZÀ-Þ]|\A\W")  # `Title: Subtitle`, a quoted title
+_ANSWER_SHARE = 0.25
 # languages whose nouns are capitalised: capitals do not make a title there
 _CAPITALISED_NOUNS = frozenset({"de"})
 
@@ -65,6 +69,8 @@ def cut_short(old: str, new: str, lang: str) -> bool:
         return False  # a hashtag ends a post; an author ends a quote
     if _ENUMERATION.match(line.strip()):
         return False  # a list of words on one line ends open
+    if _answer_never_reached(old, new, lang):
+        return True
     earlier = new[:start].rstrip()
     item = bool(_LIST_ITEM.match(line))
     siblings = [x for x in earlier.splitlines() if x.strip()][-3:]
@@ -168,6 +174,25 @@ def _original_line(old: str, line: str) -> bool:
         if body == old_body or (old_marker and body == old_body.rstrip(".;")):
             return True
     return False
+
+
+def _answer_never_reached(old: str, new: str, lang: str) -> bool:
+    """The original is a short answer (a value, a name, a few words, no closing stop) and
+    almost none of its words are in the revision: the revision stopped before the answer
+    (`Verilen cümledeki özne` for the original `Özne: kedi`)."""
+    old = old.strip()
+    if not old or "\n" in old or len(old) > _SHORT_ANSWER or old[-1] in _CLOSING:
+        return False
+    if lang in GRAM_SIZE:
+        words = {old[i : i + 2] for i in range(len(old) - 1) if old[i : i + 2].isalnum()}
+    else:
+        words = {w for w in _WORD.findall(old.lower()) if len(w) >= 3 or w.isdigit()}
+    if not words or (len(words) < 2 and not old.isdigit()):
+        return False  # one word (a name, a password) may be replaced by another
+    if "#" in old or _TITLE.search(old):
+        return False  # a post or a title: a new one need not share its words
+    text = new.lower()
+    return sum(w in text for w in words) < _ANSWER_SHARE * len(words)
 
 
 def _item_cut(old: str, line: str) -> bool:
