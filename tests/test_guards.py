@@ -358,3 +358,17 @@ def test_unchanged_fields_keep_the_original_s_findings() -> None:
     # the very findings of the original, not a second check of the same text
     assert len(kept) == len(in_instruction)
     assert all(any(k is f for f in in_instruction) for k in kept)
+
+
+def test_the_task_under_the_response_tag_when_the_answer_restates_it() -> None:
+    original = Pair(
+        "Identifica los dos personajes principales en el pasaje dado.",
+        "John y Lisa se conocieron en una cafetería del centro y hablaron durante horas.",
+        "John y Lisa",
+    )
+    swapped = Pair(
+        "Los dos personajes principales en el pasaje dado son John y Lisa.",
+        original.input,
+        original.instruction,
+    )
+    assert reason(original, swapped, "es") == "guard:fields_swapped"

@@ -77,6 +77,7 @@ GUARD_REASONS: tuple[str, ...] = (
 )
 
 _SWAP_MAX_SIMILARITY = 0.5  # fields this alike (Dice of n-grams) are the same text, rephrased
+_SWAP_TASK_COPY = 0.9  # a response this alike to the original instruction is that instruction
 _SIMILAR_CHARS = 300  # similarity reads the head of a field: enough to tell, cheap
 _WORD = re.compile(r"\w+")
 #: share of the new instruction's words found in the record that makes it this record's task
@@ -314,11 +315,15 @@ def _swapped(original: Pair, revised: Pair, lang: str) -> str | None:
     old_instruction = _grams(original.instruction, size)
     new_instruction = _grams(revised.instruction, size)
     kept_task = _dice(new_instruction, old_instruction)
+    new_response = _grams(revised.response, size)
+    as_task = _dice(new_response, old_instruction)
+    if as_task >= _SWAP_TASK_COPY and as_task > kept_task:
+        # the task itself under the response tag; the answer above restates the task
+        # (`Los dos personajes principales ... son John y Lisa`), so it reads alike too
+        return "guard:fields_swapped"
     if kept_task >= _SWAP_MAX_SIMILARITY:
         return None  # the instruction is still the task: whatever the response restates
-    new_response = _grams(revised.response, size)
     old_response = _grams(original.response, size)
-    as_task = _dice(new_response, old_instruction)
     if as_task <= _dice(new_response, old_response):
         return None
     if as_task >= _SWAP_MAX_SIMILARITY or kept_task < _dice(new_instruction, old_response):
