@@ -82,6 +82,8 @@ _SIMILAR_CHARS = 300  # similarity reads the head of a field: enough to tell, ch
 _WORD = re.compile(r"\w+")
 #: share of the new instruction's words found in the record that makes it this record's task
 _RELATED_SHARE = 0.75
+#: ... and for an instruction the MT had left in another language (translated by the expert)
+_TRANSLATED_RELATED_SHARE = 0.25
 
 
 @dataclass(frozen=True, slots=True)
@@ -281,29 +283,31 @@ def _comparison_reason(
     similarity = _dice(old_instruction, new_instruction)
     if similarity >= settings.min_instruction_similarity:
         return None
-    if original_lang is not None:
-        # An instruction MT left in another language is rewritten on purpose.
+    share = _related_share(revised.instruction, original, revised.response, lang)
+    if share >= _RELATED_SHARE:
+        return None  # a new task set for this record's own content (`Was ist Liebe`)
+    if original_lang is not None and share >= _TRANSLATED_RELATED_SHARE:
+        # An instruction MT left in another language is rewritten on purpose (translated:
+        # its words are not the original's, but the answer's words are still there).
         known = original_lang.fields.get("instruction")
         if known is not None and known.lang not in (lang, UNDETERMINED):
             return None
-    if _about_this_record(revised.instruction, original, revised.response, lang):
-        return None  # a new task set for this record's own content (`Was ist Liebe`)
     return "guard:instruction_changed"
 
 
-def _about_this_record(instruction: str, original: Pair, response: str, lang: str) -> bool:
-    """Most content words of the new instruction come from the record itself: experts rewrite
-    a vague task into one that fits the answer; an instruction of another task does not share
-    this record's words."""
+def _related_share(instruction: str, original: Pair, response: str, lang: str) -> float:
+    """The share of the new instruction's content words that come from the record itself:
+    experts rewrite a vague task into one that fits the answer; an instruction of another
+    task does not share this record's words."""
     if lang in GRAM_SIZE:
         head = instruction[:_SIMILAR_CHARS]
         words = {head[i : i + 2] for i in range(len(head) - 1) if head[i : i + 2].isalnum()}
     else:
         words = {w for w in _WORD.findall(instruction[:_SIMILAR_CHARS].lower()) if len(w) >= 4}
     if len(words) < 2:
-        return False
+        return 0.0
     text = " ".join((original.instruction, original.input, original.response, response)).lower()
-    return sum(w in text for w in words) >= _RELATED_SHARE * len(words)
+    return sum(w in text for w in words) / len(words)
 
 
 def _swapped(original: Pair, revised: Pair, lang: str) -> str | None:
