@@ -80,6 +80,7 @@ _SWAP_MAX_SIMILARITY = 0.5  # fields this alike (Dice of n-grams) are the same t
 _SWAP_TASK_COPY = 0.9  # a response this alike to the original instruction is that instruction
 _SIMILAR_CHARS = 300  # similarity reads the head of a field: enough to tell, cheap
 _WORD = re.compile(r"\w+")
+_KANA_ONLY = re.compile(r"[\u3040-\u309f\u3000-\u303f、。]+")
 #: share of the new instruction's words found in the record that makes it this record's task
 _RELATED_SHARE = 0.75
 #: ... and for an instruction the MT had left in another language (translated by the expert)
@@ -337,7 +338,11 @@ def _swapped(original: Pair, revised: Pair, lang: str) -> str | None:
 
 def _grams(text: str, size: int) -> frozenset[str]:
     text = text[:_SIMILAR_CHARS].lower()
-    return frozenset(text[i : i + size] for i in range(len(text) - size + 1))
+    grams = frozenset(text[i : i + size] for i in range(len(text) - size + 1))
+    if size == 2:
+        # Japanese requests all end in `してください`: pairs of kana say how, not what
+        grams = frozenset(g for g in grams if not _KANA_ONLY.fullmatch(g)) or grams
+    return grams
 
 
 def _dice(a: frozenset[str], b: frozenset[str]) -> float:
