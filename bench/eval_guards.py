@@ -8,7 +8,11 @@ through ``RevisionGuard.evaluate`` built as the pipeline builds it. Prints, per 
 per kind, the share of good revisions accepted and of each corruption refused, the guard's CPU
 time per record, and the refusal reasons.
 
-    python bench/eval_guards.py [--per-lang 60] [--langs de,ja] [--show KIND]
+    python bench/eval_guards.py [--per-lang 200] [--langs de,ja] [--show KIND] [--split tune]
+
+Rows with an even index are for tuning (``--show`` prints their failures only), odd rows are
+held out; both tables are printed. Truncations are measured twice: with finish_reason "stop"
+(the hard case: nothing says the answer was cut) and "length" (``KIND@length``).
 
 Targets (issue 8): good accepted >= 97%, every corruption kind refused >= 97%, every language.
 """
@@ -22,13 +26,18 @@ import random
 import sys
 import time
 from collections import Counter, defaultdict
+from dataclasses import dataclass, field
 from pathlib import Path
+
+try:  # the LLM layer moved from midb_cli.engines to midb_cli.llm
+    from midb_cli.llm.parsing import parse_answer
+except ImportError:  # older midb
+    from midb_cli.engines.parsing import parse_answer  # type: ignore[no-redef]
 
 from guard_cases import GOOD_KINDS, KINDS, Case, Fields
 from midb_cli.boost.guards import GuardSettings, RevisionGuard
 from midb_cli.checks import Checker
 from midb_cli.langid import LanguageIdentifier, estimate_prior
-from midb_cli.llm.parsing import parse_answer
 from midb_cli.records.pair import Pair
 
 # ../shared beside the checkout (the main checkout), else the machine's shared folder
@@ -72,11 +81,14 @@ def load(path: Path) -> list[tuple[Fields, Fields]]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--per-lang", type=int, default=60, help="records per language and kind")
+    parser.add_argument("--per-lang", type=int, default=200, help="records per language and kind")
     parser.add_argument("--langs", default="", help="comma-separated codes (default: all)")
     parser.add_argument("--kinds", default="", help="comma-separated kinds (default: all)")
     parser.add_argument("--show", default="", help="print the failures of this kind")
     parser.add_argument("--seed", type=int, default=8)
+    parser.add_argument(
+        "--split", choices=("both", "tune", "heldout"), default="both", help="rows to report"
+    )
     parser.add_argument("--data", type=Path, help="folder of <lang>.jsonl.gz MEB files")
     args = parser.parse_args()
     data = args.data or next((d for d in DATA_DIRS if d.is_dir()), DATA_DIRS[0])
@@ -93,50 +105,96 @@ def main() -> int:
     identifier = LanguageIdentifier(backend="auto")
     checker = Checker(identifier)
     guard = RevisionGuard(identifier, checker, GuardSettings())
-    # rates[kind][lang] = (wanted outcomes, applicable records)
-    hits: dict[str, Counter[str]] = defaultdict(Counter)
-    totals: dict[str, Counter[str]] = defaultdict(Counter)
-    reasons: dict[str, Counter[str]] = defaultdict(Counter)
-    cpu: dict[str, list[float]] = defaultdict(list)
-    good_cpu: dict[str, list[float]] = defaultdict(list)
-    shown = 0
-    for lang in langs:
-        rows = files[lang]
-        others = [x for x in files if x != lang]
-        # the same item's revision in another language (rows are aligned, give or take one)
-        other_rows = files[others[sorted(files).index(lang) % len(others)]]
-        rng = random.Random(f"{args.seed}-{lang}")
-        order = list(range(len(rows)))
-        rng.shuffle(order)
-        prior = estimate_prior((Pair(*rows[i][0]) for i in order[:200]), identifier)
-        for kind in kinds:
-            build = KINDS[kind]
-            taken = 0
-            for position, i in enumerate(order):
-                if taken >= args.per_lang:
-                    break
-                raw, revised = rows[i]
-                if raw == revised:
-                    continue
-                case = Case(
-                    raw,
-                    revised,
-                    lang,
-                    position,
-                    other_rows[min(i, len(other_rows) - 1)][1],
-                    rows[order[position - 1]][1][0],
-                )
-                built = build(case)
-                if built is None:
-                    continue
-                if isinstance(built, tuple):
-                    raw, answer = built
-                else:
-                    answer = built
-                taken += 1
-                totals[kind][lang] += 1
-                original = Pair(*raw)
-                parsed = parse_answer(answer, "tagged")
+    splits = [("tune (even rows)", 0), ("held out (odd rows)", 1)]
+    if args.split != "both":
+        splits = [splits[args.split == "heldout"]]
+    for split, parity in splits:
+        stats = Stats()
+        for lang in langs:
+            _run_language(lang, files, kinds, parity, args, identifier, checker, guard, stats)
+        print(f"\n=== {split}: --per-lang {args.per_lang}, seed {args.seed} ===")
+        shown_kinds = [k for kind in kinds for k in (kind, *_length_variant(kind))]
+        _print_table(langs, shown_kinds, stats)
+        print("\nreasons per kind:")
+        for kind in shown_kinds:
+            top = ", ".join(f"{r} {n}" for r, n in stats.reasons[kind].most_common(6))
+            print(f"  {kind:22} {top}")
+        cells = [
+            100 * stats.hits[kind][lang] / stats.totals[kind][lang]
+            for kind in shown_kinds
+            for lang in langs
+            if stats.totals[kind][lang]
+        ]
+        below = sum(c < TARGET for c in cells)
+        lowest = min(cells, default=0.0)
+        print(
+            f"\n{split}: {below} (kind, language) cells below {TARGET:.0f}%; lowest {lowest:.1f}%"
+        )
+    return 0
+
+
+@dataclass
+class Stats:
+    # hits[kind][lang]: wanted outcomes; totals[kind][lang]: applicable records
+    hits: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+    totals: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+    reasons: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+    cpu: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    good_cpu: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    shown: int = 0
+
+
+def _length_variant(kind: str) -> tuple[str, ...]:
+    """A cut answer from a real booster says finish_reason "length"; the hard case is the
+    same cut with "stop" (a stop token inside the text, a server that drops the reason)."""
+    return (f"{kind}@length",) if kind.startswith("trunc_") else ()
+
+
+def _run_language(
+    lang: str,
+    files: dict[str, list[tuple[Fields, Fields]]],
+    kinds: list[str],
+    parity: int,
+    args: argparse.Namespace,
+    identifier: LanguageIdentifier,
+    checker: Checker,
+    guard: RevisionGuard,
+    stats: Stats,
+) -> None:
+    rows = files[lang]
+    others = [x for x in files if x != lang]
+    # the same item's revision in another language (rows are aligned, give or take one)
+    other_rows = files[others[sorted(files).index(lang) % len(others)]]
+    rng = random.Random(f"{args.seed}-{lang}")
+    order = [i for i in range(len(rows)) if i % 2 == parity]
+    rng.shuffle(order)
+    prior = estimate_prior((Pair(*rows[i][0]) for i in order[:200]), identifier)
+    for kind in kinds:
+        build = KINDS[kind]
+        taken = 0
+        for position, i in enumerate(order):
+            if taken >= args.per_lang:
+                break
+            raw, revised = rows[i]
+            if raw == revised:
+                continue
+            case = Case(
+                raw,
+                revised,
+                lang,
+                position,
+                other_rows[min(i, len(other_rows) - 1)][1],
+                rows[order[position - 1]][1][0],
+            )
+            built = build(case)
+            if built is None:
+                continue
+            raw, answer = built if isinstance(built, tuple) else (raw, built)
+            taken += 1
+            original = Pair(*raw)
+            parsed = parse_answer(answer, "tagged")
+            for name, finish in ((kind, "stop"), *((v, "length") for v in _length_variant(kind))):
+                stats.totals[name][lang] += 1
                 if parsed.pair is None:
                     reason: str | None = parsed.reason
                 else:
@@ -149,46 +207,30 @@ def main() -> int:
                         lang_of.lang,
                         findings,
                         original_lang=lang_of,
-                        finish_reason="stop",
+                        finish_reason=finish,
                     )
                     spent = time.process_time() - started
-                    cpu[lang].append(spent)
-                    if kind in GOOD_KINDS:
-                        good_cpu[lang].append(spent)
+                    if finish == "stop":
+                        stats.cpu[lang].append(spent)
+                        if kind in GOOD_KINDS:
+                            stats.good_cpu[lang].append(spent)
                     reason = verdict.reason
                 wanted = reason is None if kind in GOOD_KINDS else reason is not None
-                hits[kind][lang] += wanted
-                reasons[kind][reason or "accepted"] += 1
-                if not wanted and kind == args.show and shown < 40:
-                    shown += 1
+                stats.hits[name][lang] += wanted
+                stats.reasons[name][reason or "accepted"] += 1
+                # failures are shown from the tuning rows only: the held-out rows stay unseen
+                if not wanted and name == args.show and parity == 0 and stats.shown < 40:
+                    stats.shown += 1
                     got = parsed.pair.response if parsed.pair else answer
                     print(f"--- {lang} row {i} ({reason or 'accepted'}): {got[-300:]!r}")
                     print(f"    raw response tail: {raw[2][-160:]!r}")
-    _print_table(langs, kinds, hits, totals, cpu, good_cpu)
-    print("\nreasons per kind:")
-    for kind in kinds:
-        top = ", ".join(f"{r} {n}" for r, n in reasons[kind].most_common(6))
-        print(f"  {kind:17} {top}")
-    failed = [
-        (kind, lang)
-        for kind in kinds
-        for lang in langs
-        if totals[kind][lang] and 100 * hits[kind][lang] / totals[kind][lang] < TARGET
-    ]
-    print(f"\n{len(failed)} (kind, language) cells below {TARGET:.0f}%")
-    return 0
 
 
-def _print_table(
-    langs: list[str],
-    kinds: list[str],
-    hits: dict[str, Counter[str]],
-    totals: dict[str, Counter[str]],
-    cpu: dict[str, list[float]],
-    good_cpu: dict[str, list[float]],
-) -> None:
+def _print_table(langs: list[str], kinds: list[str], stats: Stats) -> None:
+    hits, totals, cpu, good_cpu = stats.hits, stats.totals, stats.cpu, stats.good_cpu
     print("good*: % accepted; other kinds: % refused (n per cell in the last column)")
-    print(f"{'kind':17}" + "".join(f"{x:>6}" for x in langs) + f"{'all':>7}{'n':>6}")
+    print("(kind@length: the same cut answer with finish_reason 'length'; others 'stop')")
+    print(f"{'kind':22}" + "".join(f"{x:>6}" for x in langs) + f"{'all':>7}{'n':>6}")
     for kind in kinds:
         cells = []
         for lang in langs:
@@ -196,16 +238,16 @@ def _print_table(
             cells.append(f"{100 * hits[kind][lang] / n:6.1f}" if n else f"{'-':>6}")
         n_all = sum(totals[kind].values())
         share = 100 * sum(hits[kind].values()) / n_all if n_all else 0.0
-        print(f"{kind:17}" + "".join(cells) + f"{share:7.1f}{n_all:6}")
+        print(f"{kind:22}" + "".join(cells) + f"{share:7.1f}{n_all:6}")
 
     def micros(values: list[float]) -> str:
         return f"{1e6 * sum(values) / len(values):6.0f}" if values else f"{'-':>6}"
 
     all_cpu = [v for lang in langs for v in cpu[lang]]
     all_good = [v for lang in langs for v in good_cpu[lang]]
-    print(f"{'µs/record (all)':17}" + "".join(micros(cpu[x]) for x in langs) + micros(all_cpu))
+    print(f"{'µs/record (all)':22}" + "".join(micros(cpu[x]) for x in langs) + micros(all_cpu))
     print(
-        f"{'µs/record (good)':17}" + "".join(micros(good_cpu[x]) for x in langs) + micros(all_good)
+        f"{'µs/record (good)':22}" + "".join(micros(good_cpu[x]) for x in langs) + micros(all_good)
     )
 
 

@@ -215,3 +215,160 @@ def test_the_length_ratio_flag_applies() -> None:
     guard = RevisionGuard(ident, Checker(ident), GuardSettings(max_length_ratio=1.5))
     raw, revised = pairs("de-37")
     assert guard.check(raw, revised, "de", []) == "guard:length_ratio"
+
+
+# -- cuts that end in "stop" (no finish_reason "length" to tell) ----------------------------
+
+
+@pytest.mark.parametrize(
+    ("record_id", "tail"),
+    [
+        ("de-37", "\n\nDas Ergebnis hängt nur von den Resten ab, aber"),  # a conjunction
+        ("fr-37", "\n\nLe résultat dépend uniquement des restes, mais"),
+        ("cs-46", "\n\nVšechny tři nemoci se šíří hlavně vodou, ale"),
+    ],
+)
+def test_a_response_that_stops_on_a_function_word(record_id: str, tail: str) -> None:
+    raw, revised = pairs(record_id)
+    cut = revised.with_field("response", revised.response + tail)
+    lang = ROWS[record_id]["lang"]
+    assert reason(raw, cut, lang, finish_reason="stop") == "guard:truncated"
+
+
+@pytest.mark.parametrize("tail", ["\n\n16 + 2 =", "\n\nDas Ergebnis (16 + 2 ergibt 18"])
+def test_a_formula_or_bracket_left_open(tail: str) -> None:
+    raw, revised = pairs("de-37")
+    cut = revised.with_field("response", revised.response + tail)
+    assert reason(raw, cut, "de", finish_reason="stop") == "guard:truncated"
+
+
+def test_a_list_item_the_original_has_longer() -> None:
+    original = Pair(
+        "Vyjmenujte tři věci, které si vezmete na pláž.",
+        "",
+        "Na pláž si vezmu tyto věci:\n- Plavky\n- Ručník\n- Opalovací krém",
+    )
+    cut = original.with_field(
+        "response",
+        "Tady jsou tři věci, které si vezměte na pláž:\n\n- Plavky\n\n- Ručník\n\n- Opalovací",
+    )
+    assert reason(original, cut, "cs") == "guard:truncated"
+
+
+@pytest.mark.parametrize(
+    "tail",
+    [
+        "\n\n訪問者はこの城で次のようになりま",  # a verb cut before its ending (ます)
+        "\n\n塔の中ではホワイト",  # the start of a loanword the original writes in full
+    ],
+)
+def test_japanese_cuts(tail: str) -> None:
+    raw, revised = pairs("ja-26")
+    cut = revised.with_field("response", revised.response + tail)
+    assert reason(raw, cut, "ja", finish_reason="stop") == "guard:truncated"
+
+
+def test_a_korean_particle_ends_no_sentence() -> None:
+    original = Pair(
+        "기후 변화의 주요 원인을 설명하세요.",
+        "",
+        "기후 변화의 주요 원인은 화석 연료의 연소로 인한 온실가스 배출입니다.",
+    )
+    cut = original.with_field(
+        "response",
+        "기후 변화의 주요 원인은 석탄, 석유, 가스와 같은 화석 연료를 태워 생기는 온실가스의",
+    )
+    assert reason(original, cut, "ko") == "guard:truncated"
+
+
+# -- open endings that are no cut -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("original_response", "revised_response"),
+    [
+        # the original's own last item, with a stop added to the earlier ones
+        (
+            "1. Harry se inscribió en la universidad\n2. Harry conoció a Bill allí\n"
+            "3. Bill se graduó con un título en economía",
+            "Las oraciones en orden cronológico son:\n\n- Harry se inscribió en la universidad."
+            "\n\n- Harry conoció a Bill allí.\n\n- Bill se graduó con un título en economía",
+        ),
+        # a quoted title in the original, a title in the revision
+        (
+            '"Soltar para encontrar dirección: una historia de reflexión personal"',
+            "Cómo encontrar tu propio camino después de una gran pérdida personal",
+        ),
+        # a quote and its author
+        (
+            '"El dolor es inevitable, pero el sufrimiento es opcional."',
+            "“Cree que puedes y ya estás a medio camino.” - Theodore Roosevelt",
+        ),
+        # a list of words on one line
+        (
+            "Divertido, gracioso, ingenioso, cómico.",
+            "Divertido, gracioso, hilarante, ingenioso, cómico y entretenido",
+        ),
+        # a part-of-speech answer lists function words as values
+        (
+            "El (artículo) gato (sustantivo) duerme (verbo).",
+            "Las partes de la oración son:\n\n- Sustantivo: gato\n\n- Verbo: duerme\n\n"
+            "- Artículo: el",
+        ),
+    ],
+)
+def test_open_endings_of_good_revisions_are_accepted(
+    original_response: str, revised_response: str
+) -> None:
+    original = Pair("Responde a la tarea dada con una lista breve.", "", original_response)
+    revised = original.with_field("response", revised_response)
+    assert reason(original, revised, "es", finish_reason="stop") is None
+
+
+def test_a_new_instruction_built_from_the_record_s_own_words() -> None:
+    raw, revised = pairs("de-37")
+    task = revised.with_field(
+        "instruction", "Wie lautet die binäre Darstellung der Dezimalzahl 18?"
+    )
+    assert reason(raw, task, "de") is None
+
+
+# -- fields the revision left alone ---------------------------------------------------------
+
+
+def test_unchanged_fields_keep_the_original_s_findings() -> None:
+    # the instruction carries a finding (mojibake); only the response is revised
+    raw, revised = pairs("de-37")
+    original = raw.with_field("instruction", raw.instruction.replace("ä", "Ã¤"))
+    ident = identifier()
+    checker = Checker(ident)
+    record_lang = ident.identify(original, "de")
+    before = checker.check(original, record_lang)
+    in_instruction = [f for f in before if f.field == "instruction"]
+    assert in_instruction
+    result = RevisionGuard(ident, checker).evaluate(
+        original,
+        revised.with_field("instruction", original.instruction),
+        "de",
+        before,
+        original_lang=record_lang,
+    )
+    assert result.reason is None
+    kept = [f for f in result.findings_after if f.field == "instruction"]
+    # the very findings of the original, not a second check of the same text
+    assert len(kept) == len(in_instruction)
+    assert all(any(k is f for f in in_instruction) for k in kept)
+
+
+def test_the_task_under_the_response_tag_when_the_answer_restates_it() -> None:
+    original = Pair(
+        "Identifica los dos personajes principales en el pasaje dado.",
+        "John y Lisa se conocieron en una cafetería del centro y hablaron durante horas.",
+        "John y Lisa",
+    )
+    swapped = Pair(
+        "Los dos personajes principales en el pasaje dado son John y Lisa.",
+        original.input,
+        original.instruction,
+    )
+    assert reason(original, swapped, "es") == "guard:fields_swapped"

@@ -34,8 +34,9 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from midb_cli.boost.guard_checks import RevisionChecker
+from midb_cli.boost.guard_truncation import GRAM_SIZE, cut_short, legal_open_ending
 from midb_cli.checks.finding import Finding
-from midb_cli.checks.lexicon import DANGLING_WORDS
 from midb_cli.langid import FieldLanguage, LanguageIdentifier, RecordLanguage
 from midb_cli.languages import UNDETERMINED
 from midb_cli.records.pair import ROLES, Pair
@@ -75,17 +76,15 @@ GUARD_REASONS: tuple[str, ...] = (
     "guard:code_translated",
 )
 
-# A response ends a sentence when its last character is one of these.
-_CLOSING = frozenset(".!?;:…。！？；：؟۔)]}»”’\"'」』）】*`_~|>")
-# The last line is a list marker with at most two characters after it (`- `, `3.`, `- ф`).
-_BARE_ITEM = re.compile(r"(?:^|\n)[ \t]*(?:[-*•]|\d{1,3}[.)])(?:[ \t]+\S{0,2})?\Z")
-_SENTENCE_STOPS = frozenset(".!?。！？؟")
-_LIST_ITEM = re.compile(r"[ \t]*(?:[-*•]|\d{1,3}[.)])[ \t]")
-_INNER_STOP = re.compile(r"[.!?。！？؟](?:\s|$)")
-# Scripts without spaces between words: character pairs carry what trigrams carry elsewhere.
-_GRAM_SIZE = {"ja": 2, "zh": 2, "ko": 2}
 _SWAP_MAX_SIMILARITY = 0.5  # fields this alike (Dice of n-grams) are the same text, rephrased
+_SWAP_TASK_COPY = 0.9  # a response this alike to the original instruction is that instruction
 _SIMILAR_CHARS = 300  # similarity reads the head of a field: enough to tell, cheap
+_WORD = re.compile(r"\w+")
+_KANA_ONLY = re.compile(r"[\u3040-\u309f\u3000-\u303f、。]+")
+#: share of the new instruction's words found in the record that makes it this record's task
+_RELATED_SHARE = 0.75
+#: ... and for an instruction the MT had left in another language (translated by the expert)
+_TRANSLATED_RELATED_SHARE = 0.25
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +123,7 @@ class RevisionGuard:
         self.identifier = identifier
         self.checker = checker
         self.settings = settings or GuardSettings()
+        self._checks = RevisionChecker(checker)
 
     def check(
         self, original: Pair, revised: Pair, lang: str, findings_before: list[Finding]
@@ -153,14 +153,21 @@ class RevisionGuard:
         if reason:
             return GuardResult(reason)
         revised_lang, reason = self._language(original, revised, lang, original_lang)
-        findings_after = self.checker.check(revised, revised_lang, source)
+        findings_after = self._checks.check(
+            original, revised, revised_lang, findings_before, source
+        )
         if reason:
             return GuardResult(reason, findings_after)
         before = {(f.kind, f.field) for f in findings_before}
         new = [
             f
             for f in findings_after
-            if f.kind in _NEW_FINDING_REASONS and (f.kind, f.field) not in before
+            if f.kind in _NEW_FINDING_REASONS
+            and (f.kind, f.field) not in before
+            # an open ending the original shows is meant: no cut
+            and not (
+                f.kind == "truncated" and legal_open_ending(original.response, revised.response)
+            )
         ]
         if new:
             # a loop that ran until the booster stopped is a loop first, a cut second
@@ -265,24 +272,43 @@ def _comparison_reason(
 ) -> str | None:
     """The guards that judge the revision against its original: a response cut short, fields
     that swapped places, an instruction turned into another task."""
-    if revised.response != original.response and _cut_short(
+    if revised.response != original.response and cut_short(
         original.response, revised.response, lang
     ):
         return "guard:truncated"
     if revised.instruction == original.instruction:
         return None
-    size = _GRAM_SIZE.get(lang, 3)
+    size = GRAM_SIZE.get(lang, 3)
     old_instruction = _grams(original.instruction, size)
     new_instruction = _grams(revised.instruction, size)
     similarity = _dice(old_instruction, new_instruction)
     if similarity >= settings.min_instruction_similarity:
         return None
-    if original_lang is not None:
-        # An instruction MT left in another language is rewritten on purpose.
+    share = _related_share(revised.instruction, original, revised.response, lang)
+    if share >= _RELATED_SHARE:
+        return None  # a new task set for this record's own content (`Was ist Liebe`)
+    if original_lang is not None and share >= _TRANSLATED_RELATED_SHARE:
+        # An instruction MT left in another language is rewritten on purpose (translated:
+        # its words are not the original's, but the answer's words are still there).
         known = original_lang.fields.get("instruction")
         if known is not None and known.lang not in (lang, UNDETERMINED):
             return None
     return "guard:instruction_changed"
+
+
+def _related_share(instruction: str, original: Pair, response: str, lang: str) -> float:
+    """The share of the new instruction's content words that come from the record itself:
+    experts rewrite a vague task into one that fits the answer; an instruction of another
+    task does not share this record's words."""
+    if lang in GRAM_SIZE:
+        head = instruction[:_SIMILAR_CHARS]
+        words = {head[i : i + 2] for i in range(len(head) - 1) if head[i : i + 2].isalnum()}
+    else:
+        words = {w for w in _WORD.findall(instruction[:_SIMILAR_CHARS].lower()) if len(w) >= 4}
+    if len(words) < 2:
+        return 0.0
+    text = " ".join((original.instruction, original.input, original.response, response)).lower()
+    return sum(w in text for w in words) / len(words)
 
 
 def _swapped(original: Pair, revised: Pair, lang: str) -> str | None:
@@ -290,15 +316,19 @@ def _swapped(original: Pair, revised: Pair, lang: str) -> str | None:
     original instruction (the model wrote the fields under each other's tags)."""
     if revised.instruction == original.instruction or revised.response == original.response:
         return None
-    size = _GRAM_SIZE.get(lang, 3)
+    size = GRAM_SIZE.get(lang, 3)
     old_instruction = _grams(original.instruction, size)
     new_instruction = _grams(revised.instruction, size)
     kept_task = _dice(new_instruction, old_instruction)
+    new_response = _grams(revised.response, size)
+    as_task = _dice(new_response, old_instruction)
+    if as_task >= _SWAP_TASK_COPY and as_task > kept_task:
+        # the task itself under the response tag; the answer above restates the task
+        # (`Los dos personajes principales ... son John y Lisa`), so it reads alike too
+        return "guard:fields_swapped"
     if kept_task >= _SWAP_MAX_SIMILARITY:
         return None  # the instruction is still the task: whatever the response restates
-    new_response = _grams(revised.response, size)
     old_response = _grams(original.response, size)
-    as_task = _dice(new_response, old_instruction)
     if as_task <= _dice(new_response, old_response):
         return None
     if as_task >= _SWAP_MAX_SIMILARITY or kept_task < _dice(new_instruction, old_response):
@@ -308,99 +338,14 @@ def _swapped(original: Pair, revised: Pair, lang: str) -> str | None:
 
 def _grams(text: str, size: int) -> frozenset[str]:
     text = text[:_SIMILAR_CHARS].lower()
-    return frozenset(text[i : i + size] for i in range(len(text) - size + 1))
+    grams = frozenset(text[i : i + size] for i in range(len(text) - size + 1))
+    if size == 2:
+        # Japanese requests all end in `してください`: pairs of kana say how, not what
+        grams = frozenset(g for g in grams if not _KANA_ONLY.fullmatch(g)) or grams
+    return grams
 
 
 def _dice(a: frozenset[str], b: frozenset[str]) -> float:
     if not a or not b:
         return 0.0
     return 2 * len(a & b) / (len(a) + len(b))
-
-
-def _cut_short(old: str, new: str, lang: str) -> bool:
-    """The revised response stops early: it ends on a bare list marker, stops where the
-    original goes on, or leaves a prose sentence open where the original closed its own."""
-    new = new.rstrip()
-    if _BARE_ITEM.search(new):
-        return not _BARE_ITEM.search(old.rstrip())
-    if not new or new[-1] in _CLOSING:
-        return False
-    if (
-        _stops_where_original_goes_on(old, new, lang)
-        or _ends_on_a_dangling_word(new, lang)
-        or _ends_inside_a_word(old, new, lang)
-    ):
-        return True
-    start = new.rfind("\n") + 1
-    line = new[start:]
-    if "#" in line.rsplit(None, 1)[-1]:
-        return False  # a hashtag ends a post
-    earlier = new[:start].rstrip()
-    previous = earlier[earlier.rfind("\n") + 1 :]
-    item = bool(_LIST_ITEM.match(line))
-    if previous and bool(_LIST_ITEM.match(previous)) == item:
-        # The writer closes this kind of line (the previous one ends a sentence): an open
-        # last one was cut. A title after `Here is a title:` follows a colon, not a stop.
-        return previous[-1] in _SENTENCE_STOPS and len(line.strip()) >= 3
-    old = old.rstrip()
-    if not old or old[-1] not in _CLOSING:
-        return False  # the original ends open too (a title, a list of words, a verse)
-    if len(line) < (15 if lang in _GRAM_SIZE else 30) or item:
-        return False  # short items and lists: experts turn sentences into those
-    if ":" in line or "：" in line:
-        return False  # an answer after a colon (`sont : A, B`)
-    if previous and previous[-1] not in _CLOSING and len(previous) < 100:
-        return False  # lines left open on purpose: a verse, a list of lines
-    words = line.split()
-    # a title (mostly capitalised words) ends open; a sentence does not
-    return lang in _GRAM_SIZE or sum(w[:1].isupper() for w in words) < 0.4 * len(words)
-
-
-def _ends_on_a_dangling_word(new: str, lang: str) -> bool:
-    """The response ends on an article, a preposition or a conjunction (`für`, `di`, `の`),
-    however short it is: no sentence ends there."""
-    words = DANGLING_WORDS.get(lang)
-    if not words:
-        return False
-    if lang in _GRAM_SIZE:
-        return new[-1] in words and len(new) >= 6
-    last = new.rsplit(None, 2)
-    # a lone letter after another short token is a list of letters (`o u e o`), not a cut
-    return len(last) >= 2 and last[-1] in words and not (len(last[-1]) == 1 and len(last[-2]) <= 2)
-
-
-def _ends_inside_a_word(old: str, new: str, lang: str) -> bool:
-    """The last word is no word of the texts but the start of one of them (`Isol` where the
-    original says `Isolieren`): the response was cut inside that word."""
-    if lang in _GRAM_SIZE:
-        return False
-    head, _, last = new.rpartition(" ")
-    last = last.rpartition("\n")[2]
-    if len(last) < 2 or not last.isalpha():
-        return False
-    words = set(old.split())
-    words.update(head.split())
-    if last in words:
-        return False
-    return any(len(w) > len(last) + 1 and w.startswith(last) for w in words)
-
-
-def _stops_where_original_goes_on(old: str, new: str, lang: str) -> bool:
-    """The revision's last words appear in the original with more of the same sentence after
-    them: the revision was cut there (mid-word when the original goes on with a letter)."""
-    if lang in _GRAM_SIZE:
-        tail = new[-8:]
-    else:
-        words = new.rsplit(None, 3)
-        tail = " ".join(words[-3:]) if len(words) >= 3 else ""
-    if len(tail) < 12:
-        return False
-    at = old.find(tail)
-    found = False
-    while at >= 0:
-        after = old[at + len(tail) : at + len(tail) + 2]
-        if not (after[:1].isalnum() or (after[:1] == " " and after[1:2].isalnum())):
-            return False  # the original too ends these words somewhere: a legal ending
-        found = True
-        at = old.find(tail, at + 1)
-    return found

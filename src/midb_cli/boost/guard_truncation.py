@@ -1,0 +1,265 @@
+"""Was the revised response cut short? Judged against the original response.
+
+A booster's cut answer normally says finish_reason "length" (refused before this module); what
+is left are cuts that end in "stop": a stop token inside the text, a server that drops the
+reason. Those end anywhere: after a list marker, inside an item, mid-sentence, mid-word. Expert
+revisions end open too (titles, short list items, an answer after a colon, verse), so every
+rule reads the ending against the text around it and against the original.
+"""
+
+from __future__ import annotations
+
+import re
+
+from midb_cli.boost.guard_words import DANGLING
+
+# Scripts without spaces between words: character pairs carry what trigrams carry elsewhere.
+GRAM_SIZE = {"ja": 2, "zh": 2, "ko": 2}
+# A response ends a sentence when its last character is one of these.
+_CLOSING = frozenset(".!?;:…。！？；：؟۔)]}»”’\"'」』）】*`_~|>")
+# The last line is a list marker with at most two characters after it (`- `, `3.`, `- ф`).
+_BARE_ITEM = re.compile(r"(?:^|\n)[ \t]*(?:[-*•]|\d{1,3}[.)])(?:[ \t]+\S{0,2})?\Z")
+_SENTENCE_STOPS = frozenset(".!?。！？؟")
+_LIST_ITEM = re.compile(r"[ \t]*(?:[-*•]|\d{1,3}[.)])[ \t]")
+# (quotes differ by language: „…“ in cs and de, so only brackets and the straight quote count)
+_PAIRS = (("(", ")"), ("[", "]"), ("「", "」"), ("（", "）"))
+_QUOTES = "\"'“”„«»「」『』"
+# `"A quote." - Author`: an attribution ends open
+_ATTRIBUTION = re.compile(r"[\"'“”»」.!?]\s*[-–—]\s*\w[^\n]{0,60}\Z")
+_WORD = re.compile(r"\w+")
+# an enumeration of short items on one line (`Chance, possibilité, ouverture, ...`)
+_ENUMERATION = re.compile(r"^[^,،、.!?]{1,40}(?:[,،、][^,،、.!?]{1,40}){3,}\Z")
+# a formula that stops before its right-hand side (`45 km x 0,62 =`, `(6 × 4`)
+_OPERATORS = frozenset("=+×÷*/<>≈")
+# Japanese: the hiragana a sentence or an item may stop on without 。 (a verb or adjective
+# ending, a な-adjective, a sentence-final particle); any other one is a word cut in two
+_JA_FINAL_KANA = frozenset("たるいすうなりかんよねずだ")
+# a run of katakana (a loanword) or of kanji (a compound): where Japanese words begin and end
+_JA_RUN = re.compile(r"[\u30a0-\u30ff]+|[\u4e00-\u9fff]+")
+# an original this short on one line is an answer the revision must still give
+_SHORT_ANSWER = 100
+_TITLE = re.compile(r":\s*[A-ZÀ-Þ]|\A\W")  # `Title: Subtitle`, a quoted title
+_ANSWER_SHARE = 0.25
+# languages whose nouns are capitalised: capitals do not make a title there
+_CAPITALISED_NOUNS = frozenset({"de"})
+
+
+def cut_short(old: str, new: str, lang: str) -> bool:
+    """The revised response stops early: it ends on a bare list marker, stops where the
+    original goes on, or leaves a prose sentence open where the original closed its own."""
+    new = new.rstrip()
+    if _BARE_ITEM.search(new):
+        return not _BARE_ITEM.search(old.rstrip())
+    if not new or new[-1] in _CLOSING:
+        return False
+    start = new.rfind("\n") + 1
+    line = new[start:]
+    if _original_line(old, line):
+        return False  # the original's own last item or line, as it was
+    if (
+        _stops_where_original_goes_on(old, new, lang)
+        or _ends_on_a_dangling_word(line, lang)
+        or _ends_inside_a_word(old, new, lang)
+        or (lang == "ja" and _japanese_cut(old, new, line))
+        or _open_bracket_or_formula(line, old)
+        or _item_cut(old, line)
+    ):
+        return True
+    if "#" in line.rsplit(None, 1)[-1] or _ATTRIBUTION.search(line):
+        return False  # a hashtag ends a post; an author ends a quote
+    if _ENUMERATION.match(line.strip()):
+        return False  # a list of words on one line ends open
+    if _answer_never_reached(old, new, lang):
+        return True
+    earlier = new[:start].rstrip()
+    item = bool(_LIST_ITEM.match(line))
+    siblings = [x for x in earlier.splitlines() if x.strip()][-3:]
+    siblings = [x for x in siblings if bool(_LIST_ITEM.match(x)) == item]
+    if (
+        siblings
+        and bool(_LIST_ITEM.match(siblings[-1])) == item
+        and siblings[-1] == (earlier[earlier.rfind("\n") + 1 :])
+    ):
+        # The writer closes this kind of line (the previous ones end a sentence): an open
+        # last one was cut. A title after `Here is a title:` follows a colon, not a stop.
+        closed = sum(x.rstrip()[-1] in _SENTENCE_STOPS for x in siblings)
+        return (
+            siblings[-1].rstrip()[-1] in _SENTENCE_STOPS
+            and (not item or closed >= min(2, len(siblings)))  # items: two of the last three
+            and len(line.strip()) >= 3
+        )
+    previous = earlier[earlier.rfind("\n") + 1 :]
+    old = old.strip()
+    if old[:1] in _QUOTES:
+        old = old.rstrip(".").strip(_QUOTES)  # a quoted title: what is inside the quotes
+    if not old or old[-1] not in _CLOSING:
+        return False  # the original ends open too (a title, a list of words, a verse)
+    if len(line) < (15 if lang in GRAM_SIZE else 30) or item:
+        return False  # short items and lists: experts turn sentences into those
+    if ":" in line or "：" in line:
+        return False  # an answer after a colon (`sont : A, B`)
+    if previous and previous[-1] not in _CLOSING and len(previous) < 100:
+        return False  # lines left open on purpose: a verse, a list of lines
+    if lang in GRAM_SIZE:
+        return True
+    words = line.split()
+    # a title (mostly capitalised words) ends open; a sentence does not
+    share = 0.7 if lang in _CAPITALISED_NOUNS else 0.4
+    return sum(w[:1].isupper() for w in words) < share * len(words)
+
+
+def _ends_on_a_dangling_word(line: str, lang: str) -> bool:
+    """The response ends on an article, a preposition or a conjunction (`für`, `di`, `の`),
+    however short it is: no sentence ends there. Not a word given as a value (`Article: il`,
+    `الفاعل: هي`): a part-of-speech answer lists exactly those words."""
+    words = DANGLING.get(lang)
+    if not words:
+        return False
+    if lang in ("ja", "zh"):
+        return line[-1] in words and len(line) >= 6
+    head, _, last = line.rpartition(" ")
+    if lang == "ko":
+        # a particle ends a word, not a sentence (`기후의`); `수` alone is `할 수` (can) cut
+        if not head.strip() or head.rstrip()[-1] in ":：-":
+            return False
+        return (len(last) >= 2 and last[-1] in words) or last == "수"
+    if not head.strip() or head.rstrip()[-1] in ":：-–—=":
+        return False
+    last = last.lower()
+    before = head.rsplit(None, 1)[-1]
+    # a lone letter after another short token is a list of letters (`o u e o`), not a cut
+    return last in words and not (len(last) == 1 and len(before) <= 2)
+
+
+def _open_bracket_or_formula(line: str, old: str) -> bool:
+    """The last line opens a bracket or a quote it never closes, or a formula stops at an
+    operator: the answer was cut inside them (unless the original's last line does too)."""
+    tail = old.rstrip()
+    old_line = tail[tail.rfind("\n") + 1 :]
+    for left, right in _PAIRS:
+        if line.count(left) > line.count(right) and old_line.count(left) <= old_line.count(right):
+            return True
+    if line.count('"') % 2 and not old_line.count('"') % 2:
+        return True
+    last = line.rsplit(None, 1)[-1]
+    return len(last) == 1 and last in _OPERATORS
+
+
+def legal_open_ending(old: str, new: str) -> bool:
+    """The revised response ends open the way the original shows is meant: on a line of the
+    original as it was, as one line in place of a quoted title or quote, or on a one-word
+    value after a label (`- Artículo: el`). A generic cut detector's finding yields to this."""
+    new = new.rstrip()
+    if not new or "```" in new[-3:]:
+        return False
+    line = new[new.rfind("\n") + 1 :]
+    if _original_line(old, line):
+        return True
+    old = old.strip()
+    if "\n" not in new and old[:1] in _QUOTES and old.rstrip(".")[-1:] in _QUOTES:
+        return True
+    label, colon, value = line.rpartition(":")
+    return bool(colon and _LIST_ITEM.match(label) and len(value.split()) == 1)
+
+
+def _original_line(old: str, line: str) -> bool:
+    """The last line is a line of the original (its list marker aside)."""
+    marker = _LIST_ITEM.match(line)
+    body = (line[marker.end() :] if marker else line).strip()
+    if len(body) < 3:
+        return False
+    for old_line in old.splitlines():
+        old_marker = _LIST_ITEM.match(old_line)
+        old_body = (old_line[old_marker.end() :] if old_marker else old_line).strip()
+        if body == old_body or (old_marker and body == old_body.rstrip(".;")):
+            return True
+    return False
+
+
+def _answer_never_reached(old: str, new: str, lang: str) -> bool:
+    """The original is a short answer (a value, a name, a few words, no closing stop) and
+    almost none of its words are in the revision: the revision stopped before the answer
+    (`Verilen cümledeki özne` for the original `Özne: kedi`)."""
+    old = old.strip()
+    if not old or "\n" in old or len(old) > _SHORT_ANSWER or old[-1] in _CLOSING:
+        return False
+    if lang in GRAM_SIZE:
+        words = {old[i : i + 2] for i in range(len(old) - 1) if old[i : i + 2].isalnum()}
+    else:
+        words = {w for w in _WORD.findall(old.lower()) if len(w) >= 3 or w.isdigit()}
+    if not words or (len(words) < 2 and not old.isdigit()):
+        return False  # one word (a name, a password) may be replaced by another
+    if "#" in old or _TITLE.search(old):
+        return False  # a post or a title: a new one need not share its words
+    text = new.lower()
+    return sum(w in text for w in words) < _ANSWER_SHARE * len(words)
+
+
+def _item_cut(old: str, line: str) -> bool:
+    """The last list item is the start of an item or a line of the original, words missing
+    (`- Opalovací` where the original lists `Opalovací krém`)."""
+    marker = _LIST_ITEM.match(line)
+    body = (line[marker.end() :] if marker else line).strip()
+    if len(body) < 3 or (not marker and len(body.split()) < 2):
+        return False
+    longer = False
+    for old_line in old.splitlines():
+        old_marker = _LIST_ITEM.match(old_line)
+        old_body = (old_line[old_marker.end() :] if old_marker else old_line).strip()
+        if old_body.rstrip(".;,") == body:
+            return False  # the original's own item, as it was
+        if old_body.startswith(body + " "):
+            longer = True
+    return longer
+
+
+def _japanese_cut(old: str, new: str, line: str) -> bool:
+    """A Japanese line stops on a hiragana no sentence or item ends on (`次のようになりま`),
+    or on the start of a loanword or compound the texts write in full (`オルタナ` where the
+    original lists `オルタナティブ`)."""
+    last = line[-1]
+    if "\u3040" <= last <= "\u309f":
+        return last not in _JA_FINAL_KANA and len(line) >= 4
+    runs = _JA_RUN.findall(line)
+    if not runs or not line.endswith(runs[-1]):
+        return False
+    tail = runs[-1]
+    seen = set(_JA_RUN.findall(old)) | set(_JA_RUN.findall(new[: len(new) - len(tail)]))
+    return tail not in seen and any(len(r) > len(tail) and r.startswith(tail) for r in seen)
+
+
+def _ends_inside_a_word(old: str, new: str, lang: str) -> bool:
+    """The last word is no word of the texts but the start of one of them (`Isol` where the
+    original says `Isolieren`): the response was cut inside that word."""
+    if lang in GRAM_SIZE:
+        return False
+    head, _, last = new.rpartition(" ")
+    last = last.rpartition("\n")[2]
+    if len(last) < 2 or not last.isalpha():
+        return False
+    words = set(_WORD.findall(old))
+    words.update(_WORD.findall(head))
+    if last in words:
+        return False
+    return any(len(w) > len(last) + 1 and w.startswith(last) for w in words)
+
+
+def _stops_where_original_goes_on(old: str, new: str, lang: str) -> bool:
+    """The revision's last words appear in the original with more of the same sentence after
+    them: the revision was cut there (mid-word when the original goes on with a letter)."""
+    if lang in GRAM_SIZE:
+        tail = new[-8:]
+    else:
+        words = new.rsplit(None, 3)
+        tail = " ".join(words[-3:]) if len(words) >= 3 else ""
+    if len(tail) < 12:
+        return False
+    at = old.find(tail)
+    found = False
+    while at >= 0:
+        after = old[at + len(tail) : at + len(tail) + 2]
+        if not (after[:1].isalnum() or (after[:1] == " " and after[1:2].isalnum())):
+            return False  # the original too ends these words somewhere: a legal ending
+        found = True
+        at = old.find(tail, at + 1)
+    return found
