@@ -7,8 +7,10 @@ is written instead. Reasons are short and stable because the summary and `midb s
 - ``guard:field_leak``          booster tags or field markers that the original did not have
 - ``guard:empty_response``      the response was emptied
 - ``guard:truncated``           the answer stopped early: the engine hit its token limit, a code
-                                fence is left open, a list ends on a bare item marker, or the
-                                response stops mid-sentence where the original finished its own
+                                fence is left open, or the response ends cut (a bare list
+                                marker, a function word, inside a word, bracket or formula,
+                                before the short answer the original gives, mid-sentence where
+                                the original finished its own; boost/guard_truncation.py)
 - ``guard:response_collapsed``  the response shrank to a small fraction of the original's
                                 (a one-line or one-word answer replacing a whole response)
 - ``guard:fields_swapped``      the instruction and the response changed places
@@ -80,7 +82,7 @@ _SWAP_MAX_SIMILARITY = 0.5  # fields this alike (Dice of n-grams) are the same t
 _SWAP_TASK_COPY = 0.9  # a response this alike to the original instruction is that instruction
 _SIMILAR_CHARS = 300  # similarity reads the head of a field: enough to tell, cheap
 _WORD = re.compile(r"\w+")
-_KANA_ONLY = re.compile(r"[\u3040-\u309f\u3000-\u303f、。]+")
+_KANA = "".join(map(chr, range(0x3000, 0x30A0)))  # CJK punctuation and hiragana
 #: share of the new instruction's words found in the record that makes it this record's task
 _RELATED_SHARE = 0.75
 #: ... and for an instruction the MT had left in another language (translated by the expert)
@@ -341,7 +343,7 @@ def _grams(text: str, size: int) -> frozenset[str]:
     grams = frozenset(text[i : i + size] for i in range(len(text) - size + 1))
     if size == 2:
         # Japanese requests all end in `してください`: pairs of kana say how, not what
-        grams = frozenset(g for g in grams if not _KANA_ONLY.fullmatch(g)) or grams
+        grams = frozenset(g for g in grams if g.strip(_KANA)) or grams
     return grams
 
 
