@@ -72,6 +72,13 @@ class BoostOptions:
     #: a rerun asks again for the records an earlier run left as `error`
     retry_errors: bool = True
     guards: GuardSettings = field(default_factory=GuardSettings)
+    #: a shard of the input: its bytes [start, end) and the whole file's number of its first line
+    start: int | None = None
+    end: int | None = None
+    first_line: int = 1
+    #: the whole file's language prior, used as given (a shard cannot estimate the file's own)
+    prior_given: bool = False
+    prior: str | None = None
 
 
 def record_seed(record_id: str, seed: int) -> int:
@@ -148,6 +155,9 @@ class _BoostRun:
             fields=options.fields,
             id_key=options.id_key,
             strict=options.strict,
+            start=options.start,
+            end=options.end,
+            first_line=options.first_line,
         )
 
     # -- the run ------------------------------------------------------------------------------
@@ -301,6 +311,8 @@ class _BoostRun:
         self, items: Iterator[Record | Reject]
     ) -> tuple[Iterator[Record | Reject], str | None]:
         """The file's language prior from its first records (the same window on every run)."""
+        if self.options.prior_given:
+            return items, self.options.prior
         if self.identifier.forced_prior:
             return items, self.identifier.forced_prior
         head: list[Record | Reject] = []
