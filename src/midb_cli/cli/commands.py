@@ -14,6 +14,7 @@ COMMAND_MODULES = (
     "midb_cli.cli.stats_cmd",
     "midb_cli.cli.select_cmd",
     "midb_cli.cli.engines_cmd",
+    "midb_cli.cli.shard_cmd",
 )
 
 
