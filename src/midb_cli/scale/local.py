@@ -34,6 +34,8 @@ SHARDS_PER_WORKER = 4
 #: new pools after a worker died, before the run gives up
 MAX_POOL_RESTARTS = 3
 _PR_SET_PDEATHSIG = 1
+#: how long a worker waits for the lease of a shard whose last attempt is still dying
+LEASE_WAIT_SECONDS = 30.0
 
 
 def resolve_workers(value: str) -> int:

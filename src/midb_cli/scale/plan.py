@@ -8,6 +8,7 @@ JSON array or a Parquet file is one shard of its own.
 from __future__ import annotations
 
 import itertools
+import os
 import shutil
 from typing import IO
 
@@ -43,6 +44,11 @@ def ensure_plan(options: BoostOptions, shards: int) -> Plan:
         plan.options = options
         save_plan(plan)
         return plan
+    if os.path.exists(options.output) and not options.overwrite:
+        raise UsageError(
+            f"{options.output} exists and was not written in shards: continue it without "
+            "--workers/--ray, or use --overwrite to start over"
+        )
     plan = make_plan(options, shards)
     save_plan(plan)
     return plan

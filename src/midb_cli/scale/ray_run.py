@@ -16,7 +16,7 @@ from typing import Any
 from midb_cli.boost.pipeline import BoostOptions
 from midb_cli.boost.summary import BoostSummary
 from midb_cli.errors import EngineError, MidbError, UsageError
-from midb_cli.scale.local import SHARDS_PER_WORKER
+from midb_cli.scale.local import LEASE_WAIT_SECONDS, SHARDS_PER_WORKER
 from midb_cli.scale.merge import merge_plan, merged_summary
 from midb_cli.scale.plan import ensure_plan
 from midb_cli.scale.progress import ProgressThread, ShardTail
@@ -123,6 +123,7 @@ class ShardActor:
                 index,
                 overrides=worker_overrides(plan.options, self.slot, self.workers),
                 identifier=self.identifier,
+                lease_wait=LEASE_WAIT_SECONDS,
             )
         except MidbError as exc:
             return str(exc)

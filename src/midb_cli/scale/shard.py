@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import resource
+import time
 from pathlib import Path
 from typing import Any
 
@@ -73,19 +74,27 @@ def run_shard(
     identifier: LanguageIdentifier | None = None,
     booster: Booster | None = None,
     on_progress: ProgressHook | None = None,
+    lease_wait: float = 0.0,
 ) -> dict[str, Any]:
     """Boost shard ``index`` of ``plan`` (resuming what an earlier attempt wrote); returns the
     shard's summary, also stored in its done-marker. A shard already done is not run again."""
     marker = plan.done_marker(index)
     options = shard_options(plan, index, overrides, own_cache=own_cache)
     lease = OutputLock(plan.shard_base(index))
-    try:
-        lease.acquire()
-    except InputError:
-        raise InputError(
-            f"shard {index} of {plan.directory} is being run by another attempt"
-            f"{_owner(lease.path)}; wait for it, or run another shard"
-        ) from None
+    deadline = time.monotonic() + lease_wait
+    while True:
+        try:
+            lease.acquire()
+            break
+        except InputError:
+            # ``lease_wait``: an attempt killed with its driver may take a moment to die
+            if time.monotonic() < deadline:
+                time.sleep(0.1)
+                continue
+            raise InputError(
+                f"shard {index} of {plan.directory} is being run by another attempt"
+                f"{_owner(lease.path)}; wait for it, or run another shard"
+            ) from None
     try:
         if marker.exists():
             return read_marker(marker)
