@@ -228,8 +228,15 @@ def boost_options(**flags: Any) -> BoostOptions:
     f = flags
     if f["max_length_ratio"] is not None and f["min_length_ratio"] > f["max_length_ratio"]:
         raise UsageError("--min-length-ratio is larger than --max-length-ratio")
-    backend_flags = "model api_base api_key_env lora tensor_parallel_size max_model_len".split()
-    backend_flags += "concurrency timeout max_retries".split()
+    backend_flags = [
+        "model",
+        "api_base",
+        "api_key_env",
+        "lora",
+        "tensor_parallel_size",
+        "max_model_len",
+    ]
+    backend_flags += ["concurrency", "timeout", "max_retries"]
     llm_flags = ("prompt", "temperature", "top_p", "top_k", "max_tokens", "seed", "cache")
     selection = EngineSelection(
         name=f["engine"],
@@ -237,8 +244,18 @@ def boost_options(**flags: Any) -> BoostOptions:
         llm=llm_settings(**{k: f[k] for k in llm_flags}, no_cache=f["no_cache"]),
         regenerate_fallbacks=f["regenerate_fallbacks"],
     )
-    same = "input output rejects overwrite keep_original schema fields id_key lang".split()
-    same += "detector strict source source_key report".split()
+    same = [
+        "input",
+        "output",
+        "rejects",
+        "overwrite",
+        "keep_original",
+        "schema",
+        "fields",
+        "id_key",
+        "lang",
+    ]
+    same += ["detector", "strict", "source", "source_key", "report"]
     return BoostOptions(
         **{k: f[k] for k in same},
         select=f["select"],  # comma-separated and repeated values: the checker splits them
