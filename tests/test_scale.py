@@ -152,3 +152,19 @@ def test_bad_workers_value_is_a_usage_error(tmp_path: Path) -> None:
     result = midb("boost", str(MIXED), "-o", str(tmp_path / "o.jsonl"), "--workers", "zero")
     assert result.returncode == 2
     assert "--workers 'zero'" in result.stderr
+
+
+def test_workers_share_the_servers_and_the_total_concurrency() -> None:
+    from midb_cli.boost.protocol import EngineSelection
+    from midb_cli.scale.workers import worker_overrides
+
+    bases = ["http://a/v1", "http://b/v1", "http://c/v1"]
+    engine = EngineSelection("openai", {"api_base": bases, "concurrency": 10})
+    options = BoostOptions("in.jsonl", "out.jsonl", engine=engine)
+    parts = [worker_overrides(options, slot, 2) for slot in range(2)]
+    assert [p["api_base"] for p in parts] == [["http://a/v1", "http://c/v1"], ["http://b/v1"]]
+    assert sum(p["concurrency"] for p in parts) == 10
+    four = [worker_overrides(options, slot, 4) for slot in range(4)]
+    assert sorted(b for p in four for b in p["api_base"]) == sorted([*bases, "http://a/v1"])
+    assert sum(p["concurrency"] for p in four) == 10
+    assert worker_overrides(BoostOptions("in.jsonl", "out.jsonl"), 0, 2) == {}

@@ -107,6 +107,7 @@ class ShardActor:
         self.directory = directory
         self.slot = slot
         self.workers = workers
+        self.booster: Any = None  # a GPU engine, built on the first shard, kept for the rest
         plan = load_plan(directory)
         self.identifier = LanguageIdentifier(backend=plan.options.detector, lang=plan.options.lang)
 
@@ -117,14 +118,29 @@ class ShardActor:
         from midb_cli.scale.workers import worker_overrides
 
         plan = load_plan(self.directory)
+        overrides = worker_overrides(plan.options, self.slot, self.workers)
         try:
             run_shard(
                 plan,
                 index,
-                overrides=worker_overrides(plan.options, self.slot, self.workers),
+                overrides=overrides,
                 identifier=self.identifier,
+                booster=self._engine(plan, index, overrides),
                 lease_wait=LEASE_WAIT_SECONDS,
             )
         except MidbError as exc:
             return str(exc)
         return None
+
+    def _engine(self, plan: Any, index: int, overrides: dict[str, Any]) -> Any:
+        """The GPU engine of this actor (built once: loading a model takes minutes); other
+        engines are built by each shard's run, as in a plain run."""
+        if plan.options.engine.name not in GPU_ENGINES:
+            return None
+        from midb_cli.boost.engines import create_booster
+        from midb_cli.scale.reuse import KeptOpen
+        from midb_cli.scale.shard import shard_options
+
+        if self.booster is None:
+            self.booster = create_booster(shard_options(plan, index, overrides).engine)
+        return KeptOpen(self.booster, plan.options.engine.name)
