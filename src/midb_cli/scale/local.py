@@ -34,6 +34,8 @@ SHARDS_PER_WORKER = 4
 #: new pools after a worker died, before the run gives up
 MAX_POOL_RESTARTS = 3
 _PR_SET_PDEATHSIG = 1
+#: engines that hold one GPU each
+GPU_ENGINES = frozenset({"vllm"})
 #: how long a worker waits for the lease of a shard whose last attempt is still dying
 LEASE_WAIT_SECONDS = 30.0
 
@@ -107,7 +109,7 @@ def _run_pool(plan: Plan, pending: list[int], workers: int) -> None:
         max_workers=workers,
         mp_context=context,
         initializer=_init_worker,
-        initargs=(slots, workers),
+        initargs=(slots, workers, plan.options.engine.name),
     ) as pool:
         futures: dict[Future[None], int] = {
             pool.submit(_work, str(plan.directory), index): index for index in pending
@@ -134,13 +136,18 @@ _workers = 1
 _identifier: Any = None
 
 
-def _init_worker(slots: Any, workers: int) -> None:
+def _init_worker(slots: Any, workers: int, engine: str) -> None:
     global _slot, _workers
     _die_with_parent()
     with slots.get_lock():
         _slot = slots.value
         slots.value += 1
     _workers = workers
+    if engine in GPU_ENGINES:
+        # one GPU per worker: the slot-th of the GPUs this machine (or the user) makes visible
+        visible = os.environ.get("CUDA_VISIBLE_DEVICES")
+        gpus = visible.split(",") if visible else [str(k) for k in range(workers)]
+        os.environ["CUDA_VISIBLE_DEVICES"] = gpus[_slot % len(gpus)]
 
 
 def _die_with_parent() -> None:

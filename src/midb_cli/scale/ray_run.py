@@ -16,14 +16,13 @@ from typing import Any
 from midb_cli.boost.pipeline import BoostOptions
 from midb_cli.boost.summary import BoostSummary
 from midb_cli.errors import EngineError, MidbError, UsageError
-from midb_cli.scale.local import LEASE_WAIT_SECONDS, SHARDS_PER_WORKER
+from midb_cli.scale.local import GPU_ENGINES, LEASE_WAIT_SECONDS, SHARDS_PER_WORKER
 from midb_cli.scale.merge import merge_plan, merged_summary
 from midb_cli.scale.plan import ensure_plan
 from midb_cli.scale.progress import ProgressThread, ShardTail
 
 #: the CPU share each CPU actor asks for (below 1: see the module docstring)
 ACTOR_CPUS = 0.75
-GPU_ENGINES = frozenset({"vllm"})
 
 
 def import_ray() -> Any:
