@@ -57,6 +57,10 @@ def ensure_plan(options: BoostOptions, shards: int) -> Plan:
 def make_plan(options: BoostOptions, shards: int) -> Plan:
     if options.input == "-":
         raise UsageError("shards need an input file, not standard input")
+    if options.output.endswith(".parquet"):
+        raise UsageError(
+            f"-o {options.output}: shards merge into JSONL; write -o X.jsonl and convert it"
+        )
     if options.source:
         raise UsageError("--source is not supported with shards yet (use --source-key)")
     if shards < 1:
