@@ -14,6 +14,7 @@ import multiprocessing
 import os
 import signal
 import sys
+import time
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -62,6 +63,7 @@ def run_local(
 ) -> BoostSummary:
     """Plan (or reuse the plan of an interrupted run), run the shards in ``workers``
     processes, merge. Interrupted, it raises ``KeyboardInterrupt`` with ``exc.summary``."""
+    started = time.monotonic()
     plan = ensure_plan(options, shards or workers * SHARDS_PER_WORKER)
     earlier = merged_summary(plan)
     if earlier is not None:
@@ -81,7 +83,9 @@ def run_local(
     finally:
         if progress:
             progress.stop()
-    return merge_plan(plan)
+    summary = merge_plan(plan)
+    summary.elapsed = time.monotonic() - started  # the whole job's wall clock
+    return summary
 
 
 def _run_pending(plan: Plan, workers: int) -> None:

@@ -10,6 +10,7 @@ what it wrote. The plan folder must be on a file system every node sees.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -44,6 +45,7 @@ def run_ray(
     """Plan, run every shard not done on Ray, merge. ``address``: ``local`` starts a Ray
     here, anything else (``auto``, ``ray://host:port``) is handed to ``ray.init``."""
     ray = import_ray()
+    started = time.monotonic()
     started_here = not ray.is_initialized()
     if started_here:
         ray.init(address=None if address == "local" else address, log_to_driver=False)
@@ -66,7 +68,9 @@ def run_ray(
         finally:
             if progress:
                 progress.stop()
-        return merge_plan(plan)
+        summary = merge_plan(plan)
+        summary.elapsed = time.monotonic() - started  # the whole job's wall clock
+        return summary
     finally:
         if started_here:
             ray.shutdown()
