@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from midb_cli.boost.pipeline import BoostOptions, run_boost
 from midb_cli.checks.run import CheckedRecord, CheckSummary, check_file
 from midb_cli.report.run import DiffOptions, DiffSummary, run_diff
+from midb_cli.scale import ensure_plan, load_plan, merge_plan, run_local, run_shard
 from midb_cli.select import SelectionResult, select_file
 
 if TYPE_CHECKING:
@@ -35,13 +36,18 @@ __all__ = [
     "DiffOptions",
     "DiffSummary",
     "SelectionResult",
+    "ensure_plan",
+    "load_plan",
+    "merge_plan",
     "run_boost",
     "run_check",
     "run_diff",
     "run_export",
     "run_judge",
+    "run_local",
     "run_score",
     "run_select",
+    "run_shard",
     "run_stats",
     "run_train_data",
 ]

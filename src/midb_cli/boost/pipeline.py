@@ -18,12 +18,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from midb_cli.boost.engines import check_engine, create_booster
-from midb_cli.boost.guards import GuardSettings, RevisionGuard
+from midb_cli.boost.guards import RevisionGuard
 from midb_cli.boost.llm import LLMBooster
+from midb_cli.boost.options import BoostOptions as BoostOptions  # re-exported
 from midb_cli.boost.ordering import ReorderBuffer
 from midb_cli.boost.output import ExistingOutput, ResumableOutput
 from midb_cli.boost.paths import (
@@ -38,7 +39,6 @@ from midb_cli.boost.protocol import (
     Booster,
     BoostItem,
     BoostOutcome,
-    EngineSelection,
     record_seed,
 )
 from midb_cli.boost.retry import RetryPass, retry_path
@@ -58,32 +58,6 @@ from midb_cli.records.writer import RejectsWriter
 
 #: called after each written record with (records done incl. resumed, summary)
 ProgressHook = Callable[[int, BoostSummary], None]
-
-
-@dataclass
-class BoostOptions:
-    input: str
-    output: str
-    rejects: str | None = None  # default: beside the output (see default_rejects_path)
-    overwrite: bool = False
-    keep_original: bool = True
-    schema: str | None = None
-    fields: str | None = None
-    id_key: str | None = None
-    lang: str | None = None
-    detector: str = "auto"
-    strict: bool = False
-    select: list[str] | None = None
-    ignore: list[str] | None = None
-    source: str | None = None
-    source_key: str | None = None
-    report: str | None = None
-    engine: EngineSelection = field(default_factory=EngineSelection)
-    #: answers that may wait behind a slow earlier request before no new record is read
-    max_parked: int = 1024
-    #: a rerun asks again for the records an earlier run left as `error`
-    retry_errors: bool = True
-    guards: GuardSettings = field(default_factory=GuardSettings)
 
 
 @dataclass(slots=True)
@@ -159,6 +133,9 @@ class _BoostRun:
             fields=options.fields,
             id_key=options.id_key,
             strict=options.strict,
+            start=options.start,
+            end=options.end,
+            first_line=options.first_line,
         )
 
     # -- the run ------------------------------------------------------------------------------
@@ -322,6 +299,8 @@ class _BoostRun:
         self, items: Iterator[Record | Reject]
     ) -> tuple[Iterator[Record | Reject], str | None]:
         """The file's language prior from its first records (the same window on every run)."""
+        if self.options.prior_given:
+            return items, self.options.prior
         if self.identifier.forced_prior:
             return items, self.identifier.forced_prior
         head: list[Record | Reject] = []

@@ -51,6 +51,18 @@ _IO = "Input and output"
 _RECORDS = "Records"
 _CHECKS = "Checks and source"
 _ENGINE = ENGINE_PANEL
+_SCALE = "Scale-out"
+
+WorkersOpt = Annotated[
+    str,
+    typer.Option(
+        "--workers",
+        metavar="N|auto",
+        help="Processes on this machine (auto: one per core); the input is cut into shards "
+        "(OUT.midb/) and merged in input order.",
+        rich_help_panel=_SCALE,
+    ),
+]
 
 
 def boost(
@@ -181,6 +193,17 @@ def boost(
             rich_help_panel=_ENGINE,
         ),
     ] = None,
+    workers: WorkersOpt = "1",
+    ray: Annotated[
+        str | None,
+        typer.Option(
+            "--ray",
+            metavar="ADDRESS",
+            help="Run the shards on Ray: 'local' starts Ray here, 'auto' or ray://HOST:PORT "
+            "joins a cluster (needs midb-cli[ray]).",
+            rich_help_panel=_SCALE,
+        ),
+    ] = None,
 ) -> None:
     """Boost a file: fix what is certain, revise with an engine, keep order, resume after a crash.
 
@@ -196,64 +219,66 @@ def boost(
     midb boost in.jsonl -o out.jsonl --engine openai --api-base http://localhost:8000/v1
     --model midb --prompt midb
     """
+    flags = dict(locals())
+    for key in _RUN_FLAGS:
+        flags.pop(key)
+    _run(boost_options(**flags), quiet=quiet, workers=workers, ray=ray)
+
+
+#: flags of how `midb boost` runs, not of what it writes (the others make the BoostOptions)
+_RUN_FLAGS = ("quiet", "workers", "ray")
+
+
+def boost_options(**flags: Any) -> BoostOptions:
+    """The ``BoostOptions`` of `midb boost`'s flags (also `midb shard plan`'s)."""
     from midb_cli.boost.guards import GuardSettings
     from midb_cli.boost.pipeline import BoostOptions
     from midb_cli.boost.protocol import EngineSelection
 
-    if max_length_ratio is not None and min_length_ratio > max_length_ratio:
+    f = flags
+    if f["max_length_ratio"] is not None and f["min_length_ratio"] > f["max_length_ratio"]:
         raise UsageError("--min-length-ratio is larger than --max-length-ratio")
+    backend_flags = [
+        "model",
+        "api_base",
+        "api_key_env",
+        "lora",
+        "tensor_parallel_size",
+        "max_model_len",
+    ]
+    backend_flags += ["concurrency", "timeout", "max_retries"]
+    llm_flags = ("prompt", "temperature", "top_p", "top_k", "max_tokens", "seed", "cache")
     selection = EngineSelection(
-        name=engine,
-        backend_options=backend_values(
-            engine_option,
-            model=model,
-            api_base=api_base,
-            api_key_env=api_key_env,
-            lora=lora,
-            tensor_parallel_size=tensor_parallel_size,
-            max_model_len=max_model_len,
-            concurrency=concurrency,
-            timeout=timeout,
-            max_retries=max_retries,
-        ),
-        llm=llm_settings(
-            prompt=prompt,
-            temperature=temperature,
-            top_p=top_p,
-            top_k=top_k,
-            max_tokens=max_tokens,
-            seed=seed,
-            cache=cache,
-            no_cache=no_cache,
-        ),
-        regenerate_fallbacks=regenerate_fallbacks,
+        name=f["engine"],
+        backend_options=backend_values(f["engine_option"], **{k: f[k] for k in backend_flags}),
+        llm=llm_settings(**{k: f[k] for k in llm_flags}, no_cache=f["no_cache"]),
+        regenerate_fallbacks=f["regenerate_fallbacks"],
     )
-    options = BoostOptions(
-        input=input,
-        output=output,
-        rejects=rejects,
-        overwrite=overwrite,
-        keep_original=keep_original,
-        schema=schema,
-        fields=fields,
-        id_key=id_key,
-        lang=lang,
-        detector=detector,
-        strict=strict,
-        select=select,  # comma-separated and repeated values: the checker splits them
-        ignore=ignore,
-        source=source,
-        source_key=source_key,
-        report=report,
-        retry_errors=retry_errors,
+    same = [
+        "input",
+        "output",
+        "rejects",
+        "overwrite",
+        "keep_original",
+        "schema",
+        "fields",
+        "id_key",
+        "lang",
+    ]
+    same += ["detector", "strict", "source", "source_key", "report"]
+    return BoostOptions(
+        **{k: f[k] for k in same},
+        select=f["select"],  # comma-separated and repeated values: the checker splits them
+        ignore=f["ignore"],
+        retry_errors=f["retry_errors"],
         engine=selection,
-        guards=GuardSettings(min_length_ratio=min_length_ratio, max_length_ratio=max_length_ratio),
+        guards=GuardSettings(
+            min_length_ratio=f["min_length_ratio"], max_length_ratio=f["max_length_ratio"]
+        ),
     )
-    _run(options, quiet=quiet)
 
 
-def _run(options: BoostOptions, *, quiet: bool) -> None:
-    from midb_cli.boost.pipeline import run_boost
+def _run(options: BoostOptions, *, quiet: bool, workers: str = "1", ray: str | None = None) -> None:
     from midb_cli.boost.progress import BoostProgress
     from midb_cli.boost.summary import render_summary
     from midb_cli.cli.console import make_console
@@ -261,14 +286,12 @@ def _run(options: BoostOptions, *, quiet: bool) -> None:
     console = make_console(stderr=True, highlight=False)
     show_progress = console.is_terminal and not quiet
     try:
+        runner = _runner(workers, ray)
         if show_progress:
             with BoostProgress(console, options.input, options.engine.name) as bar:
-                summary = run_boost(
-                    options,
-                    on_progress=bar.update,
-                )
+                summary = runner(options, on_progress=bar.update)
         else:
-            summary = run_boost(options)
+            summary = runner(options)
     except MidbError as exc:
         partial = getattr(exc, "summary", None)
         if partial is not None and (partial.written or partial.resumed):
@@ -288,6 +311,22 @@ def _run(options: BoostOptions, *, quiet: bool) -> None:
     _print_summary(console, summary, quiet, render_summary)
     if options.report:
         console.print(f"report: {options.report}")
+
+
+def _runner(workers: str, ray: str | None) -> Any:
+    """The plain pipeline for one worker (today's behaviour exactly), else the shard runner."""
+    from midb_cli.boost.pipeline import run_boost
+
+    if ray is not None:
+        from midb_cli.scale.ray_run import run_ray
+
+        return lambda options, **kw: run_ray(options, ray, **kw)
+    from midb_cli.scale.local import resolve_workers, run_local
+
+    n = resolve_workers(workers)
+    if n == 1:
+        return run_boost
+    return lambda options, **kw: run_local(options, n, **kw)
 
 
 def _print_summary(console: Any, summary: Any, quiet: bool, render: Any) -> None:

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from midb_cli.cli.boost_cmd import WorkersOpt
 from midb_cli.cli.options import (
     DetectorOpt,
     FieldsOpt,
@@ -50,6 +51,7 @@ def register(app: typer.Typer) -> None:
         lang: LangOpt = None,
         detector: DetectorOpt = "auto",
         strict: StrictOpt = False,
+        workers: WorkersOpt = "1",
     ) -> None:
         """Find MT defects: wrong language, untranslated sentences, translated code, loops,
         placeholders, leaked field markers, punctuation, mojibake, truncation.
@@ -62,6 +64,7 @@ def register(app: typer.Typer) -> None:
         from midb_cli.api import run_check
         from midb_cli.checks.run import CheckedRecord
         from midb_cli.jsonio import dumps
+        from midb_cli.scale.local import resolve_workers
 
         if output_format not in FORMATS:
             raise UsageError(
@@ -76,18 +79,32 @@ def register(app: typer.Typer) -> None:
                 for f in item.findings:
                     out.write(f"{item.path}:{item.line}: {f.kind} {f.field}: {f.message}\n")
 
-        summary = run_check(
-            [str(p) for p in paths],
-            select=select,
-            ignore=ignore,
-            lang=lang,
-            detector=detector,
-            schema=schema,
-            fields=fields,
-            id_key=id_key,
-            strict=strict,
-            on_record=show,
-        )
+        n = resolve_workers(workers)
+        if n > 1:
+            from midb_cli.scale.files import ReadSettings, parallel_check
+
+            settings = ReadSettings(schema, fields, id_key, strict, detector, lang)
+            summary = parallel_check(
+                [str(p) for p in paths],
+                settings,
+                n,
+                select=select,
+                ignore=ignore,
+                fmt=output_format,
+            )
+        else:
+            summary = run_check(
+                [str(p) for p in paths],
+                select=select,
+                ignore=ignore,
+                lang=lang,
+                detector=detector,
+                schema=schema,
+                fields=fields,
+                id_key=id_key,
+                strict=strict,
+                on_record=show,
+            )
         out.flush()
         _print_summary(summary)
         if summary.flagged or summary.rejected:

@@ -18,6 +18,7 @@ COMMAND_MODULES = (
     "midb_cli.cli.score_cmd",
     "midb_cli.cli.export_cmd",
     "midb_cli.cli.train_data_cmd",
+    "midb_cli.cli.shard_cmd",
 )
 
 

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from midb_cli.cli.boost_cmd import WorkersOpt
 from midb_cli.cli.options import (
     DetectorOpt,
     FieldsOpt,
@@ -40,6 +41,7 @@ def register(app: typer.Typer) -> None:
                 help="Also count MT defects per language and kind (see `midb check`; slower).",
             ),
         ] = False,
+        workers: WorkersOpt = "1",
     ) -> None:
         """Per-language statistics: sizes, empty inputs, mixed languages, revisions, boost status.
 
@@ -48,18 +50,26 @@ def register(app: typer.Typer) -> None:
         from midb_cli.api import run_stats
         from midb_cli.cli.console import make_console
         from midb_cli.jsonio import dumps
+        from midb_cli.scale.local import resolve_workers
         from midb_cli.stats.render import print_stats
 
-        acc = run_stats(
-            [str(p) for p in paths],
-            checks=checks,
-            lang=lang,
-            detector=detector,
-            schema=schema,
-            fields=fields,
-            id_key=id_key,
-            strict=strict,
-        )
+        n = resolve_workers(workers)
+        if n > 1:
+            from midb_cli.scale.files import ReadSettings, parallel_stats
+
+            settings = ReadSettings(schema, fields, id_key, strict, detector, lang)
+            acc = parallel_stats([str(p) for p in paths], settings, n, checks=checks)
+        else:
+            acc = run_stats(
+                [str(p) for p in paths],
+                checks=checks,
+                lang=lang,
+                detector=detector,
+                schema=schema,
+                fields=fields,
+                id_key=id_key,
+                strict=strict,
+            )
         if as_json:
             sys.stdout.buffer.write(dumps(acc.to_json()) + b"\n")
             sys.stdout.flush()

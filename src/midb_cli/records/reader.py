@@ -11,6 +11,7 @@ by ``midb_cli.records.json_array``.
 from __future__ import annotations
 
 import gzip
+import io
 import os
 import sys
 from collections.abc import Generator, Iterator
@@ -137,8 +138,17 @@ class RecordReader:
         fields: str | None = None,
         id_key: str | None = None,
         strict: bool = False,
+        start: int | None = None,
+        end: int | None = None,
+        first_line: int = 1,
     ) -> None:
+        """``start``/``end``: read only the bytes ``[start, end)`` of a plain JSONL file (a
+        shard; both on line starts), numbering its first line ``first_line`` so that line
+        numbers and ``line-N`` ids stay those of the whole file."""
         self.path = str(path)
+        self.start = start
+        self.end = end
+        self.first_line = first_line
         self.schema_name = schema
         self.fields = fields
         self.id_key = id_key
@@ -154,11 +164,15 @@ class RecordReader:
 
     # -- public -------------------------------------------------------------------------
     def __iter__(self) -> Iterator[Record | Reject]:
-        parquet = is_parquet_file(self.path)
+        ranged = self.start is not None or self.end is not None
+        parquet = not ranged and is_parquet_file(self.path)
         fh = None if parquet else open_binary(self.path)
         source = None
         try:
-            if fh is None:
+            if ranged:
+                assert fh is not None
+                source = self._jsonl_objects(_byte_range(fh, self.path, self.start, self.end))
+            elif fh is None:
                 self.arrow_schema = parquet_schema(self.path)
                 source = iter_parquet_rows(self.path)
             elif is_json_array_file(self.path) and _starts_with(fh, b"["):
@@ -180,7 +194,8 @@ class RecordReader:
                 yield item
             # Here, in the reader, so that every command fails the same way whatever the
             # file's size: a run that read nothing usable must not look like a success.
-            if self.counts.records == 0 and self._first_reject is not None:
+            # A shard judges no file: whoever merges the shards checks the total.
+            if self.counts.records == 0 and self._first_reject is not None and not ranged:
                 raise InputError(self._nothing_valid_message())
         except (OSError, EOFError, gzip.BadGzipFile) as exc:
             raise InputError(f"{self.path}: cannot read: {exc}") from None
@@ -253,7 +268,9 @@ class RecordReader:
 
     def _jsonl_objects(self, fh: IO[bytes]) -> Iterator[tuple[int, Any, bytes | None, str | None]]:
         limit = max_record_bytes()
+        offset = self.first_line - 1
         for line, raw, too_large in bounded_lines(fh, limit):
+            line += offset
             if too_large:
                 yield line, None, raw, too_large_reason(limit)
                 continue
@@ -268,6 +285,36 @@ class RecordReader:
                 yield line, None, raw.rstrip(b"\r\n"), str(exc)
             except RecursionError:
                 yield line, None, raw.rstrip(b"\r\n"), "JSON nested too deeply"
+
+
+def _byte_range(fh: IO[bytes], path: str, start: int | None, end: int | None) -> IO[bytes]:
+    """``fh`` positioned at ``start``, ending at ``end``: a view, no copy of the bytes."""
+    if path == "-" or path.endswith(".gz"):
+        raise InputError(f"{path}: a byte range needs a plain file (.gz inputs shard by file)")
+    fh.seek(start or 0)
+    if end is None:
+        return fh
+    # buffered: IOBase.readline on a raw stream would read one byte at a time
+    return io.BufferedReader(_Bounded(fh, end - (start or 0)), buffer_size=1 << 20)
+
+
+class _Bounded(io.RawIOBase):
+    """The next ``size`` bytes of ``fh`` as a file of their own (``readline`` stops there)."""
+
+    def __init__(self, fh: IO[bytes], size: int) -> None:
+        self._fh = fh
+        self._left = size
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if self._left <= 0:
+            return 0
+        view = memoryview(buffer)[: self._left]
+        n = self._fh.readinto(view)  # type: ignore[attr-defined]
+        self._left -= n or 0
+        return n or 0
 
 
 def _starts_with(fh: IO[bytes], prefix: bytes) -> bool:

@@ -1,0 +1,168 @@
+"""The shard plan of one boost job: ``OUT.midb/manifest.json`` and the files beside it.
+
+The plan names the input (a fingerprint of its size and sampled content), the options that decide
+the output (as a hash, so a rerun with other options is refused instead of mixing two runs in one
+output), the file's language prior (estimated once, from the whole file's first records, and
+handed to every shard) and the shards' byte ranges with the line number each one starts at.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from midb_cli import jsonio
+from midb_cli.boost.guards import GuardSettings
+from midb_cli.boost.pipeline import BoostOptions
+from midb_cli.boost.protocol import EngineSelection
+from midb_cli.errors import InputError
+from midb_cli.llm.settings import LLMSettings
+
+VERSION = 1
+#: options that change how fast or where a run goes, not what it writes
+_RUN_ONLY = {"input", "output", "rejects", "overwrite", "report", "max_parked", "retry_errors"}
+_SHARD_ONLY = {"start", "end", "first_line", "prior_given", "prior"}
+_SPEED_ONLY_BACKEND = {"api_base", "concurrency", "timeout", "max_retries"}
+_SAMPLES = 16
+_SAMPLE_BYTES = 1 << 16
+
+
+@dataclass(frozen=True)
+class Shard:
+    index: int
+    #: bytes [start, end) of the input; None for a whole file (.gz, JSON array, Parquet)
+    start: int | None
+    end: int | None
+    first_line: int
+
+
+@dataclass
+class Plan:
+    directory: Path
+    input: dict[str, Any]
+    options: BoostOptions
+    prior: str | None
+    #: the schema the file's first records showed, given to every shard after the first
+    schema: str | None
+    shards: list[Shard]
+
+    def shard_base(self, index: int) -> Path:
+        return self.directory / "shards" / f"{index:05d}"
+
+    def output_of(self, index: int) -> Path:
+        return self.shard_base(index).with_suffix(".jsonl")
+
+    def rejects_of(self, index: int) -> Path:
+        return self.shard_base(index).with_suffix(".rejects.jsonl")
+
+    def done_marker(self, index: int) -> Path:
+        return self.shard_base(index).with_suffix(".done")
+
+    def cache_of(self, index: int) -> Path:
+        return self.directory / "caches" / f"{index:05d}.sqlite"
+
+    def done(self) -> set[int]:
+        return {s.index for s in self.shards if self.done_marker(s.index).exists()}
+
+
+def plan_directory(output: str) -> Path:
+    return Path(output + ".midb")
+
+
+def fingerprint(path: str) -> dict[str, Any]:
+    """Size and a hash of 16 evenly spread 64 KiB samples: cheap on a 10 GB file, and a
+    changed input (other records, appended lines) shows in it."""
+    try:
+        size = os.path.getsize(path)
+        digest = hashlib.sha256()
+        with open(path, "rb") as fh:
+            for k in range(_SAMPLES):
+                fh.seek(max(0, (size - _SAMPLE_BYTES) * k // (_SAMPLES - 1)))
+                digest.update(fh.read(_SAMPLE_BYTES))
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror}") from None
+    return {"path": os.path.abspath(path), "size": size, "sha256_samples": digest.hexdigest()}
+
+
+def options_to_json(options: BoostOptions) -> dict[str, Any]:
+    return dataclasses.asdict(options)
+
+
+def options_from_json(data: dict[str, Any]) -> BoostOptions:
+    values = dict(data)
+    engine = dict(values.pop("engine"))
+    engine["llm"] = LLMSettings(**engine["llm"])
+    values["engine"] = EngineSelection(**engine)
+    values["guards"] = GuardSettings(**values.pop("guards"))
+    return BoostOptions(**values)
+
+
+def options_hash(options: BoostOptions) -> str:
+    data = options_to_json(options)
+    for key in _RUN_ONLY | _SHARD_ONLY:
+        data.pop(key, None)
+    engine = data["engine"]
+    engine["backend_options"] = {
+        k: v for k, v in engine["backend_options"].items() if k not in _SPEED_ONLY_BACKEND
+    }
+    engine["llm"].pop("cache_path", None)
+    engine["llm"].pop("no_cache", None)
+    return hashlib.sha256(orjson.dumps(data, option=orjson.OPT_SORT_KEYS)).hexdigest()
+
+
+def save_plan(plan: Plan) -> None:
+    """Written to a temporary file and renamed: a plan is complete or absent."""
+    data = {
+        "version": VERSION,
+        "input": plan.input,
+        "options_hash": options_hash(plan.options),
+        "options": options_to_json(plan.options),
+        "prior": plan.prior,
+        "schema": plan.schema,
+        "shards": [dataclasses.asdict(s) for s in plan.shards],
+    }
+    plan.directory.mkdir(parents=True, exist_ok=True)
+    (plan.directory / "shards").mkdir(exist_ok=True)
+    tmp = plan.directory / "manifest.json.tmp"
+    tmp.write_bytes(orjson.dumps(data, option=orjson.OPT_INDENT_2) + b"\n")
+    os.replace(tmp, plan.directory / "manifest.json")
+
+
+def load_plan(directory: str | os.PathLike[str]) -> Plan:
+    path = Path(directory) / "manifest.json"
+    try:
+        data = jsonio.loads(path.read_bytes())
+    except FileNotFoundError:
+        raise InputError(f"{directory}: no shard plan here (run `midb shard plan` first)") from None
+    except (OSError, jsonio.JSONError) as exc:
+        raise InputError(f"{path}: unreadable plan: {exc}") from None
+    if not isinstance(data, dict) or data.get("version") != VERSION:
+        raise InputError(f"{path}: not a midb shard plan of version {VERSION}")
+    return Plan(
+        directory=Path(directory),
+        input=data["input"],
+        options=options_from_json(data["options"]),
+        prior=data["prior"],
+        schema=data["schema"],
+        shards=[Shard(**s) for s in data["shards"]],
+    )
+
+
+def refuse_other_run(plan: Plan, options: BoostOptions) -> None:
+    """A rerun must be the same job: same input, same output-deciding options."""
+    what = None
+    if fingerprint(options.input) != plan.input:
+        what = f"another input (it was {plan.input['path']})"
+    elif options_hash(options) != options_hash(plan.options):
+        what = "other options"
+    if what:
+        raise InputError(
+            f"{plan.directory} holds the shards of a run with {what}; rerun that command, or use "
+            "--overwrite to start over"
+        )

@@ -1,0 +1,40 @@
+"""`midb check` and `midb stats` with --workers: the same output as one process (the real CLI)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+MIXED = Path(__file__).parent / "data" / "scale" / "mixed.jsonl"
+CLEAN = Path(__file__).parent / "data" / "checks" / "clean.jsonl"
+
+
+def midb(*args: str) -> subprocess.CompletedProcess[bytes]:
+    cmd = [sys.executable, "-m", "midb_cli", *args]
+    return subprocess.run(cmd, capture_output=True, timeout=300)
+
+
+def test_stats_with_workers_adds_up_to_one_process() -> None:
+    one = midb("stats", str(MIXED), str(CLEAN), "--json", "--checks")
+    two = midb("stats", str(MIXED), str(CLEAN), "--json", "--checks", "--workers", "2")
+    assert one.returncode == 0, one.stderr
+    assert two.stdout == one.stdout
+    assert two.stderr == one.stderr  # the rejected lines, in the same order
+
+
+def test_check_with_workers_prints_what_one_process_prints() -> None:
+    for fmt in ("text", "jsonl"):
+        one = midb("check", str(MIXED), "--format", fmt)
+        two = midb("check", str(MIXED), "--format", fmt, "--workers", "3")
+        assert one.returncode == 1  # findings and rejected lines
+        assert (two.returncode, two.stdout, two.stderr) == (1, one.stdout, one.stderr)
+
+
+def test_a_file_of_bad_lines_is_the_same_clean_error(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text("{oops\n[1]\n" * 50)
+    result = midb("stats", str(bad), "--workers", "2")
+    assert result.returncode == 3
+    assert result.stderr.decode().startswith(f"Error: {bad}: no valid record: all 100 rejected")
+    assert b"Traceback" not in result.stderr

@@ -1,0 +1,118 @@
+"""Crash safety of `midb boost --workers`: kill -9 of a worker and of the driver at observed
+progress (shard output lines), then every record exactly once, in order, byte-identical to a
+plain run. Real processes, real files, the `rules` engine."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from midb_cli.boost.pipeline import BoostOptions, run_boost
+
+MIXED = Path(__file__).parent / "data" / "scale" / "mixed.jsonl"
+N = 9000
+
+
+@pytest.fixture(scope="module")
+def big(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, bytes]:
+    """``N`` records (the fixture's records again and again under new ids, its bad lines kept)
+    and a plain run's output of them."""
+    folder = tmp_path_factory.mktemp("big")
+    src = folder / "in.jsonl"
+    lines = MIXED.read_text(encoding="utf-8").splitlines()
+    written = 0
+    with src.open("w", encoding="utf-8") as fh:
+        while written < N:
+            for line in lines:
+                try:
+                    obj = json.loads(line)
+                except json.JSONDecodeError:
+                    fh.write(line + "\n")
+                    continue
+                if isinstance(obj, dict) and "Raw Instruction" in obj and written < N:
+                    obj["id"] = f"r{written:05d}"
+                    written += 1
+                    fh.write(json.dumps(obj, ensure_ascii=False) + "\n")
+    out = folder / "plain.jsonl"
+    run_boost(BoostOptions(str(src), str(out)))
+    return src, out.read_bytes()
+
+
+def start(src: Path, out: Path) -> subprocess.Popen[bytes]:
+    cmd = [sys.executable, "-m", "midb_cli", "boost", str(src), "-o", str(out), "-q"]
+    return subprocess.Popen([*cmd, "--workers", "2"], stderr=subprocess.PIPE)
+
+
+def shard_lines(out: Path) -> int:
+    return sum(
+        p.read_bytes().count(b"\n")
+        for p in (out.parent / f"{out.name}.midb").glob("shards/*[0-9].jsonl")
+    )
+
+
+def wait_for_lines(proc: subprocess.Popen[bytes], out: Path, target: int) -> None:
+    """Until the shard outputs hold ``target`` lines (observed progress, not the clock)."""
+    while shard_lines(out) < target:
+        if proc.poll() is not None:
+            raise AssertionError(f"the run ended before {target} lines were written")
+        time.sleep(0.01)
+
+
+def running_worker(out: Path) -> int:
+    """The pid in the lease of a shard that is not done (the lease holds its owner's pid)."""
+    shards = out.parent / f"{out.name}.midb" / "shards"
+    while True:
+        for lease in sorted(shards.glob("*.lock")):
+            if lease.name.endswith(".jsonl.lock") or lease.with_suffix(".done").exists():
+                continue
+            try:
+                pid = lease.read_text().strip()
+            except FileNotFoundError:
+                continue
+            if pid.isdigit():
+                return int(pid)
+        time.sleep(0.01)
+
+
+def assert_identical(out: Path, plain: bytes) -> None:
+    data = out.read_bytes()
+    ids = [json.loads(line)["midb"]["id"] for line in data.splitlines()]
+    assert ids == [f"r{i:05d}" for i in range(N)]  # each exactly once, in input order
+    assert data == plain
+
+
+def test_a_killed_worker_is_replaced_and_its_shard_resumes(
+    tmp_path: Path, big: tuple[Path, bytes]
+) -> None:
+    src, plain = big
+    out = tmp_path / "out.jsonl"
+    proc = start(src, out)
+    wait_for_lines(proc, out, N // 4)
+    os.kill(running_worker(out), signal.SIGKILL)
+    _, err = proc.communicate(timeout=300)
+    assert proc.returncode == 0, err.decode()
+    assert f"written {N:,}" in err.decode()
+    assert_identical(out, plain)
+
+
+def test_a_killed_driver_then_the_same_command_again(
+    tmp_path: Path, big: tuple[Path, bytes]
+) -> None:
+    src, plain = big
+    out = tmp_path / "out.jsonl"
+    proc = start(src, out)
+    wait_for_lines(proc, out, N // 3)
+    proc.send_signal(signal.SIGKILL)
+    assert proc.wait() == -signal.SIGKILL
+    assert not out.exists()  # nothing merged: OUT appears whole or not at all
+    again = start(src, out)
+    _, err = again.communicate(timeout=300)
+    assert again.returncode == 0, err.decode()
+    assert_identical(out, plain)
