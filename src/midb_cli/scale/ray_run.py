@@ -10,6 +10,7 @@ what it wrote. The plan folder must be on a file system every node sees.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from typing import Any
@@ -48,7 +49,12 @@ def run_ray(
     started = time.monotonic()
     started_here = not ray.is_initialized()
     if started_here:
-        ray.init(address=None if address == "local" else address, log_to_driver=False)
+        ray.init(
+            address=None if address == "local" else address,
+            log_to_driver=False,
+            logging_level=logging.WARNING,  # midb's own messages only on stderr
+            include_dashboard=False,
+        )
     try:
         gpu = options.engine.name in GPU_ENGINES
         resources = ray.cluster_resources()
