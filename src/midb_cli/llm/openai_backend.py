@@ -118,7 +118,10 @@ class OpenAIBackend:
 
     def generate(self, requests: Iterator[GenerationRequest]) -> Iterator[Generation]:
         loop = self._ensure_loop()
-        answers: queue.SimpleQueue[Generation] = queue.SimpleQueue()
+        # Answers cross from the loop thread in batches (one list per loop iteration): a
+        # hand-over per answer would wake this thread, and fight for the GIL, every time.
+        answers: queue.SimpleQueue[list[Generation]] = queue.SimpleQueue()
+        outbox = _Outbox(loop, answers)
         tasks: set[asyncio.Task[None]] = set()
         outstanding = 0
         exhausted = False
@@ -139,17 +142,10 @@ class OpenAIBackend:
                         self.check_reachable()
                         self._reachable_checked = True
                     outstanding += len(batch)
-                    loop.call_soon_threadsafe(self._start, batch, answers, tasks)
+                    loop.call_soon_threadsafe(self._start, batch, outbox, tasks)
                 if outstanding == 0:
                     return
-                generation = answers.get()
-                outstanding -= 1
-                yield generation
-                while outstanding:
-                    try:
-                        generation = answers.get_nowait()
-                    except queue.Empty:
-                        break
+                for generation in answers.get():
                     outstanding -= 1
                     yield generation
         finally:
@@ -157,21 +153,16 @@ class OpenAIBackend:
                 loop.call_soon_threadsafe(_cancel_all, tasks)
 
     def _start(
-        self,
-        batch: list[GenerationRequest],
-        answers: queue.SimpleQueue[Generation],
-        tasks: set[asyncio.Task[None]],
+        self, batch: list[GenerationRequest], outbox: _Outbox, tasks: set[asyncio.Task[None]]
     ) -> None:
-        """On the loop thread: one task per request, each putting its answer on ``answers``."""
+        """On the loop thread: one task per request, each putting its answer in ``outbox``."""
         loop = asyncio.get_running_loop()
         for request in batch:
-            task = loop.create_task(self._answer(request, answers))
+            task = loop.create_task(self._answer(request, outbox))
             tasks.add(task)
             task.add_done_callback(tasks.discard)
 
-    async def _answer(
-        self, request: GenerationRequest, answers: queue.SimpleQueue[Generation]
-    ) -> None:
+    async def _answer(self, request: GenerationRequest, outbox: _Outbox) -> None:
         try:
             generation = await self._complete(request)
         except asyncio.CancelledError:
@@ -180,7 +171,7 @@ class OpenAIBackend:
             generation = Generation(id=request.id, error=f"internal error: {exc!r}")
         if generation.error is not None:  # the one exit of every error text: no secret in it
             generation.error = self._redact(generation.error)
-        answers.put(generation)
+        outbox.put(generation)
 
     def close(self) -> None:
         loop, thread = self._loop, self._thread
@@ -351,6 +342,29 @@ class OpenAIBackend:
     def _message(self, payload: bytes) -> str:
         # redacted before it is cut short, so a cut cannot leave half a key behind
         return _server_message(payload, self._redact)
+
+
+class _Outbox:
+    """Collects the answers finished in one loop iteration and hands them over as one list
+    (on the loop thread; the consumer blocks on ``answers``)."""
+
+    __slots__ = ("_answers", "_loop", "_pending")
+
+    def __init__(
+        self, loop: asyncio.AbstractEventLoop, answers: queue.SimpleQueue[list[Generation]]
+    ) -> None:
+        self._loop = loop
+        self._answers = answers
+        self._pending: list[Generation] = []
+
+    def put(self, generation: Generation) -> None:
+        if not self._pending:
+            self._loop.call_soon(self._flush)  # after the callbacks ready in this iteration
+        self._pending.append(generation)
+
+    def _flush(self) -> None:
+        pending, self._pending = self._pending, []
+        self._answers.put(pending)
 
 
 async def _within(seconds: float, attempt: Coroutine[Any, Any, Generation]) -> Generation:
