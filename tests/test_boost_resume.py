@@ -122,15 +122,52 @@ def test_kill_9_many_times_on_a_larger_file(tmp_path: Path) -> None:
     kill_and_resume(tmp_path, n=20_000, kills=8, seed=2)
 
 
+def interrupt_while_reading(
+    src: Path, out: Path, signum: int = signal.SIGINT, head: int = 3000
+) -> tuple[int, str]:
+    """Run ``midb boost - -o out`` on the first ``head`` lines of ``src``, fed through stdin and
+    kept open, so the run cannot finish: send ``signum`` once output has appeared. Returns the
+    exit code and stderr. Nothing here depends on how fast the machine is."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "midb_cli", "boost", "-", "-o", str(out), "--quiet"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdin is not None and proc.stderr is not None
+    lines = src.read_bytes().splitlines(keepends=True)
+    proc.stdin.write(b"".join(lines[:head]))
+    proc.stdin.flush()
+    while lines_in(out) < 200:  # observed progress, then the signal
+        assert proc.poll() is None, "the run ended with its input still open"
+        time.sleep(0.005)
+    proc.send_signal(signum)
+    err = proc.stderr.read().decode()  # until the process has exited
+    code = proc.wait()
+    proc.stdin.close()  # only now: an end of input earlier would let the run finish
+    return code, err
+
+
+def rerun_from_stdin(src: Path, out: Path) -> str:
+    """The same command again, now with the whole input; returns stderr."""
+    with src.open("rb") as stdin:
+        rerun = subprocess.run(
+            [sys.executable, "-m", "midb_cli", "boost", "-", "-o", str(out), "--quiet"],
+            stdin=stdin,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            timeout=300,
+        )
+    text = rerun.stderr.decode()
+    assert rerun.returncode == 0, text
+    return text
+
+
 def test_ctrl_c_flushes_prints_the_summary_and_exits_130(tmp_path: Path) -> None:
     src, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
     ids, bad = make_input(src, 6000)
-    proc = start(src, out)
-    assert wait_for_progress(proc, out)
-    proc.send_signal(signal.SIGINT)
-    _, err = proc.communicate(timeout=60)
-    text = err.decode()
-    assert proc.returncode == 130, text
+    code, text = interrupt_while_reading(src, out)
+    assert code == 130, text
     assert "midb boost: read" in text and "rerun the same command to continue" in text
     assert "Traceback" not in text
     data = out.read_bytes()
@@ -138,10 +175,7 @@ def test_ctrl_c_flushes_prints_the_summary_and_exits_130(tmp_path: Path) -> None
     done = data.count(b"\n")
     assert 0 < done < 6000
     assert f"written {done:,}" in text  # the counts printed match what is on disk
-    rerun = start(src, out)
-    _, err = rerun.communicate(timeout=300)
-    assert rerun.returncode == 0, err.decode()
-    assert f"({done:,} already done by an earlier run)" in err.decode()
+    assert f"({done:,} already done by an earlier run)" in rerun_from_stdin(src, out)
     assert_complete(out, ids, bad)
 
 
@@ -166,18 +200,10 @@ def test_an_interrupted_run_counts_what_it_read_and_resumes(
 ) -> None:
     src, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
     ids, bad = make_input(src, 6000)
-    proc = start(src, out)
-    while lines_in(out) < 200:  # observed progress, then the signal
-        assert proc.poll() is None, "the run ended before the signal"
-        time.sleep(0.005)
-    proc.send_signal(signum)
-    _, err = proc.communicate(timeout=60)
-    text = err.decode()
-    assert proc.returncode == code, text
+    code_seen, text = interrupt_while_reading(src, out, signum)
+    assert code_seen == code, text
     assert "Traceback" not in text and "rerun the same command to continue" in text
     written, _ = counts_add_up(text)
     assert written == lines_in(out)
-    rerun = start(src, out)
-    _, err = rerun.communicate(timeout=300)
-    assert rerun.returncode == 0, err.decode()
+    rerun_from_stdin(src, out)
     assert_complete(out, ids, bad)

@@ -102,8 +102,14 @@ def test_two_runs_on_one_output_the_second_refuses_at_once(tmp_path: Path) -> No
     src = many_records(tmp_path / "in.jsonl", 30_000)
     out = tmp_path / "out.jsonl"
     argv = [sys.executable, "-m", "midb_cli", "boost", str(src), "-o", str(out), "--quiet"]
-    first = subprocess.Popen(argv, stderr=subprocess.PIPE)
+    # The first run reads its input from a pipe this test holds open: it cannot finish
+    # before the second has tried, however fast or loaded the machine is.
+    piped = [*argv[:4], "-", *argv[5:]]
+    first = subprocess.Popen(piped, stdin=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    assert first.stdin is not None
     try:
+        first.stdin.write(src.read_bytes()[: 1 << 20])
+        first.stdin.flush()
         while not (tmp_path / "out.jsonl.lock").exists() or not out.exists():
             assert first.poll() is None, "the first run ended before the second started"
             time.sleep(0.01)
@@ -114,6 +120,7 @@ def test_two_runs_on_one_output_the_second_refuses_at_once(tmp_path: Path) -> No
     finally:
         first.kill()
         first.wait()
+        first.stdin.close()
     # the lock does not outlive a kill -9: a rerun takes over and finishes
     third = subprocess.run(argv, capture_output=True, text=True, timeout=300)
     assert third.returncode == 0, third.stderr
