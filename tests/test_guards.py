@@ -372,3 +372,96 @@ def test_the_task_under_the_response_tag_when_the_answer_restates_it() -> None:
         original.instruction,
     )
     assert reason(original, swapped, "es") == "guard:fields_swapped"
+
+
+# -- cuts read against the revision's own lines (finish_reason "stop") ----------------------
+
+
+_TASK = {
+    "cs": "Odpovězte na zadaný úkol.",
+    "de": "Beantworte die gegebene Aufgabe.",
+    "es": "Responde a la tarea dada.",
+    "fr": "Répondez à la tâche donnée.",
+}
+
+
+def _cut(response: str, lang: str, original_response: str, instruction: str = "") -> str | None:
+    original = Pair(instruction or _TASK[lang], "", original_response)
+    return reason(original, original.with_field("response", response), lang, finish_reason="stop")
+
+
+def test_an_item_that_repeats_the_start_of_an_earlier_one() -> None:
+    cut = "Voici une liste de légumes à planter en été :\n\n- Courge d'hiver\n\n- Courge"
+    assert _cut(cut, "fr", "Les courges, les tomates et les poivrons.") == "guard:truncated"
+
+
+def test_a_last_item_much_shorter_than_its_siblings() -> None:
+    cut = (
+        "Hier sind einige Ideen:\n\n- Ein gemeinsamer Ausflug in die Berge mit Picknick\n\n"
+        "- Ein Kochkurs für zwei Personen am Wochenende\n\n- Ein Konzertbesuch mit Abendessen"
+        "\n\n- Ein Wel"
+    )
+    assert _cut(cut, "de", "Ein Ausflug, ein Kochkurs oder ein Konzert.") == "guard:truncated"
+
+
+def test_a_verse_line_cut_short() -> None:
+    cut = (
+        "Aquí tienes un poema:\n\nEl cielo es un lienzo de azul infinito\n\n"
+        "Pintado con nubes de diferentes matices\n\nA veces brilla con los rayos del sol\n\n"
+        "A veces chis"
+    )
+    assert _cut(cut, "es", "El cielo azul brilla con el sol.") == "guard:truncated"
+
+
+def test_a_sentence_after_a_formula_left_open() -> None:
+    cut = (
+        "Součet čísel od 1 do 10 lze vypočítat následujícím způsobem:\n\n"
+        "1 + 2 + 3 + 4 + 5 + 6 + 7 + 8 + 9 + 10 = 55\n\nProto je součet"
+    )
+    assert _cut(cut, "cs", "Součet čísel od 1 do 10 je 55.") == "guard:truncated"
+
+
+def test_a_stub_of_letters_on_its_own_line() -> None:
+    cut = "Ve větě jsou dvě chyby. Jsou to:\n\n- měl -> měla\n\n- léto -> létě\n\nSpr"
+    assert _cut(cut, "cs", "Měl jsem rád jít na pláž minulý léto.") == "guard:truncated"
+
+
+def test_one_open_line_announcing_what_the_original_lists() -> None:
+    original = "1. Serviette\n2. Crème solaire\n3. Chapeau\n4. Lunettes de soleil"
+    assert _cut("Voici une liste de 5 articles à emporter", "fr", original) == ("guard:truncated")
+
+
+def test_a_word_cut_that_the_instruction_spells_in_full() -> None:
+    instruction = "Identifiez le sujet et le verbe dans la phrase suivante."
+    cut = "Le sujet et le verbe dans la phr"
+    assert _cut(cut, "fr", "Sujet : Le chat\nVerbe : a grimpé", instruction) == ("guard:truncated")
+
+
+@pytest.mark.parametrize(
+    ("original_response", "revised_response"),
+    [
+        # list items of unequal length, the last one short but whole
+        (
+            "1. Grunge\n2. Rock alternatif\n3. Hip Hop\n4. New Jack Swing\n5. Pop",
+            "Voici cinq genres musicaux des années 1990 :\n\n- Grunge\n\n- Rock alternatif\n\n"
+            "- Hip Hop\n\n- New Jack Swing\n\n- Pop",
+        ),
+        # a formula as the answer after a lead-in
+        ("7", "La différence entre 12 et 5 est :\n\n12 - 5 = 7"),
+        # a letter's signature
+        (
+            "Merci pour votre aide.\n\nCordialement,\n[Nom]",
+            "Merci pour votre aide et votre patience.\n\nCordialement,\n\nJean Dupont\n\n"
+            "Chef de projet",
+        ),
+        # a one-line title for a one-line title
+        (
+            "Comprendre le pouvoir de l'intelligence artificielle",
+            "L'avenir de l'intelligence artificielle : ce que vous devez savoir",
+        ),
+    ],
+)
+def test_open_endings_read_against_their_own_lines_are_accepted(
+    original_response: str, revised_response: str
+) -> None:
+    assert _cut(revised_response, "fr", original_response) is None

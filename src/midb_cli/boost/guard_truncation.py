@@ -44,9 +44,10 @@ _ANSWER_SHARE = 0.25
 _CAPITALISED_NOUNS = frozenset({"de"})
 
 
-def cut_short(old: str, new: str, lang: str) -> bool:
+def cut_short(old: str, new: str, lang: str, context: str = "") -> bool:
     """The revised response stops early: it ends on a bare list marker, stops where the
-    original goes on, or leaves a prose sentence open where the original closed its own."""
+    original goes on, or leaves a prose sentence open where the original closed its own.
+    ``context``: the record's other fields (their words tell a word cut in two)."""
     new = new.rstrip()
     if _BARE_ITEM.search(new):
         return not _BARE_ITEM.search(old.rstrip())
@@ -59,7 +60,7 @@ def cut_short(old: str, new: str, lang: str) -> bool:
     if (
         _stops_where_original_goes_on(old, new, lang)
         or _ends_on_a_dangling_word(line, lang)
-        or _ends_inside_a_word(old, new, lang)
+        or _ends_inside_a_word(old, new, lang, context)
         or (lang == "ja" and _japanese_cut(old, new, line))
         or _open_bracket_or_formula(line, old)
         or _item_cut(old, line)
@@ -67,6 +68,8 @@ def cut_short(old: str, new: str, lang: str) -> bool:
         return True
     if "#" in line.rsplit(None, 1)[-1] or _ATTRIBUTION.search(line):
         return False  # a hashtag ends a post; an author ends a quote
+    if cut_against_itself(old, new, lang):
+        return True
     if _ENUMERATION.match(line.strip()):
         return False  # a list of words on one line ends open
     if _answer_never_reached(old, new, lang):
@@ -228,9 +231,10 @@ def _japanese_cut(old: str, new: str, line: str) -> bool:
     return tail not in seen and any(len(r) > len(tail) and r.startswith(tail) for r in seen)
 
 
-def _ends_inside_a_word(old: str, new: str, lang: str) -> bool:
+def _ends_inside_a_word(old: str, new: str, lang: str, context: str = "") -> bool:
     """The last word is no word of the texts but the start of one of them (`Isol` where the
-    original says `Isolieren`): the response was cut inside that word."""
+    original says `Isolieren`, `phr` where the instruction says `phrase`): the response was
+    cut inside that word."""
     if lang in GRAM_SIZE:
         return False
     head, _, last = new.rpartition(" ")
@@ -239,6 +243,7 @@ def _ends_inside_a_word(old: str, new: str, lang: str) -> bool:
         return False
     words = set(_WORD.findall(old))
     words.update(_WORD.findall(head))
+    words.update(_WORD.findall(context))
     if last in words:
         return False
     return any(len(w) > len(last) + 1 and w.startswith(last) for w in words)
@@ -263,3 +268,89 @@ def _stops_where_original_goes_on(old: str, new: str, lang: str) -> bool:
         found = True
         at = old.find(tail, at + 1)
     return found
+
+
+def cut_against_itself(old: str, new: str, lang: str) -> bool:
+    """The last line, read against the revision's own earlier lines, is the start of one: it
+    repeats the first words of an earlier item that goes on (`- Courge` after `- Courge
+    d'hiver`), it is much shorter than the open lines of its kind before it (a list item or a
+    verse line cut), it is a prose line after a formula where every earlier sentence closed
+    (`Proto je součet` after `… = 55`), it is a stub of a few letters on a line of its own
+    (`Spr`), or the whole response is one open line announcing what the original lists."""
+    lines = [x.rstrip() for x in new.splitlines() if x.strip()]
+    last, item = _body(lines[-1])
+    if len(lines) == 1:
+        return _lead_in_only(old, new, lang)
+    earlier = lines[:-1]
+    if any(_body(x)[0].rstrip(".;,") == last for x in (*earlier, *old.splitlines())):
+        return False  # a line the texts already have, as it was
+    gap = "" if lang in ("ja", "zh") else " "
+    if len(last) >= 2 and any(
+        (b := _body(x)[0]).startswith(last + gap) and len(b) > len(last) + 1 for x in earlier
+    ):
+        return True
+    kind = _line_kind(lines[-1])
+    if kind != "prose" or item:
+        return kind == "item" and _shorter_than_siblings(lines, kind, _SHORT_ITEM)
+    if _shorter_than_siblings(lines, kind, _SHORT_VERSE):
+        return True
+    stub = 2 if lang in GRAM_SIZE else 4
+    if len(last) <= stub and last.isalpha() and last.lower() not in old.lower().split():
+        return True
+    if ":" in last or "：" in last or _line_kind(earlier[-1]) != "formula":
+        return False
+    sentences = [x for x in earlier if _line_kind(x) == "prose" and _words(x, lang) >= 3]
+    return bool(sentences) and all(x[-1] in _SENTENCE_STOPS or x[-1] in ":：" for x in sentences)
+
+
+# the last item or verse line below this share of its open siblings' median length was cut
+_SHORT_ITEM = 0.4
+_SHORT_VERSE = 0.5
+_FORMULA = re.compile(r"[=≈]")
+# a one-line revision sharing less than this of the original's words never reached its answer
+_LEAD_IN_SHARE = 0.3
+
+
+def _body(line: str) -> tuple[str, bool]:
+    marker = _LIST_ITEM.match(line)
+    return (line[marker.end() :] if marker else line).strip(), marker is not None
+
+
+def _line_kind(line: str) -> str:
+    if _LIST_ITEM.match(line):
+        return "item"
+    return "formula" if _FORMULA.search(line) else "prose"
+
+
+def _words(line: str, lang: str) -> int:
+    return len(line) // 4 if lang in GRAM_SIZE else len(line.split())
+
+
+def _shorter_than_siblings(lines: list[str], kind: str, share: float) -> bool:
+    """The last line is much shorter than the open lines of its kind just before it (two at
+    least): lists and verse keep their lines alike; a cut one is a stump."""
+    sizes = []
+    for x in reversed(lines[:-1]):
+        if _line_kind(x) != kind or x[-1] in _CLOSING:
+            break
+        sizes.append(len(_body(x)[0]))
+    if len(sizes) < 2:
+        return False
+    sizes.sort()
+    return len(_body(lines[-1])[0]) < share * sizes[len(sizes) // 2]
+
+
+def _lead_in_only(old: str, new: str, lang: str) -> bool:
+    """One open line where the original has several, sharing almost none of their words:
+    the revision stopped in the sentence that announces the answer (`Hier sind vier
+    Beispiele`)."""
+    if sum(1 for x in old.splitlines() if x.strip()) < 2:
+        return False
+    if lang in GRAM_SIZE:
+        words = {old[i : i + 2] for i in range(len(old) - 1) if old[i : i + 2].isalnum()}
+    else:
+        words = {w for w in _WORD.findall(old.lower()) if len(w) >= 3}
+    if len(words) < 2:
+        return False
+    text = new.lower()
+    return sum(w in text for w in words) < _LEAD_IN_SHARE * len(words)

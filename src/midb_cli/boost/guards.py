@@ -274,8 +274,9 @@ def _comparison_reason(
 ) -> str | None:
     """The guards that judge the revision against its original: a response cut short, fields
     that swapped places, an instruction turned into another task."""
+    context = " ".join((original.instruction, original.input, revised.instruction, revised.input))
     if revised.response != original.response and cut_short(
-        original.response, revised.response, lang
+        original.response, revised.response, lang, context
     ):
         return "guard:truncated"
     if revised.instruction == original.instruction:
