@@ -133,6 +133,9 @@ def interrupt_while_reading(
         stdin=subprocess.PIPE,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
+        # as in a terminal: a test suite started in the background (`pytest &` in a script)
+        # inherits SIGINT ignored, and midb rightly leaves an ignored Ctrl-C ignored
+        preexec_fn=_default_sigint,
     )
     assert proc.stdin is not None and proc.stderr is not None
     lines = src.read_bytes().splitlines(keepends=True)
@@ -142,10 +145,16 @@ def interrupt_while_reading(
         assert proc.poll() is None, "the run ended with its input still open"
         time.sleep(0.005)
     proc.send_signal(signum)
-    err = proc.stderr.read().decode()  # until the process has exited
-    code = proc.wait()
-    proc.stdin.close()  # only now: an end of input earlier would let the run finish
-    return code, err
+    try:
+        code = proc.wait(timeout=120)  # a run that ignores the signal fails here, not hangs
+    finally:
+        proc.kill()
+        proc.stdin.close()  # only now: an end of input earlier would let the run finish
+    return code, proc.stderr.read().decode()
+
+
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def rerun_from_stdin(src: Path, out: Path) -> str:
