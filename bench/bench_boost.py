@@ -9,6 +9,7 @@ Each run is a child process `python -m midb_cli boost IN -o OUT --quiet` pinned 
 RSS of the child (from wait4), and the time a rerun needs to find that the output is complete
 (the resume path: no language ID, no checks). Target (issue 11, "one core first"): >= 6,000
 records/s per core at 1x, RSS flat from 1x to 10x; each row prints its ratio to that floor.
+The child's CPU time (user + sys) is printed too: on a shared machine it is the steadier figure.
 Skips politely when the shared data is absent (it is not part of a user's clone).
 """
 
@@ -45,8 +46,9 @@ def build_input(path: Path, scale: int, limit: int | None) -> int:
     return len(lines) * scale
 
 
-def run_pinned(args: list[str], cpu: int) -> tuple[float, int, int, str]:
-    """(wall seconds, peak RSS in MiB, exit code, stderr) of one child pinned to ``cpu``."""
+def run_pinned(args: list[str], cpu: int) -> tuple[float, int, int, str, float]:
+    """(wall seconds, peak RSS in MiB, exit code, stderr, CPU seconds: user + sys) of one
+    child pinned to ``cpu``."""
     start = time.perf_counter()
     proc = subprocess.Popen(
         args,
@@ -59,7 +61,7 @@ def run_pinned(args: list[str], cpu: int) -> tuple[float, int, int, str]:
     _, status, usage = os.wait4(proc.pid, 0)
     proc.returncode = os.waitstatus_to_exitcode(status)
     wall = time.perf_counter() - start
-    return wall, usage.ru_maxrss // 1024, proc.returncode, err
+    return wall, usage.ru_maxrss // 1024, proc.returncode, err, usage.ru_utime + usage.ru_stime
 
 
 def main() -> int:
@@ -78,24 +80,25 @@ def main() -> int:
     )
     print(
         f"{'records':>10} {'seconds':>8} {'records/s':>10} {'ms/record':>10} {'peak RSS':>9}"
-        f" {'resume check':>13} {'vs floor':>9}"
+        f" {'resume check':>13} {'vs floor':>9} {'CPU s':>7} {'records/CPU-s':>14}"
     )
     with tempfile.TemporaryDirectory(prefix="midb-bench-") as tmp:
         for scale in (int(s) for s in opts.scales.split(",")):
             src, out = Path(tmp) / f"in{scale}.jsonl", Path(tmp) / f"out{scale}.jsonl"
             n = build_input(src, scale, opts.limit)
             cmd = [sys.executable, "-m", "midb_cli", "boost", str(src), "-o", str(out), "--quiet"]
-            wall, rss, code, err = run_pinned([*cmd, "--overwrite"], cpu)
+            wall, rss, code, err, cpu_s = run_pinned([*cmd, "--overwrite"], cpu)
             if code != 0:
                 print(f"boost failed (exit {code}): {err.strip()}")
                 return 1
-            resume_wall, _, code, err = run_pinned(cmd, cpu)
+            resume_wall, _, code, err, _ = run_pinned(cmd, cpu)
             if code != 0 or "already done" not in err:
                 print(f"resume check failed (exit {code}): {err.strip()}")
                 return 1
             print(
                 f"{n:>10,} {wall:>8.1f} {n / wall:>10,.0f} {1000 * wall / n:>10.3f}"
                 f" {rss:>6,} MiB {resume_wall:>11.1f} s {n / wall / FLOOR_RECORDS_PER_S:>8.2f}x"
+                f" {cpu_s:>7.1f} {n / cpu_s:>14,.0f}"
             )
             print(f"           {err.strip().splitlines()[0]}")
             out.unlink()

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from midb_cli.checks import language
+from midb_cli.checks import language, surface
 from midb_cli.checks.lexicon import TRANSLATION_TASK_RE
 from midb_cli.checks.surface import _CLAUSE_SPLIT_RE, SENTENCE_REPEATS, find_repetition
 from midb_cli.langid import scripts
@@ -112,3 +112,70 @@ def test_repetition_still_found() -> None:
     assert find_repetition("Das ist gut. Das ist gut. Das ist gut. Ende.") is not None
     assert find_repetition("eins zwei eins zwei eins zwei eins zwei") is not None
     assert find_repetition("Ein ganz normaler Satz.") is None
+
+
+_CLAUSE_PIECES = [".", "!", "?", ";", ":", ",", "،", "؟", "。", "！", "？", "、", "，", " ", "\n"]
+_CLAUSE_PIECES += ["\t", "\u3000", "\xa0", "\x85", "\r", "\n\n", ". ", "a", "bb", "a.", "x y"]
+
+
+def test_clause_keys_split_where_the_clause_split_does() -> None:
+    """The key split cuts where the clause split cuts, each clause losing only its last
+    character when that is a mark: equal clauses have equal keys."""
+    marks = ".!?;:,،؟。！？、，"
+    rng = random.Random(7)
+    for _ in range(30000):
+        text = "".join(rng.choice(_CLAUSE_PIECES) for _ in range(rng.randint(0, 14)))
+        expected = [u[:-1] if u[-1:] in marks and u else u for u in _CLAUSE_SPLIT_RE.split(text)]
+        keys = surface._CLAUSE_KEY_SPLIT_RE.split(text)
+        if keys[-1] and keys[-1][-1] in surface._SPACED_MARKS:
+            keys[-1] = keys[-1][:-1]
+        assert keys == expected, text
+        if not surface.clause_keys_repeat(text):
+            units = [u for u in _CLAUSE_SPLIT_RE.split(text) if u and not u.isspace()]
+            assert len(set(units)) == len(units), text
+
+
+def _plain_periodic_run(seq: list[str], max_lag: int, repeats: int) -> tuple[int, int] | None:
+    for lag in range(1, max_lag + 1):
+        need = lag * (repeats - 1)
+        if len(seq) < lag + need:
+            break
+        same = bytes(a == b for a, b in zip(seq, seq[lag:], strict=False))
+        at = same.find(b"\x01" * need)
+        if at >= 0:
+            return at, lag
+    return None
+
+
+def test_sampled_periodic_run_finds_what_every_comparison_finds() -> None:
+    rng = random.Random(13)
+    for _ in range(20000):
+        alphabet = "abc"[: rng.randint(1, 3)]
+        seq = [rng.choice(alphabet) for _ in range(rng.randint(0, 40))]
+        for max_lag, repeats in ((8, 4), (8, 3), (3, 2)):
+            got = surface._periodic_run(seq, max_lag, repeats)
+            assert got == _plain_periodic_run(seq, max_lag, repeats), seq
+
+
+def test_marker_probe_on_lower_case_text_is_the_plain_pattern() -> None:
+    plain = re.compile(language._MARKER_PROBE_RE.pattern)
+    words = ["the", "this", "that", "and", "are", "is", "of", "with", "you", "th", "a", "o"]
+    pieces = [*words, " ", "x", "é", "_", "1", "-", "\u0307", "t", "s", "e", "yo", "wit"]
+    rng = random.Random(17)
+    for _ in range(30000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 8)))
+        got = language._MARKER_PROBE_LOWER_RE.search(text) is not None
+        assert got == (plain.search(text) is not None), text
+
+
+def test_translation_task_prefix_tree_finds_what_the_alternation_finds() -> None:
+    words = language._TRANSLATION_WORDS
+    assert words is not None  # the lexicon's pattern is an alternation of words
+    plain = re.compile(TRANSLATION_TASK_RE.pattern)
+    pieces = [w[: len(w) // 2] for w in words] + [w[len(w) // 2 :] for w in words]
+    pieces += [*words, " ", "x", "ingl", "e", "s", "ê"]
+    rng = random.Random(19)
+    for _ in range(30000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 6)))
+        got = language._TRANSLATION_TASK_LOWER_RE.search(text) is not None
+        assert got == (plain.search(text) is not None), text

@@ -42,6 +42,7 @@ from midb_cli.boost.protocol import (
     record_seed,
 )
 from midb_cli.boost.retry import RetryPass, retry_path
+from midb_cli.boost.rules import RulesBooster
 from midb_cli.boost.signals import CtrlC
 from midb_cli.boost.source import AlignedSource, source_from_key
 from midb_cli.boost.summary import BoostSummary
@@ -126,6 +127,7 @@ class _BoostRun:
         self._booster = booster
         self._note_fallback: Callable[..., Any] | None = None
         self._rewrites_responses = False
+        self._needs_seed = True
         self.buffer: ReorderBuffer[_Entry, BoostOutcome] = ReorderBuffer()
         self.reader = RecordReader(
             options.input,
@@ -143,6 +145,7 @@ class _BoostRun:
         started = time.monotonic()
         booster = self._booster or create_booster(self.engine)
         self._rewrites_responses = isinstance(booster, LLMBooster)
+        self._needs_seed = not isinstance(booster, RulesBooster)  # rules sample nothing
         self._note_fallback = _optional_hook(booster, "note_fallback")
         self.summary.engine_stats = _optional_hook(booster, "stats")
         hold_when = _optional_hook(booster, "hold_when")
@@ -334,7 +337,7 @@ class _BoostRun:
             key = f"{record.id}#line{record.line}"
         self.buffer.register(key, _Entry(record, lang, findings, source))
         self.summary.read += 1
-        seed = record_seed(record.id, self.engine.llm.seed)
+        seed = record_seed(record.id, self.engine.llm.seed) if self._needs_seed else 0
         return BoostItem(key, record.pair, lang.lang, findings, source, seed)
 
     def _copy(self, record: Record, raw: bytes) -> BoostItem:
@@ -388,6 +391,7 @@ class _BoostRun:
                         self._note_fallback(outcome.id, reason)
                 else:
                     pair, findings_after = outcome.pair, verdict.findings_after
+        before = [f.to_json() for f in entry.findings]
         meta: dict[str, Any] = {
             "id": record.id,
             "status": status,
@@ -395,8 +399,12 @@ class _BoostRun:
             "lang": entry.lang.lang,
             "engine": self.engine_name,
             "distance": pair_distance(original, pair) if pair is not original else 0,
-            "findings_before": [f.to_json() for f in entry.findings],
-            "findings_after": [f.to_json() for f in findings_after],
+            "findings_before": before,
+            "findings_after": (
+                before
+                if findings_after is entry.findings
+                else [f.to_json() for f in findings_after]
+            ),
         }
         if self.options.keep_original:
             meta["original"] = original.as_dict()

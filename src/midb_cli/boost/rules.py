@@ -23,7 +23,7 @@ class RulesBooster:
     def boost(self, items: Iterator[BoostItem]) -> Iterator[BoostOutcome]:
         for item in items:
             result = self._fix_pair(item.pair, item.lang, item.findings, item.source)
-            if result.pair != item.pair:
+            if result.pair is not item.pair and result.pair != item.pair:
                 yield BoostOutcome(
                     item.id, "boosted", result.pair, details={"fixes": list(result.applied)}
                 )

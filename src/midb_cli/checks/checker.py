@@ -42,13 +42,14 @@ class Checker:
         (AlpacaEval, MT-Bench): an empty response is what it is, not a defect."""
         ctx = CheckContext(pair, record_lang, self.identifier, source, file_lang)
         out: list[Finding] = []
+        fields = ctx.fields
         for record_kinds, field_kinds in self._plan:
             for kind in record_kinds:
-                found = kind.record_detect(ctx)  # type: ignore[misc]
-                out.extend(f for f in found if not (prompt_only and f.field == "response"))
+                if found := kind.record_detect(ctx):  # type: ignore[misc]
+                    out.extend(f for f in found if not (prompt_only and f.field == "response"))
             if field_kinds:
                 for role in ROLES:
-                    if not ctx.fields[role].text:
+                    if not fields[role].text:
                         continue
                     for kind in field_kinds:
                         if f := kind.field_detect(ctx, role):  # type: ignore[misc]

@@ -57,8 +57,9 @@ def _keyword_set(lang: str) -> frozenset[str]:
     return frozenset(w.lower() for w in TRANSLATED_KEYWORDS.get(lang, {}))
 
 
-def translated_code(text: str, lang: str) -> list[str]:
-    """Descriptions of translated keywords in ``text`` (empty when none)."""
+def translated_code(text: str, lang: str, masked: str | None = None) -> list[str]:
+    """Descriptions of translated keywords in ``text`` (empty when none). ``masked``: the
+    text with code and URLs masked (``mask_code_and_urls``), when the caller has it."""
     pattern = _line_re(lang)
     if pattern is None:
         return []
@@ -78,12 +79,15 @@ def translated_code(text: str, lang: str) -> list[str]:
                 found.append(f"inline code translated: {inner!r}")
                 break
     if not found and "\n" in text:
-        found.extend(_plain_code_lines(mask_code_and_urls(text), pattern, lang))
+        masked = mask_code_and_urls(text) if masked is None else masked
+        found.extend(_plain_code_lines(masked, pattern, lang))
     return found
 
 
 def _plain_code_lines(text: str, pattern: re.Pattern[str], lang: str) -> list[str]:
     """Code written without fences: two or more lines that are plainly code."""
+    if pattern.search(text) is None:
+        return []  # no line starts with a translated keyword (one search, not one per line)
     lines = [ln for ln in text.split("\n") if ln.strip()]
     code_like = [
         ln

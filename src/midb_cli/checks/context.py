@@ -25,6 +25,7 @@ class CheckContext:
     _wrong: dict[str, Finding] | None = field(default=None, init=False)
     _translation: bool | None = field(default=None, init=False)
     _english: bool | None = field(default=None, init=False)
+    _code_langs: tuple[str, ...] | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
         self.fields = {role: FieldText.of(role, self.pair.get(role)) for role in ROLES}
@@ -53,6 +54,18 @@ class CheckContext:
     @property
     def lang(self) -> str:
         return self.record_lang.lang
+
+    def code_languages(self) -> tuple[str, ...]:
+        """The languages code may have been translated into: MT translates code into the
+        language of the record; a record identified as English can still hold code
+        translated into the language of one of its fields."""
+        if self._code_langs is None:
+            lang = self.record_lang.lang
+            others = [f.lang for f in self.record_lang.fields.values()]
+            self._code_langs = tuple(
+                dict.fromkeys([lang] + [x for x in others if x not in (lang, UNDETERMINED, "en")])
+            )
+        return self._code_langs
 
     @property
     def translation_task(self) -> bool:

@@ -69,18 +69,13 @@ def _target_language(record_lang: RecordLanguage) -> str:
 def _translated_code(ctx: CheckContext, role: str) -> Finding | None:
     if role in ctx.wrong_language():
         return None
-    text = ctx.fields[role].text
+    field = ctx.fields[role]
+    text = field.text
     src = ctx.source.get(role) if ctx.source is not None else ""
     if src and code.code_blocks_differ(text, src):
         return Finding("translated_code", role, "code differs from the source's code", True)
-    # MT translates code into the language of the record; a record identified as English
-    # can still hold code translated into the language of one of its fields.
-    lang = ctx.lang
-    others = [f.lang for f in ctx.record_lang.fields.values()]
-    for code_lang in dict.fromkeys(
-        [lang] + [x for x in others if x not in (lang, UNDETERMINED, "en")]
-    ):
-        if hits := code.translated_code(text, code_lang):
+    for code_lang in ctx.code_languages():
+        if hits := code.translated_code(text, code_lang, field.masked):
             return code.describe(hits, role)[0]
     return None
 

@@ -38,7 +38,51 @@ def same_language(a: str, b: str) -> bool:
 CASEFOLD_UNSAFE_RE = re.compile(
     "[\u00b5\u0130\u0131\u017f\u0345\u03d5\u03f0\u03f1\u03f5\u1c80-\u1c85\u1fbe]"
 )
-_TRANSLATION_TASK_LOWER_RE = re.compile(TRANSLATION_TASK_RE.pattern)
+
+
+def _literal_words(pattern: str) -> list[str] | None:
+    """The words an alternation of literals matches (one ``[...]`` per word allowed), or None
+    when ``pattern`` uses other regex syntax."""
+    plain = r"[^\\\[\]().*+?{}^$|]*"
+    words: list[str] = []
+    for alt in pattern.split("|"):
+        m = re.fullmatch(f"({plain})(?:\\[([^\\]\\\\]+)\\]({plain}))?", alt)
+        if m is None:
+            return None
+        head, chars, tail = m.groups()
+        words += [head + c + tail for c in chars] if chars else [head]
+    return words
+
+
+_Tree = dict[str, "_Tree"]
+
+
+def _prefix_tree_pattern(words: list[str]) -> str:
+    """A pattern found wherever one of ``words`` is, with one alternative per first letter (a
+    flat alternation of 40 words tries each at every common letter). Only for searching: a
+    word that another word starts with stands for both."""
+    tree: _Tree = {}
+    for word in words:
+        node = tree
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: _Tree) -> str:
+        if "" in node:
+            return ""
+        alts = [re.escape(ch) + emit(child) for ch, child in sorted(node.items())]
+        return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+
+    return emit(tree)
+
+
+_TRANSLATION_WORDS = _literal_words(TRANSLATION_TASK_RE.pattern)
+_TRANSLATION_TASK_LOWER_RE = re.compile(
+    TRANSLATION_TASK_RE.pattern
+    if _TRANSLATION_WORDS is None
+    else _prefix_tree_pattern(_TRANSLATION_WORDS)
+)
 
 
 def search_ignoring_case(
@@ -202,7 +246,13 @@ def _english_part(sentence: str, words: list[str], identifier: LanguageIdentifie
 
 _LATIN_SCRIPT = frozenset({"it", "es", "fr", "de", "tr", "pt", "cs", "id", "vi", "ms"})
 _MARKER_PROBE_RE = re.compile(r"\b(?:the|and|is|are|of|with|you|this|that)\b", re.I)
-_MARKER_PROBE_LOWER_RE = re.compile(_MARKER_PROBE_RE.pattern)
+# The same words on lower-cased text, each led by its first letter so that the regex engine
+# scans for those letters (a leading \b leaves it nothing to scan for): `t(?<!\wt)` is a `t`
+# with no word character before it. tests/test_hot_paths.py compares it with the plain form.
+_MARKER_PROBE_LOWER_RE = re.compile(
+    r"t(?<!\wt)(?:he|his|hat)\b|a(?<!\wa)(?:nd|re)\b|i(?<!\wi)s\b|o(?<!\wo)f\b"
+    r"|w(?<!\ww)ith\b|y(?<!\wy)ou\b"
+)
 
 
 # A record left in English: both the instruction and the response confidently English (with

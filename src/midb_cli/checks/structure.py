@@ -178,13 +178,12 @@ def placeholder_response(pair: Pair) -> Finding | None:
     """The whole response is a placeholder (`<noinput>`, `<keine Eingabe>`): MT copied the
     empty input's marker into the answer."""
     text = pair.response.strip()
-    if (
-        not text
-        or len(text) > 60
-        or (text[0] not in "<`[(\"'«„“" and placeholder_key(text) != "noinput")
-    ):
+    if not text or len(text) > 60:
         return None
-    if placeholder_key(text) in PLACEHOLDER_KEYS:
+    key = placeholder_key(text)
+    if text[0] not in "<`[(\"'«„“" and key != "noinput":
+        return None
+    if key in PLACEHOLDER_KEYS:
         return Finding(
             "placeholder_response", "response", f"response is a placeholder ({text!r})", False
         )

@@ -29,6 +29,12 @@ _CLAUSE_SPLIT_RE = re.compile(r"(?<=[.!?;:,،؟])\s+|(?<=[。！？、，])|\n+"
 # its first newline): text with fewer than two has fewer than SENTENCE_REPEATS clauses, and
 # this character-class search is much cheaper than the split's lookbehinds.
 _CLAUSE_MARK_RE = re.compile(r"[.!?;:,،؟。！？、，\n]")
+# The same split points, found without lookbehinds (which leave the regex engine no first
+# character to scan for), the closing mark dropped with the space after it: a clause's key is
+# the clause without its last character when that is a mark. Equal clauses have equal keys, so
+# keys that are all distinct rule out a loop of clauses before the costlier split.
+_CLAUSE_KEY_SPLIT_RE = re.compile(r"[.!?;:,،؟]\s+|[。！？、，]|\n+")
+_SPACED_MARKS = ".!?;:,،؟"
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +73,13 @@ def _periodic_run(seq: list[str], max_lag: int, repeats: int) -> tuple[int, int]
         need = lag * (repeats - 1)
         if len(seq) < lag + need:
             break
+        if lag > 1:
+            # A stretch of ``need`` items equal to the item ``lag`` on holds ``repeats - 1``
+            # consecutive multiples of ``lag``: every ``lag``-th item alone shows it, for a
+            # ``lag``-th of the comparisons.
+            every = seq[::lag]
+            if bytes(map(eq, every, every[1:])).find(b"\x01" * (repeats - 1)) < 0:
+                continue
         same = bytes(map(eq, seq, seq[lag:]))
         at = same.find(b"\x01" * need)
         if at >= 0:
@@ -95,30 +108,46 @@ def _anchored_run(seq: list[str], min_lag: int, repeats: int) -> tuple[int, int]
     return None
 
 
-def _repetitive(seq: list[str]) -> bool:
+def _repetitive(seq: list[str], distinct: int) -> bool:
     """Cheap pre-filter for the long-loop search: a loop of three copies leaves at most about a
     third of the items distinct; ordinary prose keeps well over half."""
-    return len(seq) >= 9 and len(set(seq)) <= LONG_LOOP_DISTINCT_SHARE * len(seq)
+    return len(seq) >= 9 and distinct <= LONG_LOOP_DISTINCT_SHARE * len(seq)
+
+
+def clause_keys_repeat(prose: str) -> bool:
+    """Whether two clauses of ``prose`` may be equal: False when their keys (each clause
+    without its closing mark, blanks included) are all distinct."""
+    keys = _CLAUSE_KEY_SPLIT_RE.split(prose)
+    last = keys[-1]
+    if last and last[-1] in _SPACED_MARKS:  # the text's last mark: nothing consumed it
+        keys[-1] = last[:-1]
+    return len(set(keys)) < len(keys)
 
 
 def find_repetition(prose: str) -> Loop | None:
     if len(prose) < 8:
         return None
     first_mark = _CLAUSE_MARK_RE.search(prose)
-    if first_mark is None or _CLAUSE_MARK_RE.search(prose, first_mark.end()) is None:
+    if (
+        first_mark is None
+        or _CLAUSE_MARK_RE.search(prose, first_mark.end()) is None
+        or not clause_keys_repeat(prose)
+    ):
         units: list[str] = []
     else:
         units = [u for u in _CLAUSE_SPLIT_RE.split(prose) if u and not u.isspace()]
-    if len(units) >= SENTENCE_REPEATS and len(set(units)) < len(units):
+    distinct = len(set(units))
+    if len(units) >= SENTENCE_REPEATS and distinct < len(units):
         hit = _periodic_run(units, MAX_SENTENCE_LAG, SENTENCE_REPEATS)
-        if hit is None and _repetitive(units):
+        if hit is None and _repetitive(units, distinct):
             hit = _anchored_run(units, MAX_SENTENCE_LAG + 1, SENTENCE_REPEATS)
         if hit and _has_letters(units[hit[0] : hit[0] + hit[1]]):
             return Loop(tuple(units[hit[0] : hit[0] + hit[1]]))
     words = prose.split()
-    if len(words) >= WORD_REPEATS and len(set(words)) < len(words) - 2:
+    distinct = len(set(words))
+    if len(words) >= WORD_REPEATS and distinct < len(words) - 2:
         hit = _periodic_run(words, MAX_WORD_LAG, WORD_REPEATS)
-        if hit is None and _repetitive(words):
+        if hit is None and _repetitive(words, distinct):
             # a phrase of 5+ words said three times in a row is a loop too
             hit = _anchored_run(words, LONG_WORD_LAG, SENTENCE_REPEATS)
         if hit:

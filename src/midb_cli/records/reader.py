@@ -276,7 +276,7 @@ class RecordReader:
                 continue
             if raw.startswith(BOM):  # also mid-file: `cat a.jsonl b.jsonl` keeps b's BOM
                 raw = raw[3:]
-            if not raw.strip():
+            if raw[:1] != b"{" and not raw.strip():  # an object's line is not blank: no copy
                 self.counts.blank += 1
                 continue
             try:
