@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -164,6 +165,11 @@ def test_a_signal_stops_every_worker_and_the_same_command_resumes(
     # Python's multiprocessing helper (resource tracker) leaves when it sees the driver gone
     while not group_gone(proc.pid):
         time.sleep(0.05)
+    stopped = re.search(r"written ([\d,]+) \+", err.decode())
+    assert stopped is not None, err.decode()
+    held = int(stopped.group(1).replace(",", ""))
+    assert held < N  # the workers stopped; they did not go on with the shards queued for them
     again = subprocess.run([*cmd, "--workers", "2"], capture_output=True, timeout=300)
     assert again.returncode == 0, again.stderr.decode()
+    assert f"({held:,} already done by an earlier run)" in again.stderr.decode()
     assert_identical(out, plain)

@@ -42,6 +42,7 @@ def drive(
         earlier = merged_summary(plan)
         if earlier is not None:
             return earlier
+        done_before = frozenset(plan.done())
         tail = ShardTail(plan)
         earlier_lines, earlier_status = tail.poll(), Counter(tail.by_status)
         progress = ProgressThread(tail, options.engine.name, on_progress) if on_progress else None
@@ -67,7 +68,7 @@ def drive(
         except BaseException:
             merge.abort()
             raise
-        summary = merge.commit()
+        summary = merge.commit(done_before)
     summary.elapsed = time.monotonic() - started  # the whole job's wall clock
     return summary
 

@@ -192,6 +192,8 @@ def _signals_held() -> Iterator[None]:
 _slot = 0
 _workers = 1
 _identifier: Any = None
+#: set by the driver's SIGTERM: the shards already queued for this worker are not started
+_stopping = False
 
 
 def _init_worker(slots: Any, workers: int, engine: str) -> None:
@@ -200,6 +202,7 @@ def _init_worker(slots: Any, workers: int, engine: str) -> None:
     # Ctrl-C in a terminal reaches the whole process group: the driver stops the workers
     # (SIGTERM, which each run turns into a clean stop), so they do not act on it themselves
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _stop_taking_shards)  # between shards; run_boost's own inside
     with slots.get_lock():
         _slot = slots.value
         slots.value += 1
@@ -209,6 +212,11 @@ def _init_worker(slots: Any, workers: int, engine: str) -> None:
         visible = os.environ.get("CUDA_VISIBLE_DEVICES")
         gpus = visible.split(",") if visible else [str(k) for k in range(workers)]
         os.environ["CUDA_VISIBLE_DEVICES"] = gpus[_slot % len(gpus)]
+
+
+def _stop_taking_shards(signum: int, frame: Any) -> None:
+    global _stopping
+    _stopping = True
 
 
 def _die_with_parent() -> None:
@@ -223,7 +231,9 @@ def _work(directory: str, index: int) -> None:
     from midb_cli.scale.manifest import load_plan
     from midb_cli.scale.shard import run_shard
 
-    global _identifier
+    global _identifier, _stopping
+    if _stopping:
+        raise InputError(f"shard {index} not started: the run is stopping")
     plan = load_plan(directory)
     if _identifier is None:  # loaded once per worker, reused by its shards
         _identifier = LanguageIdentifier(backend=plan.options.detector, lang=plan.options.lang)
@@ -239,4 +249,6 @@ def _work(directory: str, index: int) -> None:
         raise type(exc)(str(exc)) from None
     except KeyboardInterrupt:
         # SIGTERM from the driver: the shard wrote what it had; the driver is stopping the run
+        # (the pool may have queued more shards here already: they are not started)
+        _stopping = True
         raise InputError(f"shard {index} interrupted") from None

@@ -123,8 +123,9 @@ class OutputMerge:
         self._stack.close()
         (self.plan.directory / "merging.tmp").unlink(missing_ok=True)
 
-    def commit(self) -> BoostSummary:
-        """Copy the rest (every shard must be done), write the rejects, rename into place."""
+    def commit(self, earlier: frozenset[int] = frozenset()) -> BoostSummary:
+        """Copy the rest (every shard must be done), write the rejects, rename into place.
+        ``earlier``: shards an earlier run finished (their records count as resumed)."""
         plan = self.plan
         options = plan.options
         try:
@@ -132,8 +133,8 @@ class OutputMerge:
             self.advance()
             summary = _empty_summary(plan)
             parts = [read_marker(plan.done_marker(s.index)) for s in plan.shards]
-            for part in parts:
-                add_to_summary(summary, part)
+            for index, part in enumerate(parts):
+                add_to_summary(summary, _as_resumed(part) if index in earlier else part)
             summary.elapsed = max((p["elapsed"] for p in parts), default=0.0)
             if summary.rejected:
                 with atomic_writer(summary.rejects_path) as fh:
@@ -193,6 +194,19 @@ class MergeFollower(threading.Thread):
     def stop(self) -> None:
         self._stop_event.set()
         self.join()
+
+
+def _as_resumed(part: dict[str, Any]) -> dict[str, Any]:
+    """A shard summary of an earlier run, seen from this one: all its records resumed."""
+    return {
+        **part,
+        "resumed": part["resumed"] + part["written"],
+        "written": 0,
+        "retried": 0,
+        "repaired_bytes": 0,
+        "by_lang_status": [],
+        "reasons": {},
+    }
 
 
 def _empty_summary(plan: Plan) -> BoostSummary:
