@@ -6,11 +6,15 @@
 For each size: a plain run (`midb boost IN -o OUT`, today's behaviour), then `--workers 2` and
 `--workers auto`, each a child process `python -m midb_cli boost ...` timed on the wall clock
 (start-up, planning and merge included). Prints records/s, the speed ratio to the plain run,
-whether OUT and the rejects are byte-identical to the plain run's, the peak RSS of the driver
-(wait4) and of each worker (from the shards' done-markers), and per language the records and
-statuses. The 300k input repeats the 13 files of ../shared/data/midb_train ten times with new
+whether OUT and the rejects are byte-identical to the plain run's, wall and CPU seconds (the
+driver with every worker it waited for, wait4), the peak RSS of the driver and the CPU seconds
+and peak RSS of each worker (from the shards' done-markers), and per language the records and
+statuses. `auto` below the break-even (`MIN_BYTES_PER_WORKER`) is a plain run. The 300k input repeats the 13 files of ../shared/data/midb_train ten times with new
 ids. Target: >= 1.7x with 2 workers on 2 cores at 300k. The machine is shared: the load
-(`uptime`) is printed before and after, so a low ratio on a busy machine can be read as such.
+(`uptime`) is printed before, per size and after, so a low ratio on a busy machine can be read as
+such. With the kernel's autogroup scheduling (`/proc/sys/kernel/sched_autogroup_enabled`), all
+the processes of one session share one CPU share: while other sessions are busy, two workers get
+little more CPU than one, and only the CPU columns say what the sharding itself costs.
 Skips politely when the shared data is absent.
 """
 
@@ -21,6 +25,7 @@ import filecmp
 import gzip
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -60,8 +65,9 @@ def build_input(path: Path, size: int) -> dict[str, int]:
     return dict(per_lang)
 
 
-def run(args: list[str]) -> tuple[float, int, str]:
-    """(wall seconds, peak RSS of the driver in MiB, stderr)."""
+def run(args: list[str]) -> tuple[float, float, int, str]:
+    """(wall seconds, CPU seconds of the process and every worker it waited for, peak RSS of
+    the driver in MiB, stderr)."""
     start = time.perf_counter()
     proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     assert proc.stderr is not None
@@ -70,15 +76,20 @@ def run(args: list[str]) -> tuple[float, int, str]:
     wall = time.perf_counter() - start
     if os.waitstatus_to_exitcode(status) != 0:
         sys.exit(f"failed: {' '.join(args)}\n{err}")
-    return wall, usage.ru_maxrss // 1024, err
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss // 1024, err
 
 
-def worker_rss(out: Path) -> list[int]:
-    """Peak RSS (MiB) per worker process, from the shards' done-markers."""
-    per_pid: dict[int, int] = {}
+def per_worker(out: Path) -> list[tuple[float, int]]:
+    """(CPU seconds, peak RSS in MiB) per worker process, from the shards' done-markers (a
+    worker's last marker holds its totals); empty for a run that made no plan."""
+    per_pid: dict[int, tuple[float, int]] = {}
     for marker in (out.parent / f"{out.name}.midb" / "shards").glob("*.done"):
         data = json.loads(marker.read_bytes())
-        per_pid[data["pid"]] = max(per_pid.get(data["pid"], 0), data["peak_rss_kb"] // 1024)
+        cpu, rss = per_pid.get(data["pid"], (0.0, 0))
+        per_pid[data["pid"]] = (
+            max(cpu, data.get("cpu_seconds", 0.0)),
+            max(rss, data["peak_rss_kb"] // 1024),
+        )
     return sorted(per_pid.values())
 
 
@@ -117,16 +128,20 @@ def main() -> None:
             src = Path(tmp) / f"in{size}.jsonl"
             langs = build_input(src, size)
             plain = Path(tmp) / f"plain{size}.jsonl"
-            wall, rss, _ = run([*midb, str(src), "-o", str(plain), "--quiet"])
+            wall, cpu, rss, _ = run([*midb, str(src), "-o", str(plain), "--quiet"])
             base = size / wall
-            print(f"\n{size:,} records ({len(langs)} languages)")
+            print(f"\n{size:,} records ({len(langs)} languages); load {os.getloadavg()[0]:.1f}")
             print(
-                f"  {'run':<12} {'rec/s':>8} {'ratio':>6} {'identical':>9}  driver MiB  worker MiB"
+                f"  {'run':<14} {'rec/s':>8} {'ratio':>6} {'wall s':>7} {'CPU s':>7} "
+                f"{'identical':>9}  driver MiB  workers (CPU s, MiB)"
             )
-            print(f"  {'plain':<12} {base:8,.0f} {1.0:6.2f} {'-':>9}  {rss:10}  -")
+            print(
+                f"  {'plain':<14} {base:8,.0f} {1.0:6.2f} {wall:7.1f} {cpu:7.1f} {'-':>9}  "
+                f"{rss:10}  -"
+            )
             for workers in ("2", "auto"):
                 out = Path(tmp) / f"w{workers}-{size}.jsonl"
-                wall, rss, _ = run(
+                wall, cpu, rss, _ = run(
                     [*midb, str(src), "-o", str(out), "--quiet", "--workers", workers]
                 )
                 same = filecmp.cmp(out, plain, shallow=False) and _rejects(out) == _rejects(plain)
@@ -140,11 +155,14 @@ def main() -> None:
                         else "  (target >= 1.7x: NOT met)"
                     )
                 )
+                shown = [(round(c, 1), m) for c, m in per_worker(out)] or "plain run"
                 print(
-                    f"  {'--workers ' + workers:<12} {size / wall:8,.0f} {ratio:6.2f} "
-                    f"{'yes' if same else 'NO':>9}  {rss:10}  {worker_rss(out)}{flag}"
+                    f"  {'--workers ' + workers:<14} {size / wall:8,.0f} {ratio:6.2f} "
+                    f"{wall:7.1f} {cpu:7.1f} {'yes' if same else 'NO':>9}  {rss:10}  "
+                    f"{shown}{flag}"
                 )
                 out.unlink()
+                shutil.rmtree(f"{out}.midb", ignore_errors=True)
             print("  per language (plain run = every sharded run when identical):")
             for lang, statuses in sorted(by_language(plain).items()):
                 shown = ", ".join(f"{s} {n:,}" for s, n in statuses.most_common())

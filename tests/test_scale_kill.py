@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -115,4 +116,60 @@ def test_a_killed_driver_then_the_same_command_again(
     again = start(src, out)
     _, err = again.communicate(timeout=300)
     assert again.returncode == 0, err.decode()
+    assert_identical(out, plain)
+
+
+def gone(pid: int) -> bool:
+    """No such process (a zombie counts as alive: nobody waited for it)."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            return fh.read().split(b") ", 1)[1][:1] == b"X"
+    except FileNotFoundError:
+        return True
+
+
+def group_gone(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return True
+    return False
+
+
+@pytest.mark.parametrize(
+    ("signum", "code", "whole_group"),
+    [(signal.SIGTERM, 143, False), (signal.SIGINT, 130, True)],
+    ids=["sigterm-to-the-driver", "ctrl-c-to-the-process-group"],
+)
+def test_a_signal_stops_every_worker_and_the_same_command_resumes(
+    tmp_path: Path, big: tuple[Path, bytes], signum: int, code: int, whole_group: bool
+) -> None:
+    src, plain = big
+    out = tmp_path / "out.jsonl"
+    cmd = [sys.executable, "-m", "midb_cli", "boost", str(src), "-o", str(out), "-q"]
+    proc = subprocess.Popen(
+        [*cmd, "--workers", "2"], stderr=subprocess.PIPE, start_new_session=True
+    )
+    wait_for_lines(proc, out, N // 3)
+    worker = running_worker(out)
+    if whole_group:  # what a terminal does on Ctrl-C
+        os.killpg(proc.pid, signum)
+    else:  # what kill, scancel or a container stop does
+        proc.send_signal(signum)
+    _, err = proc.communicate(timeout=300)
+    assert proc.returncode == code, err.decode()
+    assert "Interrupted: rerun the same command to continue." in err.decode()
+    assert "Traceback" not in err.decode()
+    assert gone(worker)  # waited for by the driver, not left behind
+    assert not out.exists()
+    # Python's multiprocessing helper (resource tracker) leaves when it sees the driver gone
+    while not group_gone(proc.pid):
+        time.sleep(0.05)
+    stopped = re.search(r"written ([\d,]+) \+", err.decode())
+    assert stopped is not None, err.decode()
+    held = int(stopped.group(1).replace(",", ""))
+    assert held < N  # the workers stopped; they did not go on with the shards queued for them
+    again = subprocess.run([*cmd, "--workers", "2"], capture_output=True, timeout=300)
+    assert again.returncode == 0, again.stderr.decode()
+    assert f"({held:,} already done by an earlier run)" in again.stderr.decode()
     assert_identical(out, plain)

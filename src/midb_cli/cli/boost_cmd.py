@@ -58,8 +58,9 @@ WorkersOpt = Annotated[
     typer.Option(
         "--workers",
         metavar="N|auto",
-        help="Processes on this machine (auto: one per core); the input is cut into shards "
-        "(OUT.midb/) and merged in input order.",
+        help="Processes on this machine (auto: one per core, fewer for a small input, one for "
+        "a .gz/JSON array/Parquet input); the input is cut into shards (OUT.midb/) and merged "
+        "in input order.",
         rich_help_panel=_SCALE,
     ),
 ]
@@ -286,7 +287,7 @@ def _run(options: BoostOptions, *, quiet: bool, workers: str = "1", ray: str | N
     console = make_console(stderr=True, highlight=False)
     show_progress = console.is_terminal and not quiet
     try:
-        runner = _runner(workers, ray)
+        runner = _runner(workers, ray, options.input)
         if show_progress:
             with BoostProgress(console, options.input, options.engine.name) as bar:
                 summary = runner(options, on_progress=bar.update)
@@ -313,7 +314,7 @@ def _run(options: BoostOptions, *, quiet: bool, workers: str = "1", ray: str | N
         console.print(f"report: {options.report}")
 
 
-def _runner(workers: str, ray: str | None) -> Any:
+def _runner(workers: str, ray: str | None, input: str) -> Any:
     """The plain pipeline for one worker (today's behaviour exactly), else the shard runner."""
     from midb_cli.boost.pipeline import run_boost
 
@@ -323,7 +324,7 @@ def _runner(workers: str, ray: str | None) -> Any:
         return lambda options, **kw: run_ray(options, ray, **kw)
     from midb_cli.scale.local import resolve_workers, run_local
 
-    n = resolve_workers(workers)
+    n = resolve_workers(workers, input)
     if n == 1:
         return run_boost
     return lambda options, **kw: run_local(options, n, **kw)

@@ -7,11 +7,13 @@ JSON array or a Parquet file is one shard of its own.
 
 from __future__ import annotations
 
+import importlib
 import itertools
 import os
 import shutil
 from typing import IO
 
+from midb_cli.boost.paths import work_path
 from midb_cli.boost.pipeline import BoostOptions
 from midb_cli.errors import UsageError
 from midb_cli.langid import LanguageIdentifier, estimate_prior
@@ -44,11 +46,12 @@ def ensure_plan(options: BoostOptions, shards: int) -> Plan:
         plan.options = options
         save_plan(plan)
         return plan
-    if os.path.exists(options.output) and not options.overwrite:
-        raise UsageError(
-            f"{options.output} exists and was not written in shards: continue it without "
-            "--workers/--ray, or use --overwrite to start over"
-        )
+    for path in dict.fromkeys((options.output, work_path(options.output))):
+        if os.path.exists(path) and not options.overwrite:
+            raise UsageError(
+                f"{path} exists and was not written in shards: continue it without "
+                "--workers/--ray, or use --overwrite to start over"
+            )
     plan = make_plan(options, shards)
     save_plan(plan)
     return plan
@@ -57,10 +60,8 @@ def ensure_plan(options: BoostOptions, shards: int) -> Plan:
 def make_plan(options: BoostOptions, shards: int) -> Plan:
     if options.input == "-":
         raise UsageError("shards need an input file, not standard input")
-    if options.output.endswith(".parquet"):
-        raise UsageError(
-            f"-o {options.output}: shards merge into JSONL; write -o X.jsonl and convert it"
-        )
+    if is_parquet_file(options.output):
+        _refuse_without_pyarrow(options.output)
     if options.source:
         raise UsageError("--source is not supported with shards yet (use --source-key)")
     if shards < 1:
@@ -80,6 +81,17 @@ def make_plan(options: BoostOptions, shards: int) -> Plan:
         schema=schema,
         shards=ranges,
     )
+
+
+def _refuse_without_pyarrow(output: str) -> None:
+    """Before any shard runs, not at the merge: Parquet is an optional extra."""
+    try:
+        importlib.import_module("pyarrow.parquet")
+    except ImportError:
+        raise UsageError(
+            f"-o {output}: Parquet needs pyarrow: pip install 'midb-cli[parquet]' (or write "
+            "-o X.jsonl)"
+        ) from None
 
 
 def file_prior(options: BoostOptions) -> tuple[str | None, str | None]:

@@ -18,10 +18,9 @@ from typing import Any
 from midb_cli.boost.pipeline import BoostOptions
 from midb_cli.boost.summary import BoostSummary
 from midb_cli.errors import EngineError, MidbError, UsageError
-from midb_cli.scale.local import GPU_ENGINES, LEASE_WAIT_SECONDS, SHARDS_PER_WORKER
-from midb_cli.scale.merge import merge_plan, merged_summary
-from midb_cli.scale.plan import ensure_plan
-from midb_cli.scale.progress import ProgressThread, ShardTail
+from midb_cli.scale.driver import drive
+from midb_cli.scale.local import GPU_ENGINES, LEASE_WAIT_SECONDS, shard_count
+from midb_cli.scale.manifest import Plan
 
 #: the CPU share each CPU actor asks for (below 1: see the module docstring)
 ACTOR_CPUS = 0.75
@@ -61,35 +60,26 @@ def run_ray(
         if actors is None:
             have = resources.get("GPU" if gpu else "CPU", 0)
             actors = max(1, int(have if gpu else have // ACTOR_CPUS))
-        plan = ensure_plan(options, shards or actors * SHARDS_PER_WORKER)
-        earlier = merged_summary(plan)
-        if earlier is not None:
-            return earlier
-        tail = ShardTail(plan)
-        progress = ProgressThread(tail, options.engine.name, on_progress) if on_progress else None
-        if progress:
-            progress.start()
-        try:
-            _run_on_actors(ray, plan.directory, plan, actors, gpu)
-        finally:
-            if progress:
-                progress.stop()
-        summary = merge_plan(plan)
-        summary.elapsed = time.monotonic() - started  # the whole job's wall clock
-        return summary
+        return drive(
+            options,
+            shards or shard_count(options.input, actors),
+            lambda plan: _run_on_actors(ray, plan, actors, gpu),
+            on_progress=on_progress,
+            started=started,
+        )
     finally:
         if started_here:
             ray.shutdown()
 
 
-def _run_on_actors(ray: Any, directory: Any, plan: Any, actors: int, gpu: bool) -> None:
+def _run_on_actors(ray: Any, plan: Plan, actors: int, gpu: bool) -> None:
     pending = [s.index for s in plan.shards if s.index not in plan.done()]
     if not pending:
         return
     count = min(actors, len(pending))
     options = {"num_gpus": 1, "num_cpus": 0} if gpu else {"num_cpus": ACTOR_CPUS}
     worker_class = ray.remote(max_restarts=-1, max_task_retries=-1, **options)(ShardActor)
-    pool = [worker_class.remote(str(directory), slot, count) for slot in range(count)]
+    pool = [worker_class.remote(str(plan.directory), slot, count) for slot in range(count)]
     running: dict[Any, Any] = {}
     queue = list(pending)
     for actor in pool:

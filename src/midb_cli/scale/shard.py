@@ -113,6 +113,7 @@ def run_shard(
 
 
 def summary_to_json(summary: BoostSummary) -> dict[str, Any]:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
     return {
         "read": summary.read,
         "resumed": summary.resumed,
@@ -127,7 +128,9 @@ def summary_to_json(summary: BoostSummary) -> dict[str, Any]:
         ],
         "reasons": dict(summary.reasons),
         "warnings": list(summary.warnings),
-        "peak_rss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+        "peak_rss_kb": usage.ru_maxrss,
+        #: the process's CPU so far (a worker runs many shards: its last marker has its total)
+        "cpu_seconds": usage.ru_utime + usage.ru_stime,
         "pid": os.getpid(),
     }
 
