@@ -66,10 +66,11 @@ def wait_for_lines(proc: subprocess.Popen[bytes], out: Path, target: int) -> Non
         time.sleep(0.01)
 
 
-def running_worker(out: Path) -> int:
+def running_worker(proc: subprocess.Popen[bytes], out: Path) -> int:
     """The pid in the lease of a shard that is not done (the lease holds its owner's pid)."""
     shards = out.parent / f"{out.name}.midb" / "shards"
     while True:
+        assert proc.poll() is None, "the run ended before a running worker was seen"
         for lease in sorted(shards.glob("*.lock")):
             if lease.name.endswith(".jsonl.lock") or lease.with_suffix(".done").exists():
                 continue
@@ -96,7 +97,7 @@ def test_a_killed_worker_is_replaced_and_its_shard_resumes(
     out = tmp_path / "out.jsonl"
     proc = start(src, out)
     wait_for_lines(proc, out, N // 4)
-    os.kill(running_worker(out), signal.SIGKILL)
+    os.kill(running_worker(proc, out), signal.SIGKILL)
     _, err = proc.communicate(timeout=300)
     assert proc.returncode == 0, err.decode()
     assert f"written {N:,}" in err.decode()
@@ -148,10 +149,14 @@ def test_a_signal_stops_every_worker_and_the_same_command_resumes(
     out = tmp_path / "out.jsonl"
     cmd = [sys.executable, "-m", "midb_cli", "boost", str(src), "-o", str(out), "-q"]
     proc = subprocess.Popen(
-        [*cmd, "--workers", "2"], stderr=subprocess.PIPE, start_new_session=True
+        [*cmd, "--workers", "2"],
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+        # as in a terminal: a suite started in the background inherits SIGINT ignored
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     wait_for_lines(proc, out, N // 3)
-    worker = running_worker(out)
+    worker = running_worker(proc, out)
     if whole_group:  # what a terminal does on Ctrl-C
         os.killpg(proc.pid, signum)
     else:  # what kill, scancel or a container stop does
