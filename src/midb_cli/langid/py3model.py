@@ -59,7 +59,11 @@ class Py3LangidScorer:
 
     def __init__(self, arrays: ModelArrays) -> None:
         self._nextmove = arrays.nextmove
-        self._rowbase = [r << 8 for r in arrays.row]
+        # state -> offset of its row; compact (4 bytes a state, not a list of int objects):
+        # the walk reads it once a byte, and in a busy process it is rarely still in cache.
+        self._rowbase: Sequence[int] = (np.asarray(arrays.row, dtype=np.uint32) << 8).data
+        if len(arrays.nextmove) >= 1 << 32:
+            self._rowbase = [r << 8 for r in arrays.row]
         self._output = arrays.output
         self._ptc = arrays.ptc
         self._pc = arrays.pc
