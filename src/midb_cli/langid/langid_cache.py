@@ -71,29 +71,31 @@ def write(folder: Path, key: Mapping[str, Any], arrays: Mapping[str, npt.NDArray
     """Store ``arrays`` under ``key``; False (and nothing left behind) when that fails."""
     target = _file_for(folder, key)
     layout: dict[str, Any] = {}
+    pieces: list[bytes | memoryview] = []  # the body: each array, then zeros up to alignment
     offset = 0
-    payload: list[tuple[int, bytes]] = []
     for name, array in arrays.items():
-        data = np.ascontiguousarray(array).tobytes()
+        data = np.ascontiguousarray(array).reshape(-1).view(np.uint8).data
         layout[name] = {"dtype": array.dtype.str, "shape": list(array.shape), "offset": offset}
-        payload.append((offset, data))
-        offset = _aligned(offset + len(data))
-    body = bytearray(offset)
-    for start, data in payload:
-        body[start : start + len(data)] = data
+        end = offset + len(data)
+        offset = _aligned(end)
+        pieces += [data, bytes(offset - end)]
+    crc = 0
+    for piece in pieces:
+        crc = zlib.crc32(piece, crc)
     header = json.dumps(
-        {"key": dict(key), "arrays": layout, "size": len(body), "crc32": zlib.crc32(body)},
-        sort_keys=True,
+        {"key": dict(key), "arrays": layout, "size": offset, "crc32": crc}, sort_keys=True
     ).encode()
     head = MAGIC + f"{len(header)}\n".encode() + header
-    head += b"\0" * (_aligned(len(head)) - len(head))
+    head += bytes(_aligned(len(head)) - len(head))
     tmp_name = None
     try:
         folder.mkdir(parents=True, exist_ok=True)
         fd, tmp_name = tempfile.mkstemp(prefix=target.name + ".", suffix=".tmp", dir=folder)
         with os.fdopen(fd, "wb") as out:
+            # no fsync: a file a crash left empty or short fails the size or checksum test
             out.write(head)
-            out.write(body)  # no fsync: a file the crash left empty or short fails its checks
+            for piece in pieces:
+                out.write(piece)
         os.replace(tmp_name, target)
         tmp_name = None
     except OSError:
