@@ -6,7 +6,9 @@ Prints, for the Raw fields of ../shared/data/midb_train/<lang>.jsonl.gz (one fil
 per-language and macro record-language accuracy with the file prior (through identify_stream,
 as `midb stats` does), the same on a shuffled mix of all files without a prior, records/s of
 midb's identifier, and records/s of a plain seeded langdetect loop over a sample of the same
-records. Exits 0 with a note when the data is absent.
+records, midb's py3langid scorer against py3langid's own rank() on every field head (they must
+be equal, bit for bit; exit 1 otherwise) and the CPU time of loading py3langid's model (decoding
+it vs reading midb's cached copy). Exits 0 with a note when the data is absent.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import contextlib
 import os
 import random
 import sys
+import tempfile
 import time
 from collections import Counter
 from pathlib import Path
@@ -97,6 +100,57 @@ def langdetect_rate(pairs: list[Pair]) -> float | None:
     return len(pairs) / (time.process_time() - start)
 
 
+def py3langid_check(pairs: dict[str, list[Pair]]) -> int:
+    """midb's py3langid scorer vs py3langid's rank() on every field head; prints load times."""
+    from py3langid.langid import MODEL_FILE
+    from py3langid.langid import LanguageIdentifier as Py3Identifier
+
+    from midb_cli.langid.identify import MAX_CHARS
+    from midb_cli.langid.py3model import load_scorer
+    from midb_cli.languages import SUPPORTED_LANGUAGES
+
+    start = time.process_time()
+    reference = Py3Identifier.from_model_file(MODEL_FILE, norm_probs=True)
+    reference.set_languages(list(SUPPORTED_LANGUAGES))
+    plain_load = time.process_time() - start
+    with tempfile.TemporaryDirectory(prefix="midb-langid-cache-") as tmp:
+        start = time.process_time()
+        load_scorer(SUPPORTED_LANGUAGES, Path(tmp))  # decodes and writes the cache
+        cold = time.process_time() - start
+        start = time.process_time()
+        scorer = load_scorer(SUPPORTED_LANGUAGES, Path(tmp))
+        warm = time.process_time() - start
+    print(
+        f"\npy3langid model load (CPU): py3langid {plain_load:.3f} s, midb cold (decode + write"
+        f" cache) {cold:.3f} s, midb from its cache {warm:.3f} s"
+    )
+    heads = list(
+        dict.fromkeys(
+            text[:length]
+            for items in pairs.values()
+            for pair in items
+            for role in ROLES
+            if (text := pair.get(role))
+            for length in (MAX_CHARS, 40)
+        )
+    )
+    mismatches = 0
+    ours = theirs = 0.0
+    for head in heads:
+        start = time.process_time()
+        expected = [(lang, float(p)) for lang, p in reference.rank(head)]
+        middle = time.process_time()
+        got = scorer.rank(head)
+        ours += time.process_time() - middle
+        theirs += middle - start
+        mismatches += got != expected
+    print(
+        f"py3langid scorer vs py3langid rank() on {len(heads):,} field heads: {mismatches}"
+        f" differ; {1e6 * theirs / len(heads):.1f} vs {1e6 * ours / len(heads):.1f} µs a call"
+    )
+    return 1 if mismatches else 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
@@ -148,7 +202,7 @@ def main() -> int:
             f"seeded langdetect loop ({args.langdetect_sample} records): {ld_rate:,.0f} records/s"
             f"   ratio {rate / ld_rate:.1f}x"
         )
-    return 0
+    return py3langid_check(pairs)
 
 
 if __name__ == "__main__":

