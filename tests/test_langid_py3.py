@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -154,8 +156,17 @@ def test_a_new_entry_replaces_the_stale_one(tmp_path: Path) -> None:
     old, new = {**_key(), "version": "0.0.1"}, _key()
     arrays = {"a": np.arange(5, dtype=np.uint32), "b": np.array(["x", "yz"])}
     assert langid_cache.write(tmp_path, old, arrays)
+    (old_file,) = tmp_path.iterdir()
+    # a copy written just now may be another environment's: it stays
+    other = {**_key(), "version": "0.0.2"}
+    assert langid_cache.write(tmp_path, other, arrays)
+    assert langid_cache.read(tmp_path, old) is not None
+    week_ago = time.time() - langid_cache.STALE_SECONDS - 60
+    for path in tmp_path.iterdir():
+        os.utime(path, (week_ago, week_ago))
     assert langid_cache.write(tmp_path, new, arrays)
     assert langid_cache.read(tmp_path, old) is None
+    assert not old_file.exists()
     back = langid_cache.read(tmp_path, new)
     assert back is not None and back["a"].tolist() == [0, 1, 2, 3, 4]
     assert back["b"].tolist() == ["x", "yz"]

@@ -16,6 +16,7 @@ import hashlib
 import json
 import os
 import tempfile
+import time
 import zlib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -28,6 +29,8 @@ FORMAT = 1
 MAGIC = b"midb-langid-cache\n"
 _ALIGN = 64
 _PREFIX = "py3langid-"
+#: another copy not rewritten for this long is taken to be unused, and removed
+STALE_SECONDS = 7 * 24 * 3600
 
 
 def default_cache_dir() -> Path | None:
@@ -109,11 +112,15 @@ def write(folder: Path, key: Mapping[str, Any], arrays: Mapping[str, npt.NDArray
 
 
 def _remove_stale(folder: Path, keep: Path) -> None:
-    """Older decoded copies (another model version): ~44 MB each, never read again."""
+    """Other decoded copies (~44 MB each) not written for ``STALE_SECONDS``. A recent one may
+    belong to another environment in use (another py3langid, another model path): removing it
+    would make the two rewrite their copies on every run."""
+    cutoff = time.time() - STALE_SECONDS
     with contextlib.suppress(OSError):
         for path in folder.glob(f"{_PREFIX}*.bin"):
-            if path != keep:
-                path.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                if path != keep and path.stat().st_mtime < cutoff:
+                    path.unlink(missing_ok=True)
 
 
 def read(folder: Path, key: Mapping[str, Any]) -> dict[str, npt.NDArray[Any]] | None:
