@@ -70,7 +70,7 @@ class CheckContext:
     @property
     def translation_task(self) -> bool:
         if self._translation is None:
-            self._translation = language.is_translation_task(self.pair.instruction)
+            self._translation = language.is_translation_task(self.fields["instruction"])
         return self._translation
 
     def wrong_language(self) -> dict[str, Finding]:

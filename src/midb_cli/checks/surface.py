@@ -32,8 +32,10 @@ _CLAUSE_MARK_RE = re.compile(r"[.!?;:,،؟。！？、，\n]")
 # The same split points, found without lookbehinds (which leave the regex engine no first
 # character to scan for), the closing mark dropped with the space after it: a clause's key is
 # the clause without its last character when that is a mark. Equal clauses have equal keys, so
-# keys that are all distinct rule out a loop of clauses before the costlier split.
-_CLAUSE_KEY_SPLIT_RE = re.compile(r"[.!?;:,،؟]\s+|[。！？、，]|\n+")
+# keys that are all distinct rule out a loop of clauses before the costlier split. The leading
+# lookahead (each alternative's first character) lets the engine scan for those characters: the
+# split costs about 0.6 of the same pattern without it.
+_CLAUSE_KEY_SPLIT_RE = re.compile(r"(?=[.!?;:,،؟。！？、，\n])(?:[.!?;:,،؟]\s+|[。！？、，]|\n+)")
 _SPACED_MARKS = ".!?;:,،؟"
 
 
@@ -69,11 +71,22 @@ class Loop:
 
 def _periodic_run(seq: list[str], max_lag: int, repeats: int) -> tuple[int, int] | None:
     """(start, lag) of the first stretch where ``seq`` repeats itself ``repeats`` times."""
+    pairs = b""  # every other item compared with the next one of them, when computed
     for lag in range(1, max_lag + 1):
         need = lag * (repeats - 1)
         if len(seq) < lag + need:
             break
-        if lag > 1:
+        if lag == 1 and repeats >= 4 and len(seq) >= 2 + 2 * (repeats - 1):
+            # ``repeats`` equal items in a row hold at least two equal ones among every other
+            # item, side by side; the same comparisons then serve lag 2 below.
+            every = seq[::2]
+            pairs = bytes(map(eq, every, every[1:]))
+            if b"\x01" not in pairs:
+                continue
+        elif lag == 2 and pairs:
+            if pairs.find(b"\x01" * (repeats - 1)) < 0:
+                continue
+        elif lag > 1:
             # A stretch of ``need`` items equal to the item ``lag`` on holds ``repeats - 1``
             # consecutive multiples of ``lag``: every ``lag``-th item alone shows it, for a
             # ``lag``-th of the comparisons.
@@ -180,7 +193,7 @@ def _redecode(run: str) -> str | None:
 
 def find_mojibake(text: str) -> list[tuple[int, int, str]]:
     """(start, end, repaired) for each run that decodes back to valid UTF-8 text."""
-    if _MOJIBAKE_PROBE_RE.search(text) is None:
+    if text.isascii() or _MOJIBAKE_PROBE_RE.search(text) is None:
         return []
     out = []
     for m in MOJIBAKE_RE.finditer(text):
