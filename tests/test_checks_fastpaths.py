@@ -107,3 +107,23 @@ def test_languages_without_marks_of_their_own_get_no_punctuation_finding() -> No
             assert punctuation.find_punctuation(text, lang) == []
     for lang in ("ja", "zh", "el", "ar"):
         assert punctuation.has_locale_marks(lang)
+
+
+def test_loop_length_bound_never_hides_a_loop() -> None:
+    """``repeats`` copies of ``lag`` items repeat ``(repeats - 1) * lag`` of them."""
+    rng = random.Random(10)
+    for _ in range(8000):
+        alphabet = "abcdefgh"[: rng.randint(1, 8)]
+        seq = [rng.choice(alphabet) for _ in range(rng.randint(0, 50))]
+        for repeats in (3, 4):
+            bound = surface._lag_bound(seq, len(set(seq)), repeats, 8)
+            got = surface._periodic_run(seq, bound, repeats)
+            assert got == _plain_periodic_run(seq, 8, repeats), (seq, repeats)
+
+
+def test_two_mark_search_is_two_searches() -> None:
+    one = re.compile(r"[.!?;:,،؟。！？、，\n]")
+    for text in _texts(12, 15000, most=8):
+        first = one.search(text)
+        expected = first is not None and one.search(text, first.end()) is not None
+        assert (surface._TWO_CLAUSE_MARKS_RE.search(text) is not None) == expected, text

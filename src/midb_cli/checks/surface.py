@@ -27,8 +27,10 @@ _CLOSING_MARKS_RE = re.compile(r"[.!?;:,،؟。！？、，]+$")
 _CLAUSE_SPLIT_RE = re.compile(r"(?<=[.!?;:,،؟])\s+|(?<=[。！？、，])|\n+")
 # Every split point of _CLAUSE_SPLIT_RE owns one of these characters (the mark before it, or
 # its first newline): text with fewer than two has fewer than SENTENCE_REPEATS clauses, and
-# this character-class search is much cheaper than the split's lookbehinds.
-_CLAUSE_MARK_RE = re.compile(r"[.!?;:,،؟。！？、，\n]")
+# this search for two of them (one search; the possessive run never backtracks) is much
+# cheaper than the split's lookbehinds.
+_MARKS = ".!?;:,،؟。！？、，\n"
+_TWO_CLAUSE_MARKS_RE = re.compile(f"[{_MARKS}][^{_MARKS}]*+[{_MARKS}]")
 # The same split points, found without lookbehinds (which leave the regex engine no first
 # character to scan for), the closing mark dropped with the space after it: a clause's key is
 # the clause without its last character when that is a mark. Equal clauses have equal keys, so
@@ -140,18 +142,15 @@ def clause_keys_repeat(prose: str) -> bool:
 def find_repetition(prose: str) -> Loop | None:
     if len(prose) < 8:
         return None
-    first_mark = _CLAUSE_MARK_RE.search(prose)
-    if (
-        first_mark is None
-        or _CLAUSE_MARK_RE.search(prose, first_mark.end()) is None
-        or not clause_keys_repeat(prose)
-    ):
+    if _TWO_CLAUSE_MARKS_RE.search(prose) is None or not clause_keys_repeat(prose):
         units: list[str] = []
     else:
         units = [u for u in _CLAUSE_SPLIT_RE.split(prose) if u and not u.isspace()]
     distinct = len(set(units))
     if len(units) >= SENTENCE_REPEATS and distinct < len(units):
-        hit = _periodic_run(units, MAX_SENTENCE_LAG, SENTENCE_REPEATS)
+        hit = _periodic_run(
+            units, _lag_bound(units, distinct, SENTENCE_REPEATS, MAX_SENTENCE_LAG), SENTENCE_REPEATS
+        )
         if hit is None and _repetitive(units, distinct):
             hit = _anchored_run(units, MAX_SENTENCE_LAG + 1, SENTENCE_REPEATS)
         if hit and _has_letters(units[hit[0] : hit[0] + hit[1]]):
@@ -159,7 +158,9 @@ def find_repetition(prose: str) -> Loop | None:
     words = prose.split()
     distinct = len(set(words))
     if len(words) >= WORD_REPEATS and distinct < len(words) - 2:
-        hit = _periodic_run(words, MAX_WORD_LAG, WORD_REPEATS)
+        hit = _periodic_run(
+            words, _lag_bound(words, distinct, WORD_REPEATS, MAX_WORD_LAG), WORD_REPEATS
+        )
         if hit is None and _repetitive(words, distinct):
             # a phrase of 5+ words said three times in a row is a loop too
             hit = _anchored_run(words, LONG_WORD_LAG, SENTENCE_REPEATS)
@@ -168,6 +169,12 @@ def find_repetition(prose: str) -> Loop | None:
             if sum(len(LETTER_RE.findall(w)) for w in unit) >= 3:
                 return Loop(tuple(unit))
     return None
+
+
+def _lag_bound(seq: list[str], distinct: int, repeats: int, max_lag: int) -> int:
+    """The longest loop ``seq`` can hold: ``repeats`` copies of ``lag`` items hold at most
+    ``lag`` distinct ones, so ``seq`` repeats at least ``(repeats - 1) * lag`` of its items."""
+    return min(max_lag, (len(seq) - distinct) // (repeats - 1))
 
 
 def _has_letters(units: list[str]) -> bool:
