@@ -24,7 +24,14 @@ class Checker:
     ) -> None:
         self.identifier = identifier
         self.kinds = resolve_kinds(select, ignore)
-        self._plan = detect_plan(self.kinds)
+        # the detectors themselves, stage by stage: no attribute look-ups per record
+        self._plan = tuple(
+            (
+                tuple(k.record_detect for k in record_kinds if k.record_detect is not None),
+                tuple(k.field_detect for k in field_kinds if k.field_detect is not None),
+            )
+            for record_kinds, field_kinds in detect_plan(self.kinds)
+        )
 
     def check(
         self,
@@ -43,15 +50,15 @@ class Checker:
         ctx = CheckContext(pair, record_lang, self.identifier, source, file_lang)
         out: list[Finding] = []
         fields = ctx.fields
-        for record_kinds, field_kinds in self._plan:
-            for kind in record_kinds:
-                if found := kind.record_detect(ctx):  # type: ignore[misc]
+        for record_detects, field_detects in self._plan:
+            for record_detect in record_detects:
+                if found := record_detect(ctx):
                     out.extend(f for f in found if not (prompt_only and f.field == "response"))
-            if field_kinds:
+            if field_detects:
                 for role in ROLES:
                     if not fields[role].text:
                         continue
-                    for kind in field_kinds:
-                        if f := kind.field_detect(ctx, role):  # type: ignore[misc]
+                    for field_detect in field_detects:
+                        if f := field_detect(ctx, role):
                             out.append(f)
         return out

@@ -10,7 +10,7 @@ from midb_cli.checks.finding import Finding
 from midb_cli.checks.text import FieldText
 from midb_cli.langid import LanguageIdentifier, RecordLanguage
 from midb_cli.languages import UNDETERMINED
-from midb_cli.records.pair import ROLES, Pair
+from midb_cli.records.pair import Pair
 
 
 @dataclass(slots=True)
@@ -28,7 +28,12 @@ class CheckContext:
     _code_langs: tuple[str, ...] | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
-        self.fields = {role: FieldText.of(role, self.pair.get(role)) for role in ROLES}
+        pair = self.pair
+        self.fields = {
+            "instruction": FieldText.of("instruction", pair.instruction),
+            "input": FieldText.of("input", pair.input),
+            "response": FieldText.of("response", pair.response),
+        }
         if self.file_lang is None:
             self.file_lang = self.identifier.forced_prior
 
@@ -70,7 +75,7 @@ class CheckContext:
     @property
     def translation_task(self) -> bool:
         if self._translation is None:
-            self._translation = language.is_translation_task(self.pair.instruction)
+            self._translation = language.is_translation_task(self.fields["instruction"])
         return self._translation
 
     def wrong_language(self) -> dict[str, Finding]:

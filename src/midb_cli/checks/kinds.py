@@ -67,11 +67,13 @@ def _target_language(record_lang: RecordLanguage) -> str:
 
 # -- code -----------------------------------------------------------------------------------------
 def _translated_code(ctx: CheckContext, role: str) -> Finding | None:
-    if role in ctx.wrong_language():
-        return None
     field = ctx.fields[role]
     text = field.text
     src = ctx.source.get(role) if ctx.source is not None else ""
+    if not src and "`" not in text and "\n" not in text:
+        return None  # no fence, no inline code, no second line: nothing code.py looks at
+    if role in ctx.wrong_language():
+        return None
     if src and code.code_blocks_differ(text, src):
         return Finding("translated_code", role, "code differs from the source's code", True)
     for code_lang in ctx.code_languages():
@@ -130,6 +132,8 @@ def _repetition(ctx: CheckContext, role: str) -> Finding | None:
 
 
 def _punctuation(ctx: CheckContext, role: str) -> Finding | None:
+    if not punctuation.has_locale_marks(ctx.lang):
+        return None
     field = ctx.fields[role]
     marks = punctuation.find_punctuation(field.masked, ctx.lang)
     if not marks:

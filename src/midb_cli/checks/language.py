@@ -85,19 +85,49 @@ _TRANSLATION_TASK_LOWER_RE = re.compile(
 )
 
 
+def casefold_safe(text: str) -> bool:
+    """No character of ``text`` is in ``CASEFOLD_UNSAFE_RE`` (all of them are non-ASCII)."""
+    return text.isascii() or CASEFOLD_UNSAFE_RE.search(text) is None
+
+
+def field_casefold_safe(field: FieldText) -> bool:
+    """``casefold_safe`` of the field's text, once per field. It holds for the prose too: the
+    prose is the text with some parts blanked."""
+    if field.casefold_safe is None:
+        field.casefold_safe = casefold_safe(field.text)
+    return field.casefold_safe
+
+
 def search_ignoring_case(
-    pattern: re.Pattern[str], lower_pattern: re.Pattern[str], text: str, lowered: str
+    pattern: re.Pattern[str],
+    lower_pattern: re.Pattern[str],
+    text: str,
+    lowered: str,
+    safe: bool | None = None,
 ) -> bool:
     """``pattern`` (re.I) found in ``text``, decided on ``lowered`` (= ``text.lower()``) with
-    ``lower_pattern`` (the same lower-case pattern without re.I) where that is exact."""
-    if CASEFOLD_UNSAFE_RE.search(text) is None:
+    ``lower_pattern`` (the same lower-case pattern without re.I) where that is exact.
+    ``safe``: ``casefold_safe`` of ``text`` (or of a text ``text`` is part of), if known."""
+    if safe if safe is not None else casefold_safe(text):
         return lower_pattern.search(lowered) is not None
     return pattern.search(text) is not None
 
 
-def is_translation_task(instruction: str) -> bool:
+def is_translation_task(instruction: str | FieldText) -> bool:
+    """The instruction asks for a translation. Given the instruction's ``FieldText``, it
+    shares the lower-cased text and ``field_casefold_safe`` with the other detectors."""
+    if isinstance(instruction, str):
+        return search_ignoring_case(
+            TRANSLATION_TASK_RE, _TRANSLATION_TASK_LOWER_RE, instruction, instruction.lower()
+        )
+    text = instruction.text
+    lowered = instruction.lowered_prose() if instruction.prose is text else text.lower()
     return search_ignoring_case(
-        TRANSLATION_TASK_RE, _TRANSLATION_TASK_LOWER_RE, instruction, instruction.lower()
+        TRANSLATION_TASK_RE,
+        _TRANSLATION_TASK_LOWER_RE,
+        text,
+        lowered,
+        field_casefold_safe(instruction),
     )
 
 
@@ -192,10 +222,8 @@ def untranslated_segments(
     if lang in ("en", UNDETERMINED) or field.role == "input":
         return None
     text = field.prose
-    lowered = text.lower()
-    if "the " not in lowered and not search_ignoring_case(
-        _MARKER_PROBE_RE, _MARKER_PROBE_LOWER_RE, text, lowered
-    ):
+    lowered = field.lowered_prose()
+    if "the " not in lowered and not _marker_probe(text, lowered, field_casefold_safe(field)):
         return None
     if '"' in text or "“" in text or "«" in text or "「" in text or "'" in text or "„" in text:
         text = QUOTED_RE.sub(" ", text)
@@ -253,6 +281,11 @@ _MARKER_PROBE_LOWER_RE = re.compile(
     r"t(?<!\wt)(?:he|his|hat)\b|a(?<!\wa)(?:nd|re)\b|i(?<!\wi)s\b|o(?<!\wo)f\b"
     r"|w(?<!\ww)ith\b|y(?<!\wy)ou\b"
 )
+
+
+def _marker_probe(text: str, lowered: str, safe: bool) -> bool:
+    """``_MARKER_PROBE_RE`` found in ``text`` (``safe``: ``casefold_safe`` of the field)."""
+    return search_ignoring_case(_MARKER_PROBE_RE, _MARKER_PROBE_LOWER_RE, text, lowered, safe)
 
 
 # A record left in English: both the instruction and the response confidently English (with

@@ -48,6 +48,11 @@ _ITEM_BREAK_RE = re.compile(r"[,、\n]")
 Edit = tuple[int, int, str]
 
 
+def has_locale_marks(lang: str) -> bool:
+    """Whether ``lang`` has marks of its own this module knows (else nothing to find)."""
+    return lang in _PUNCT
+
+
 def find_punctuation(masked: str, lang: str) -> list[tuple[int, str]]:
     """(offset, replacement) for each ASCII mark wrong for ``lang`` outside code and URLs."""
     spec = _PUNCT.get(lang)

@@ -92,8 +92,11 @@ class Leak:
 
 def find_leaks(pair: Pair) -> list[Leak]:
     leaks: list[Leak] = []
-    for role in ("instruction", "input", "response"):
-        text = pair.get(role)
+    for role, text in (
+        ("instruction", pair.instruction),
+        ("input", pair.input),
+        ("response", pair.response),
+    ):
         if not text:
             continue
         if "<|" in text:

@@ -59,12 +59,23 @@ def sentences(text: str) -> list[str]:
 
 @dataclass(slots=True)
 class FieldText:
-    """One field, with its prose (code and URLs blanked) computed once for all detectors."""
+    """One field, with its prose (code and URLs blanked) computed once for all detectors, and
+    what several detectors derive from it, computed on first use."""
 
     role: str
     text: str
     masked: str
     prose: str
+    #: ``prose.lower()``, once asked for (``lowered_prose``)
+    prose_lower: str | None = None
+    #: whether ``text`` holds no character that makes a search of lower-cased text differ from
+    #: a re.I search (``checks.language.casefold_safe``), once asked for
+    casefold_safe: bool | None = None
+
+    def lowered_prose(self) -> str:
+        if self.prose_lower is None:
+            self.prose_lower = self.prose.lower()
+        return self.prose_lower
 
     @classmethod
     def of(cls, role: str, text: str) -> FieldText:
