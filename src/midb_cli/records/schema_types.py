@@ -98,28 +98,32 @@ class KeySchema(Schema):
         )
 
     def read(self, obj: Mapping[str, Any]) -> Pair:
-        return Pair(
-            *(text_field(obj, self.keys[r], optional=r in self.optional_roles) for r in ROLES)
-        )
+        return self._read(obj, self.keys)
 
     def read_revised(self, obj: Mapping[str, Any]) -> Pair | None:
         if self.revised_keys is None:
             return None
-        return Pair(
-            *(
-                text_field(obj, self.revised_keys[r], optional=r in self.optional_roles)
-                for r in ROLES
-            )
-        )
+        return self._read(obj, self.revised_keys)
+
+    def _read(self, obj: Mapping[str, Any], keys: dict[str, str]) -> Pair:
+        # Three strings is nearly every record: take them without the checks (it runs for
+        # every record, twice in MEB files); anything else gets text_field's checks and errors.
+        instruction = obj.get(keys["instruction"])
+        input_text = obj.get(keys["input"])
+        response = obj.get(keys["response"])
+        if type(instruction) is str and type(input_text) is str and type(response) is str:
+            return Pair(instruction, input_text, response)
+        return Pair(*(text_field(obj, keys[r], optional=r in self.optional_roles) for r in ROLES))
 
     def write(self, obj: dict[str, Any], pair: Pair) -> dict[str, Any]:
         if pair.response and not self.holds_response:
             raise ValueError(f"the {self.name} schema has no response key to write a response to")
         out = dict(obj)
-        for role in ROLES:
-            key = self.keys[role]
-            if key in out or pair.get(role):
-                out[key] = pair.get(role)
+        keys = self.keys
+        for role, text in zip(ROLES, (pair.instruction, pair.input, pair.response), strict=True):
+            key = keys[role]
+            if text or key in out:
+                out[key] = text
         return out
 
     def describe(self) -> str:
