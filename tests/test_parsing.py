@@ -112,3 +112,49 @@ _field = st.text(
 def test_tagged_round_trip(instruction: str, input_text: str, response: str) -> None:
     pair = Pair(instruction, input_text, response)
     assert parsed(tagged_pair(pair)) == pair
+
+
+def _plain_block_parse(text: str) -> tuple[str, ...]:
+    """The tagged parser's block choice written out plainly: the last instruction tag that has
+    a response tag anywhere after it starts the block; a role seen twice in it is refused."""
+    import re
+
+    tags = list(re.finditer(r"<\|\s*(instruction|input|response)\s*\|>", text, re.I))
+    if not tags:
+        return ("parse:no tags",)
+    start = 0
+    for i, tag in enumerate(tags):
+        later = [t.group(1).lower() for t in tags[i + 1 :]]
+        if tag.group(1).lower() == "instruction" and "response" in later:
+            start = i
+    fields: dict[str, str] = {}
+    for i in range(start, len(tags)):
+        role = tags[i].group(1).lower()
+        if role in fields:
+            return (f"parse:repeated {role} tag",)
+        end = tags[i + 1].start() if i + 1 < len(tags) else len(text)
+        fields[role] = text[tags[i].end() : end].strip()
+    for role in ("instruction", "response"):
+        if role not in fields:
+            return (f"parse:no {role} tag",)
+    return (fields["instruction"], fields.get("input", ""), fields["response"])
+
+
+_tag = st.sampled_from(
+    ["<|instruction|>", "<|input|>", "<|response|>", "<| Response |>", "<|INPUT|>", "<|", "|>"]
+)
+
+
+@given(st.lists(st.one_of(_tag, st.sampled_from(["a", " b\n", "Frage", "x y"])), max_size=12))
+def test_tagged_block_choice_matches_its_plain_form(parts: list[str]) -> None:
+    from midb_cli.llm.parsing import parse_tagged
+
+    text = "".join(parts)
+    result = parse_tagged(text)
+    expected = _plain_block_parse(text)
+    if result.pair is not None:
+        assert (result.pair.instruction, result.pair.input, result.pair.response) == expected
+    elif len(expected) == 1:
+        assert result.reason == expected[0]
+    else:  # a field the plain form found but that is empty after stripping
+        assert result.reason in ("parse:empty instruction", "parse:empty response")

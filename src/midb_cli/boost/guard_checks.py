@@ -37,17 +37,25 @@ class RevisionChecker:
         for f in findings_before:
             kept.setdefault((f.kind, f.field), f)
         ctx = CheckContext(revised, record_lang, self.checker.identifier, source)
+        fields = ctx.fields
+        # the fields worth a visit per stage: the changed ones, and kept ones with findings
+        kept_roles = {role for _, role in kept}
+        visited = [role for role in ROLES if role in changed or role in kept_roles]
         out: list[Finding] = []
         for record_kinds, field_kinds in self._plan:
             for kind in record_kinds:
                 out.extend(kind.record_detect(ctx))  # type: ignore[misc]
-            for role in ROLES:
-                if not ctx.fields[role].text:
+            if not field_kinds:
+                continue
+            for role in visited:
+                if not fields[role].text:
                     continue
-                for kind in field_kinds:
-                    if role not in changed:
+                if role in changed:
+                    for kind in field_kinds:
+                        if new := kind.field_detect(ctx, role):  # type: ignore[misc]
+                            out.append(new)
+                else:
+                    for kind in field_kinds:
                         if (found := kept.get((kind.name, role))) is not None:
                             out.append(found)
-                    elif new := kind.field_detect(ctx, role):  # type: ignore[misc]
-                        out.append(new)
         return out

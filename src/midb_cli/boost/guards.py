@@ -217,9 +217,14 @@ def _structural_reason(
     """The guards that need no model: tags, emptiness, open fences, length, code presence."""
     for role in ROLES:
         old, new = original.get(role), revised.get(role)
-        if old != new and any(tag in new and tag not in old for tag in BOOSTER_TAGS):
+        # every booster tag starts with "<|": one search tells most fields apart
+        if (
+            "<|" in new
+            and old != new
+            and any(tag in new and tag not in old for tag in BOOSTER_TAGS)
+        ):
             return "guard:field_leak"
-    if original.response.strip() and not revised.response.strip():
+    if _blank(revised.response) and not _blank(original.response):
         return "guard:empty_response"
     if _open_fence(revised.response) and not _open_fence(original.response):
         return "guard:truncated"  # before code_dropped: the block is cut, not dropped
@@ -253,6 +258,11 @@ def _structural_reason(
     return None
 
 
+def _blank(text: str) -> bool:
+    # what ``not text.strip()`` says, without copying the text
+    return not text or text.isspace()
+
+
 def _open_fence(text: str) -> bool:
     return _FENCE in text and len(_FENCE_LINE.findall(text)) % 2 == 1
 
@@ -274,11 +284,12 @@ def _comparison_reason(
 ) -> str | None:
     """The guards that judge the revision against its original: a response cut short, fields
     that swapped places, an instruction turned into another task."""
-    context = " ".join((original.instruction, original.input, revised.instruction, revised.input))
-    if revised.response != original.response and cut_short(
-        original.response, revised.response, lang, context
-    ):
-        return "guard:truncated"
+    if revised.response != original.response:
+        context = " ".join(
+            (original.instruction, original.input, revised.instruction, revised.input)
+        )
+        if cut_short(original.response, revised.response, lang, context):
+            return "guard:truncated"
     if revised.instruction == original.instruction:
         return None
     size = GRAM_SIZE.get(lang, 3)

@@ -75,26 +75,28 @@ def parse_tagged(text: str) -> ParseResult:
     matches = list(_TAG.finditer(text))
     if not matches:
         return ParseResult(None, "parse:no tags")
+    roles = [m[1].lower() for m in matches]
     # An answer that echoes the prompt before its revision holds several blocks: use the last
     # block that starts with an instruction tag and has a response tag after it.
     start = 0
-    for i, match in enumerate(matches):
-        if match.group(1).lower() == "instruction" and any(
-            m.group(1).lower() == "response" for m in matches[i + 1 :]
-        ):
-            start = i
-    block = matches[start:]
+    if "response" in roles:
+        last_response = len(roles) - 1 - roles[::-1].index("response")
+        for i in range(last_response - 1, -1, -1):
+            if roles[i] == "instruction":
+                start = i
+                break
     fields: dict[str, str] = {}
-    for i, match in enumerate(block):
-        role = match.group(1).lower()
+    count = len(matches)
+    for i in range(start, count):
+        role = roles[i]
         if role in fields:
             return ParseResult(None, f"parse:repeated {role} tag")
-        end = block[i + 1].start() if i + 1 < len(block) else len(text)
-        fields[role] = text[match.end() : end]
+        end = matches[i + 1].start() if i + 1 < count else len(text)
+        fields[role] = text[matches[i].end() : end]
     for role in ("instruction", "response"):
         if role not in fields:
             return ParseResult(None, f"parse:no {role} tag")
-    if len(_FENCE_LINE.findall(text, 0, block[0].start())) % 2 == 1:
+    if len(_FENCE_LINE.findall(text, 0, matches[start].start())) % 2 == 1:
         fields["response"] = _drop_wrapping_fence(fields["response"])
     return _pair_from(fields)
 
@@ -159,9 +161,13 @@ def _pair_from(fields: dict[str, str], strip: bool = True) -> ParseResult:
             input_text.strip(),
             response.strip(),
         )
-    if not instruction.strip():
+        # stripped already: an empty field is an empty string
+        empty_instruction, empty_response = not instruction, not response
+    else:
+        empty_instruction, empty_response = not instruction.strip(), not response.strip()
+    if empty_instruction:
         return ParseResult(None, "parse:empty instruction")
-    if not response.strip():
+    if empty_response:
         return ParseResult(None, "parse:empty response")
     return ParseResult(Pair(instruction, input_text, response))
 

@@ -42,7 +42,8 @@ class Job(Generic[T]):
 @dataclass(slots=True)
 class Answer(Generic[T]):
     tag: T
-    #: the request key: where the task stores its verdict (``cache.put``/``mark_fallback``)
+    #: the request key: where the task stores its verdict (``cache.put``/``mark_fallback``);
+    #: empty when there is no cache
     key: str
     #: None for a job without messages
     generation: Generation | None
@@ -131,7 +132,8 @@ class CachedGenerator(Generic[T]):
                 if len(ready) >= MAX_READY:
                     return
                 continue
-            key = self.key(job.messages)
+            # The key only addresses the cache: without one, no hashing of the prompt.
+            key = self.key(job.messages) if self.cache is not None else ""
             hit = self.cache.get(key) if self.cache is not None else None
             if hit is not None and self.reuse(hit):
                 self.counters.cached += 1
