@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from midb_cli.boost.guard_endings import cut_against_original
 from midb_cli.boost.guard_words import DANGLING
 
 # Scripts without spaces between words: character pairs carry what trigrams carry elsewhere.
@@ -72,7 +73,7 @@ def cut_short(old: str, new: str, lang: str, context: str = "") -> str | None:
         return "item_cut"
     if "#" in line.rsplit(None, 1)[-1] or _ATTRIBUTION.search(line):
         return None  # a hashtag ends a post; an author ends a quote
-    if rule := cut_against_itself(old, new, lang):
+    if rule := cut_against_itself(old, new, lang) or cut_against_original(old, new, line, lang):
         return rule
     if _ENUMERATION.match(line.strip()):
         return None  # a list of words on one line ends open
@@ -103,7 +104,8 @@ def cut_short(old: str, new: str, lang: str, context: str = "") -> str | None:
         old = old.rstrip(".").strip(_QUOTES)  # a quoted title: what is inside the quotes
     if not old or old[-1] not in _CLOSING:
         return None  # the original ends open too (a title, a list of words, a verse)
-    if len(line) < (15 if lang in GRAM_SIZE else 30) or item:
+    short = len(line) < (15 if lang in GRAM_SIZE else 30)
+    if item or (short and (earlier or not _lead_in(line, lang))):
         return None  # short items and lists: experts turn sentences into those
     if ":" in line or "：" in line:
         return None  # an answer after a colon (`sont : A, B`)
@@ -115,7 +117,16 @@ def cut_short(old: str, new: str, lang: str, context: str = "") -> str | None:
         share = 0.7 if lang in _CAPITALISED_NOUNS else 0.4
         if sum(w[:1].isupper() for w in words) >= share * len(words):
             return None
-    return "open_where_original_closed"
+    return "open_lead_in" if short else "open_where_original_closed"
+
+
+def _lead_in(line: str, lang: str) -> bool:
+    """A whole response of one short open line of words, neither a list of words (no comma:
+    `Amusant, comique et drôle`) nor a title (checked after): the sentence that announces
+    the answer (`Zde jsou některá synonyma` for `Rozhodný, vytrvalý, ...`)."""
+    if not line[-1].isalnum() or any(c in line for c in ",،、"):
+        return False
+    return len(line) >= 8 if lang in GRAM_SIZE else len(line.split()) >= 3
 
 
 def _ends_on_a_dangling_word(line: str, lang: str) -> bool:

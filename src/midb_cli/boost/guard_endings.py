@@ -1,0 +1,82 @@
+"""Open endings read against the original's shape: cuts that leave a well-formed start.
+
+A cut answer that ends on a whole word and a plausible line still gives itself away against
+the original pair: the list stops before the original's last items, an item of a `label:
+value` list has its label only, a new sentence starts after a full stop and stops, or the
+whole answer is one open lead-in line where the original gave a finished sentence. Called by
+``guard_truncation.cut_short`` once the response ends open (no closing character) and its last
+line is not one of the original's lines; each rule returns its name (the refusal detail).
+"""
+
+from __future__ import annotations
+
+import re
+
+#: a sentence stop after a word, then the next sentence, not in lower case (`Tokio. Es la
+#: ciu`; `Dr. Martin`, `etc. und` are no stops); in Japanese no space follows 。
+_STOP_INSIDE = re.compile(r"(?<=[^\W\d_]{3})[.!?。！？؟]\s+(?=\w)|[。！？](?=\w)")
+_LIST_ITEM = re.compile(r"[ \t]*(?:[-*•]|\d{1,3}[.)])[ \t]")
+_LABELLED = re.compile(r"[ \t]*(?:[-*•]|\d{1,3}[.)])[ \t]+[^:：\n]{1,40}[:：][ \t]*\S")
+_WORD = re.compile(r"\w+")
+_UNSPACED = frozenset({"ja", "zh", "ko"})
+#: an item whose words are this much in the original follows the original's list
+_MIRRORED_WORDS = 0.5
+#: ... and a list whose items mostly do follows it item by item
+_MIRRORED_ITEMS = 0.8
+
+
+def cut_against_original(old: str, new: str, line: str, lang: str) -> str | None:
+    """The rule by which ``new`` (stripped at the end, open; ``line`` its last line) was cut,
+    read against the original response ``old``; None when nothing says so."""
+    if _LIST_ITEM.match(line):
+        return _list_cut(old, new, line, lang)
+    if "#" in line:
+        return None  # a post ends on its hashtags
+    stop = _last_stop(line) if line[-1].isalnum() else None
+    if stop is not None and ":" not in line[stop:]:
+        return "open_sentence_after_a_stop"
+    return None
+
+
+def _last_stop(line: str) -> int | None:
+    """Where the last sentence of the line starts, if one ended before it."""
+    end = None
+    for stop in _STOP_INSIDE.finditer(line):
+        if not line[stop.end()].islower():
+            end = stop.end()
+    return end
+
+
+def _list_cut(old: str, new: str, line: str, lang: str) -> str | None:
+    """The last item has only the label its siblings give a value (`- Kata kerja` after
+    `- Subjek: kucing`), or the list follows the original's item by item and stops before
+    the original's last items (one open item where the original lists three or more)."""
+    marker = _LIST_ITEM.match(line)
+    assert marker is not None
+    body = line[marker.end() :]
+    earlier = [x for x in new.splitlines()[:-1] if _LIST_ITEM.match(x)]
+    if earlier and ":" not in body and "：" not in body:
+        siblings = earlier[-3:]
+        if all(_LABELLED.match(x) for x in siblings):
+            return "label_without_value"
+    old_items = sum(1 for x in old.splitlines() if _LIST_ITEM.match(x))
+    if old_items < 3 or len(earlier) + 1 >= old_items:
+        return None
+    if not earlier:
+        return "first_item_only"
+    low = old.lower()
+    followed = sum(_in_original(x, low, lang) for x in earlier)
+    if followed >= _MIRRORED_ITEMS * len(earlier):
+        return "dropped_last_items"
+    return None
+
+
+def _in_original(item: str, low: str, lang: str) -> bool:
+    """Most of the item's words (their first five letters: inflection) are in the original."""
+    marker = _LIST_ITEM.match(item)
+    body = (item[marker.end() :] if marker else item).lower()
+    if lang in _UNSPACED:
+        grams = [body[i : i + 2] for i in range(len(body) - 1) if body[i : i + 2].isalnum()]
+    else:
+        grams = [w[:5] for w in _WORD.findall(body) if len(w) >= 3]
+    return bool(grams) and sum(g in low for g in grams) >= _MIRRORED_WORDS * len(grams)
