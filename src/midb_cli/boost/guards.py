@@ -19,7 +19,8 @@ is written instead. Reasons are short and stable because the summary and `midb s
                                 the original
 - ``guard:code_dropped``        a fenced code block or an inline code span of the original is gone
 - ``guard:language``            a changed field is now in another language than the record, or
-                                has a sentence left in another language
+                                has a sentence left in another language, or is a short
+                                field now in English (boost/guard_english.py)
 - ``guard:repetition``          the revision repeats itself where the original did not
 - ``guard:code_translated``     code that was fine is now translated
 
@@ -28,6 +29,7 @@ revisions are often more than four times longer than the original (the MEB data)
 no defect; what gives a bad answer away is what it lost. Only what the revision changed is
 judged: an English input of a translation task stays legal, and a field the booster left alone
 is never re-identified. bench/eval_guards.py measures every guard on real expert revisions.
+``GuardResult.detail`` names the rule of a refusal (`function_word`, `response in en`).
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from midb_cli.boost.guard_checks import RevisionChecker
+from midb_cli.boost.guard_english import short_english_field
 from midb_cli.boost.guard_truncation import GRAM_SIZE, cut_short, legal_open_ending
 from midb_cli.checks.finding import Finding
 from midb_cli.langid import FieldLanguage, LanguageIdentifier, RecordLanguage
@@ -160,7 +163,7 @@ class RevisionGuard:
         findings_after = self._checks.check(
             original, revised, revised_lang, findings_before, source
         )
-        if moved:
+        if moved := moved or short_english_field(original, revised, lang):
             return GuardResult("guard:language", findings_after, moved)
         before = {(f.kind, f.field) for f in findings_before}
         new = [
