@@ -1,6 +1,7 @@
 """Cut answers that end on a whole word, read against the original's shape
-(boost/guard_endings.py and the one-line lead-in of guard_truncation.py), and the open
-endings of good revisions those rules must leave alone. Fixture strings written for the tests."""
+(boost/guard_endings.py; the one-line lead-in, the product without its result and the Latin
+word cut in Japanese or Korean of guard_truncation.py), and the open endings of good
+revisions those rules must leave alone. Fixture strings written for the tests."""
 
 from __future__ import annotations
 
@@ -56,14 +57,14 @@ _FRUITS = "1. Arance\n2. Kiwi\n3. Fragole\n4. Peperoni\n5. Broccoli"
             "it",
             "Elenca cinque frutti ricchi di vitamina C.",
             _FRUITS,
-            "Ecco cinque frutti ricchi di vitamina C:\n\n- Arance e mandarini",
+            "Ecco alcuni frutti ricchi di vitamina C:\n\n- Arance e mandarini",
             "first_item_only",
         ),
         (
             "it",
             "Elenca cinque frutti ricchi di vitamina C.",
             _FRUITS,
-            "Ecco cinque frutti ricchi di vitamina C:\n\n1. Arance\n2. Kiwi\n3. Fragole dolci",
+            "Ecco alcuni frutti ricchi di vitamina C:\n\n1. Arance\n2. Kiwi\n3. Fragole dolci",
             "dropped_last_items",
         ),
         (
@@ -72,6 +73,43 @@ _FRUITS = "1. Arance\n2. Kiwi\n3. Fragole\n4. Peperoni\n5. Broccoli"
             "Entschlossen, beharrlich, standhaft.",
             "Hier sind einige Synonyme",
             "open_lead_in",
+        ),
+        (
+            "cs",
+            "Napište tři synonyma slova rychlý.",
+            "Svižný, hbitý, kvapný.",
+            "Zde jsou tři synonyma slova rychlý:\n\n- svižný\n\n- hbitý",
+            "fewer_than_announced",
+        ),
+        (
+            "es",
+            "Escribe tres sinónimos de rápido.",
+            "Veloz, ágil, raudo.",
+            "Aquí hay tres sinónimos de rápido: veloz, ágil",
+            "fewer_than_announced",
+        ),
+        (
+            "ja",
+            "文の主語と動詞を答えてください：彼女は手紙を送った。",
+            "主語: 彼女\n動詞: 送った",
+            "主語と動詞は次の通りです：\n\n- 主語: 彼女\n\n- 動詞:",
+            "ends_on_a_colon",
+        ),
+        # a Latin word cut in a Korean answer, the instruction spells it in full
+        (
+            "ko",
+            "주어진 문장의 각 단어의 품사를 찾으세요: The lawyer reads.",
+            "The: 관사\nlawyer: 명사\nreads: 동사",
+            "각 단어의 품사는 다음과 같습니다:\n\n- 관사: The\n\n- 명사: law",
+            "inside_word",
+        ),
+        # a product without its result
+        (
+            "de",
+            "Rechne 45 Kilometer in Meilen um.",
+            "27,96 Meilen",
+            "Um 45 Kilometer in Meilen umzurechnen, multipliziert man:\n\n45 km x 0,621371",
+            "open_bracket_or_formula",
         ),
     ],
 )
@@ -114,6 +152,15 @@ def test_a_cut_that_ends_on_a_whole_word(
             "Qui a écrit la lettre ?",
             "La lettre a été écrite par le docteur Martin.",
             "Écrite par le Dr. Martin",
+        ),
+        # a size, not a product without its result
+        ("de", "Welche Auflösung hat Full HD?", "1920 x 1080 Pixel.", "Full HD hat 1920 x 1080"),
+        # as many items as announced
+        (
+            "cs",
+            "Napište tři synonyma slova rychlý.",
+            "Svižný, hbitý, kvapný.",
+            "Zde jsou tři synonyma slova rychlý:\n\n- svižný\n\n- hbitý\n\n- kvapný",
         ),
         # the label list complete, the last value one word
         (

@@ -2,8 +2,8 @@
 
 A cut answer that ends on a whole word and a plausible line still gives itself away against
 the original pair: the list stops before the original's last items, an item of a `label:
-value` list has its label only, a new sentence starts after a full stop and stops, or the
-whole answer is one open lead-in line where the original gave a finished sentence. Called by
+value` list has its label only, the list or the enumeration after a colon has fewer items
+than its lead-in announces, or a new sentence starts after a full stop and stops. Called by
 ``guard_truncation.cut_short`` once the response ends open (no closing character) and its last
 line is not one of the original's lines; each rule returns its name (the refusal detail).
 """
@@ -12,12 +12,15 @@ from __future__ import annotations
 
 import re
 
+from midb_cli.boost.guard_words import COUNT_WORDS
+
 #: a sentence stop after a word, then the next sentence, not in lower case (`Tokio. Es la
 #: ciu`; `Dr. Martin`, `etc. und` are no stops); in Japanese no space follows 。
 _STOP_INSIDE = re.compile(r"(?<=[^\W\d_]{3})[.!?。！？؟]\s+(?=\w)|[。！？](?=\w)")
 _LIST_ITEM = re.compile(r"[ \t]*(?:[-*•]|\d{1,3}[.)])[ \t]")
 _LABELLED = re.compile(r"[ \t]*(?:[-*•]|\d{1,3}[.)])[ \t]+[^:：\n]{1,40}[:：][ \t]*\S")
 _WORD = re.compile(r"\w+")
+_SEPARATORS = re.compile(r"[,،、]")
 _UNSPACED = frozenset({"ja", "zh", "ko"})
 #: an item whose words are this much in the original follows the original's list
 _MIRRORED_WORDS = 0.5
@@ -28,6 +31,8 @@ _MIRRORED_ITEMS = 0.8
 def cut_against_original(old: str, new: str, line: str, lang: str) -> str | None:
     """The rule by which ``new`` (stripped at the end, open; ``line`` its last line) was cut,
     read against the original response ``old``; None when nothing says so."""
+    if _fewer_than_announced(new, line, lang):
+        return "fewer_than_announced"
     if _LIST_ITEM.match(line):
         return _list_cut(old, new, line, lang)
     if "#" in line:
@@ -80,3 +85,28 @@ def _in_original(item: str, low: str, lang: str) -> bool:
     else:
         grams = [w[:5] for w in _WORD.findall(body) if len(w) >= 3]
     return bool(grams) and sum(g in low for g in grams) >= _MIRRORED_WORDS * len(grams)
+
+
+def _fewer_than_announced(new: str, line: str, lang: str) -> bool:
+    """The lead-in announces a number of items (`Zde jsou tři synonyma:`) and fewer follow:
+    the list items after it, or the words after its colon on the same line."""
+    counts = COUNT_WORDS.get(lang)
+    if not counts:
+        return False
+    if _LIST_ITEM.match(line):
+        lead, items = "", 0
+        for x in reversed(new.splitlines()):
+            if _LIST_ITEM.match(x):
+                items += 1
+            elif x.strip():
+                lead = x.rstrip()
+                break
+        if not lead.endswith((":", "：")):
+            return False
+    else:
+        lead, colon, tail = line.rpartition(":")
+        if not colon:
+            return False
+        items = len(_SEPARATORS.split(tail))
+    wanted = next((counts[w] for w in _WORD.findall(lead.lower()) if w in counts), 0)
+    return items < wanted

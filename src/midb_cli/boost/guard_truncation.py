@@ -32,6 +32,9 @@ _WORD = re.compile(r"\w+")
 _ENUMERATION = re.compile(r"^[^,،、.!?]{1,40}(?:[,،、][^,،、.!?]{1,40}){3,}\Z")
 # a formula that stops before its right-hand side (`45 km x 0,62 =`, `(6 × 4`)
 _OPERATORS = frozenset("=+×÷*/<>≈")
+# ... or a product by a factor without its result (`48 fl. oz. x 0.0295735`; not a size,
+# `1920 x 1080`)
+_PRODUCT = re.compile(r"\d\D{0,12}\s[×x*÷]\s*\d+[.,]\d+\Z")
 # Japanese: the hiragana a sentence or an item may stop on without 。 (a verb or adjective
 # ending, a な-adjective, a sentence-final particle); any other one is a word cut in two
 _JA_FINAL_KANA = frozenset("たるいすうなりかんよねずだ")
@@ -53,6 +56,8 @@ def cut_short(old: str, new: str, lang: str, context: str = "") -> str | None:
     new = new.rstrip()
     if _BARE_ITEM.search(new):
         return None if _BARE_ITEM.search(old.rstrip()) else "bare_list_marker"
+    if new.endswith((":", "：")) and not old.rstrip().endswith((":", "：")):
+        return "ends_on_a_colon"  # a lead-in or a label whose answer never came
     if not new or new[-1] in _CLOSING:
         return None
     start = new.rfind("\n") + 1
@@ -121,10 +126,11 @@ def cut_short(old: str, new: str, lang: str, context: str = "") -> str | None:
 
 
 def _lead_in(line: str, lang: str) -> bool:
-    """A whole response of one short open line of words, neither a list of words (no comma:
-    `Amusant, comique et drôle`) nor a title (checked after): the sentence that announces
+    """A whole response of one short open line of words that ends on a word (not a value:
+    `Full HD hat 1920 x 1080`), neither a list of words (no comma: `Amusant, comique et
+    drôle`) nor a title (checked after): the sentence that announces
     the answer (`Zde jsou některá synonyma` for `Rozhodný, vytrvalý, ...`)."""
-    if not line[-1].isalnum() or any(c in line for c in ",،、"):
+    if not line[-1].isalpha() or any(c in line for c in ",،、"):
         return False
     return len(line) >= 8 if lang in GRAM_SIZE else len(line.split()) >= 3
 
@@ -154,7 +160,8 @@ def _ends_on_a_dangling_word(line: str, lang: str) -> bool:
 
 def _open_bracket_or_formula(line: str, old: str) -> bool:
     """The last line opens a bracket or a quote it never closes, or a formula stops at an
-    operator: the answer was cut inside them (unless the original's last line does too)."""
+    operator or before its result: the answer was cut inside them (unless the original's last
+    line does too)."""
     tail = old.rstrip()
     old_line = tail[tail.rfind("\n") + 1 :]
     for left, right in _PAIRS:
@@ -163,7 +170,10 @@ def _open_bracket_or_formula(line: str, old: str) -> bool:
     if line.count('"') % 2 and not old_line.count('"') % 2:
         return True
     last = line.rsplit(None, 1)[-1]
-    return len(last) == 1 and last in _OPERATORS
+    if len(last) == 1 and last in _OPERATORS:
+        return True
+    product = "=" not in line and "≈" not in line and bool(_PRODUCT.search(line))
+    return product and not _PRODUCT.search(old_line)
 
 
 def legal_open_ending(old: str, new: str) -> bool:
@@ -251,12 +261,16 @@ def _japanese_cut(old: str, new: str, line: str) -> bool:
 
 def _ends_inside_a_word(old: str, new: str, lang: str, context: str = "") -> bool:
     """The last word is no word of the texts but the start of one of them (`Isol` where the
-    original says `Isolieren`, `phr` where the instruction says `phrase`): the response was
-    cut inside that word."""
-    if lang in GRAM_SIZE:
-        return False
+    original says `Isolieren`, `phr` where the instruction says `phrase`, `law` in Korean
+    for `lawyer`): the response was cut inside that word."""
     head, _, last = new.rpartition(" ")
-    last = last.rpartition("\n")[2]
+    last = last.rpartition("\n")[2].lower()  # `Nouri` for `nourishing`
+    if lang in GRAM_SIZE:
+        # only a word in Latin letters has its bounds here (`- 명사: law` for `lawyer`)
+        last = last.lstrip("#@")
+        if not last.isascii():
+            return False
+    old, head, context = old.lower(), head.lower(), context.lower()
     if len(last) < 2 or not last.isalpha():
         return False
     words = set(_WORD.findall(old))
