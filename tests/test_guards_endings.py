@@ -95,12 +95,34 @@ _FRUITS = "1. Arance\n2. Kiwi\n3. Fragole\n4. Peperoni\n5. Broccoli"
             "主語と動詞は次の通りです：\n\n- 主語: 彼女\n\n- 動詞:",
             "ends_on_a_colon",
         ),
+        (
+            "fr",
+            "Trouve les noms communs de la phrase : Le chat dort sur le tapis.",
+            "Noms : chat, tapis.",
+            "Les noms communs de la phrase sont :\n\n- Le chat noir",
+            "first_item_only",
+        ),
+        (
+            "cs",
+            "Přeformulujte větu tak, aby nebyla antropomorfní: Slunce dnes přichází pozdě.",
+            "Slunce dnes přichází pozdě.",
+            "Věta by mohla být přeformulována například takto:\n\nSlunce dnes vychází",
+            "open_line_after_lead_in",
+        ),
         # a Latin word cut in a Korean answer, the instruction spells it in full
         (
             "ko",
             "주어진 문장의 각 단어의 품사를 찾으세요: The lawyer reads.",
             "The: 관사\nlawyer: 명사\nreads: 동사",
             "각 단어의 품사는 다음과 같습니다:\n\n- 관사: The\n\n- 명사: law",
+            "inside_word",
+        ),
+        # a word cut in two, its start capitalised
+        (
+            "es",
+            "Encuentra la palabra más larga: Fue un día extraordinario.",
+            "extraordinario",
+            "La palabra más larga de la oración es Extraordin",
             "inside_word",
         ),
         # a product without its result
@@ -161,6 +183,13 @@ def test_a_cut_that_ends_on_a_whole_word(
             "Napište tři synonyma slova rychlý.",
             "Svižný, hbitý, kvapný.",
             "Zde jsou tři synonyma slova rychlý:\n\n- svižný\n\n- hbitý\n\n- kvapný",
+        ),
+        # one name after a lead-in
+        (
+            "ja",
+            "ファンタジーの生き物の名前を考えてください。",
+            "セレスティオドン。",
+            "ファンタジーの生き物の名前はこちらです：\n\nルミニクシア",
         ),
         # the label list complete, the last value one word
         (

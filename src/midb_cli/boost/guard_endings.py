@@ -3,7 +3,8 @@
 A cut answer that ends on a whole word and a plausible line still gives itself away against
 the original pair: the list stops before the original's last items, an item of a `label:
 value` list has its label only, the list or the enumeration after a colon has fewer items
-than its lead-in announces, or a new sentence starts after a full stop and stops. Called by
+than its lead-in announces, a lead-in is followed by one open item or an open line where the
+original gave a sentence, or a new sentence starts after a full stop and stops. Called by
 ``guard_truncation.cut_short`` once the response ends open (no closing character) and its last
 line is not one of the original's lines; each rule returns its name (the refusal detail).
 """
@@ -21,6 +22,9 @@ _LIST_ITEM = re.compile(r"[ \t]*(?:[-*•]|\d{1,3}[.)])[ \t]")
 _LABELLED = re.compile(r"[ \t]*(?:[-*•]|\d{1,3}[.)])[ \t]+[^:：\n]{1,40}[:：][ \t]*\S")
 _WORD = re.compile(r"\w+")
 _SEPARATORS = re.compile(r"[,،、]")
+_QUOTES = "\"'“”„«»「」『』"
+#: a line with this share of capitalised words is a title
+_TITLE_CAPITALS = 0.4
 _UNSPACED = frozenset({"ja", "zh", "ko"})
 #: an item whose words are this much in the original follows the original's list
 _MIRRORED_WORDS = 0.5
@@ -37,6 +41,8 @@ def cut_against_original(old: str, new: str, line: str, lang: str) -> str | None
         return _list_cut(old, new, line, lang)
     if "#" in line:
         return None  # a post ends on its hashtags
+    if _open_line_after_lead_in(old, new, line, lang):
+        return "open_line_after_lead_in"
     stop = _last_stop(line) if line[-1].isalnum() else None
     if stop is not None and ":" not in line[stop:]:
         return "open_sentence_after_a_stop"
@@ -64,6 +70,8 @@ def _list_cut(old: str, new: str, line: str, lang: str) -> str | None:
         siblings = earlier[-3:]
         if all(_LABELLED.match(x) for x in siblings):
             return "label_without_value"
+    if not earlier and _after_lead_in(new):
+        return "first_item_only"  # a list of one item after `Here are the nouns:`
     old_items = sum(1 for x in old.splitlines() if _LIST_ITEM.match(x))
     if old_items < 3 or len(earlier) + 1 >= old_items:
         return None
@@ -74,6 +82,30 @@ def _list_cut(old: str, new: str, line: str, lang: str) -> str | None:
     if followed >= _MIRRORED_ITEMS * len(earlier):
         return "dropped_last_items"
     return None
+
+
+def _after_lead_in(new: str) -> bool:
+    """The line before the last one (blank lines aside) announces what follows (ends on a
+    colon)."""
+    lines = [x for x in new.splitlines() if x.strip()]
+    return len(lines) >= 2 and lines[-2].rstrip().endswith((":", "："))
+
+
+def _open_line_after_lead_in(old: str, new: str, line: str, lang: str) -> bool:
+    """An open prose line of words after a lead-in (`..., například:` / `Východ slunce`)
+    where the original answered with a finished sentence, not a title: the answer was cut.
+    One word after the lead-in is a name or a value (`Luminixia`)."""
+    if not line[-1].isalnum() or ":" in line or not _after_lead_in(new):
+        return False
+    if (len(line.strip()) < 8) if lang in _UNSPACED else len(line.split()) < 2:
+        return False
+    old = old.strip()
+    if not old or old[-1] not in ".!?。！？؟" or old[0] in _QUOTES:
+        return False
+    if lang in _UNSPACED:
+        return True
+    words = old[old.rfind("\n") + 1 :].split()
+    return sum(w[:1].isupper() for w in words) < _TITLE_CAPITALS * len(words)
 
 
 def _in_original(item: str, low: str, lang: str) -> bool:
