@@ -109,6 +109,22 @@ _FRUITS = "1. Arance\n2. Kiwi\n3. Fragole\n4. Peperoni\n5. Broccoli"
             "Věta by mohla být přeformulována například takto:\n\nSlunce dnes vychází",
             "open_line_after_lead_in",
         ),
+        # the labelled values the original answers with are nowhere
+        (
+            "fr",
+            "Trouve le sujet et le verbe : Le chien aboie.",
+            "Sujet : Le chien\nVerbe : aboie",
+            "Le sujet et le verbe de cette phrase",
+            "answer_never_reached",
+        ),
+        # ... nor its one token
+        (
+            "de",
+            "Entschlüssle das Wort: süRegt",
+            "Gerüst",
+            "Die Lösung des Rätsels erfordert etwas Nachdenken",
+            "answer_never_reached",
+        ),
         # a Latin word cut in a Korean answer, the instruction spells it in full
         (
             "ko",
@@ -190,6 +206,13 @@ def test_a_cut_that_ends_on_a_whole_word(
             "ファンタジーの生き物の名前を考えてください。",
             "セレスティオドン。",
             "ファンタジーの生き物の名前はこちらです：\n\nルミニクシア",
+        ),
+        # a new title for a title with a subtitle (a long label is no label)
+        (
+            "es",
+            "Escribe un título para un ensayo sobre la música.",
+            "El poder de la música: un viaje personal",
+            "Cómo la música cambia nuestras vidas",
         ),
         # the label list complete, the last value one word
         (

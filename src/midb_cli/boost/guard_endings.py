@@ -23,6 +23,8 @@ _LABELLED = re.compile(r"[ \t]*(?:[-*•]|\d{1,3}[.)])[ \t]+[^:：\n]{1,40}[:：
 _WORD = re.compile(r"\w+")
 _SEPARATORS = re.compile(r"[,،、]")
 _QUOTES = "\"'“”„«»「」『』"
+#: an original this short is an answer (a value, labelled values, one token)
+_SHORT_ANSWER = 100
 #: a line with this share of capitalised words is a title
 _TITLE_CAPITALS = 0.4
 _UNSPACED = frozenset({"ja", "zh", "ko"})
@@ -142,3 +144,22 @@ def _fewer_than_announced(new: str, line: str, lang: str) -> bool:
         items = len(_SEPARATORS.split(tail))
     wanted = next((counts[w] for w in _WORD.findall(lead.lower()) if w in counts), 0)
     return items < wanted
+
+
+def answer_missing(old: str, new: str, lang: str) -> bool:
+    """The original is a short answer and none of it is in the open revision: its values
+    after short labels (`Özne: O` / `Fiil: yazıyor`: `O`, `yazıyor`), or its one token
+    (`Scaffold`, `64/1`) where the revision is a line of three words or more without a colon
+    (the answer's lead-in). A label of three words or more makes a title (`Tema: Subtítulo`)."""
+    old = old.strip()
+    if not old or len(old) > _SHORT_ANSWER:
+        return False
+    low = new.lower()
+    lines = [x for x in old.splitlines() if x.strip()]
+    values = [v for label, _, v in (x.partition(":") for x in lines) if len(label.split()) <= 2]
+    if len(values) == len(lines) and all(":" in x for x in lines):
+        words = {w for v in values for w in _WORD.findall(v.lower()) if len(w) >= 3 or w.isdigit()}
+        return bool(words) and not any(w in low for w in words)
+    if lang in _UNSPACED or " " in old or "\n" in new or ":" in new:
+        return False
+    return len(new.split()) >= 3 and old.lower().rstrip(".") not in low

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from midb_cli.boost.guard_endings import cut_against_original
+from midb_cli.boost.guard_endings import answer_missing, cut_against_original
 from midb_cli.boost.guard_words import DANGLING
 
 # Scripts without spaces between words: character pairs carry what trigrams carry elsewhere.
@@ -82,7 +82,7 @@ def cut_short(old: str, new: str, lang: str, context: str = "") -> str | None:
         return rule
     if _ENUMERATION.match(line.strip()):
         return None  # a list of words on one line ends open
-    if _answer_never_reached(old, new, lang):
+    if _answer_never_reached(old, new, lang) or answer_missing(old, new, lang):
         return "answer_never_reached"
     earlier = new[:start].rstrip()
     item = bool(_LIST_ITEM.match(line))
