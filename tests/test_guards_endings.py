@@ -125,6 +125,14 @@ _FRUITS = "1. Arance\n2. Kiwi\n3. Fragole\n4. Peperoni\n5. Broccoli"
             "Die Lösung des Rätsels erfordert etwas Nachdenken",
             "answer_never_reached",
         ),
+        # Korean: the last characters sit in the original, the same word going on
+        (
+            "ko",
+            "기후 변화의 두 가지 원인을 설명하세요.",
+            "두 가지 원인은 화석 연료의 연소와 삼림 벌채로, 삼림 벌채는 이산화탄소를 흡수하는 나무를 줄입니다.",
+            "기후 변화의 주요 원인은 화석 연료의 연소와 삼림 벌채로, 삼림 벌채는 이산화",
+            "original_goes_on",
+        ),
         # a Latin word cut in a Korean answer, the instruction spells it in full
         (
             "ko",

@@ -289,7 +289,7 @@ def _stops_where_original_goes_on(old: str, new: str, lang: str) -> bool:
     else:
         words = new.rsplit(None, 3)
         tail = " ".join(words[-3:]) if len(words) >= 3 else ""
-    if len(tail) < 12:
+    if len(tail) < (8 if lang in GRAM_SIZE else 12):  # (8 characters in ja/ko/zh: no floor)
         return False
     at = old.find(tail)
     found = False
