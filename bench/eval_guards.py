@@ -228,7 +228,8 @@ def _run_language(
                         stats.cpu[lang].append(spent)
                         if kind in GOOD_KINDS:
                             stats.good_cpu[lang].append(spent)
-                    reason, detail = verdict.reason, verdict.detail
+                    reason = verdict.reason
+                    detail = getattr(verdict, "detail", "")  # (older midb: none)
                 wanted = reason is None if kind in GOOD_KINDS else reason is not None
                 stats.hits[name][lang] += wanted
                 stats.reasons[name][reason or "accepted"] += 1

@@ -222,6 +222,20 @@ def test_a_cut_that_ends_on_a_whole_word(
             "El poder de la música: un viaje personal",
             "Cómo la música cambia nuestras vidas",
         ),
+        # a formula with its result after a lead-in
+        (
+            "de",
+            "Berechne die Kraft auf eine Masse von 1 kg.",
+            "Die Kraft beträgt 9,8 N.",
+            "Die Kraft auf die Masse beträgt daher:\nF = mg = 1 x 9,8 = 9,8 N",
+        ),
+        # one name after a lead-in, in Korean
+        (
+            "ko",
+            "환상 생물의 이름을 지어 주세요.",
+            "Celestiodon.",
+            "환상 생물의 가능한 이름은 다음과 같습니다:\n\nLuminixia",
+        ),
         # the label list complete, the last value one word
         (
             "it",

@@ -28,6 +28,7 @@ _SHORT_ANSWER = 100
 #: a line with this share of capitalised words is a title
 _TITLE_CAPITALS = 0.4
 _UNSPACED = frozenset({"ja", "zh", "ko"})
+_NO_SPACES = frozenset({"ja", "zh"})  # (Korean spaces its words)
 #: an item whose words are this much in the original follows the original's list
 _MIRRORED_WORDS = 0.5
 #: ... and a list whose items mostly do follows it item by item
@@ -97,9 +98,9 @@ def _open_line_after_lead_in(old: str, new: str, line: str, lang: str) -> bool:
     """An open prose line of words after a lead-in (`..., například:` / `Východ slunce`)
     where the original answered with a finished sentence, not a title: the answer was cut.
     One word after the lead-in is a name or a value (`Luminixia`)."""
-    if not line[-1].isalnum() or ":" in line or not _after_lead_in(new):
-        return False
-    if (len(line.strip()) < 8) if lang in _UNSPACED else len(line.split()) < 2:
+    if not line[-1].isalnum() or ":" in line or "=" in line or not _after_lead_in(new):
+        return False  # (a formula after `… is:` ends on its result, `F = mg = 9,8 N`)
+    if (len(line.strip()) < 8) if lang in _NO_SPACES else len(line.split()) < 2:
         return False
     old = old.strip()
     if not old or old[-1] not in ".!?。！？؟" or old[0] in _QUOTES:
