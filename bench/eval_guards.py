@@ -6,11 +6,13 @@ produce (bench/guard_cases.py). The answer text goes through the real parser
 (``engines.parsing.parse_answer``: an unparseable answer is refused there, upstream), then
 through ``RevisionGuard.evaluate`` built as the pipeline builds it. Prints, per language and
 per kind, the share of good revisions accepted and of each corruption refused, the guard's CPU
-time per record, and the refusal reasons.
+time per record, and the refusal reasons; on the tuning rows also the good revisions refused
+per rule (``GuardResult.detail``: which rule of a reason fired).
 
     python bench/eval_guards.py [--per-lang 200] [--langs de,ja] [--show KIND] [--split tune]
 
-Rows with an even index are for tuning (``--show`` prints their failures only), odd rows are
+Rows with an even index are for tuning (``--show KIND`` prints their failures only: a refused
+good revision with its rule, an accepted corruption with its last 80 characters), odd rows are
 held out; both tables are printed. Truncations are measured twice: with finish_reason "stop"
 (the hard case: nothing says the answer was cut) and "length" (``KIND@length``).
 
@@ -85,6 +87,7 @@ def main() -> int:
     parser.add_argument("--langs", default="", help="comma-separated codes (default: all)")
     parser.add_argument("--kinds", default="", help="comma-separated kinds (default: all)")
     parser.add_argument("--show", default="", help="print the failures of this kind")
+    parser.add_argument("--max-show", type=int, default=40, help="at most this many failures")
     parser.add_argument("--seed", type=int, default=8)
     parser.add_argument(
         "--split", choices=("both", "tune", "heldout"), default="both", help="rows to report"
@@ -119,6 +122,8 @@ def main() -> int:
         for kind in shown_kinds:
             top = ", ".join(f"{r} {n}" for r, n in stats.reasons[kind].most_common(6))
             print(f"  {kind:22} {top}")
+        if parity == 0:  # the rules that cost good revisions, from the tuning rows only
+            _print_rules(langs, stats)
         cells = [
             100 * stats.hits[kind][lang] / stats.totals[kind][lang]
             for kind in shown_kinds
@@ -141,7 +146,15 @@ class Stats:
     reasons: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
     cpu: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     good_cpu: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    # good revisions refused per rule (reason + detail) and language
+    rules: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
     shown: int = 0
+
+
+def rule_of(reason: str, detail: str) -> str:
+    """The rule a refusal names, without its particulars (the word, the language found)."""
+    detail = detail.split(" (", 1)[0].split(" in ", 1)[0]
+    return f"{reason} {detail}".strip()
 
 
 def _length_variant(kind: str) -> tuple[str, ...]:
@@ -195,6 +208,7 @@ def _run_language(
             parsed = parse_answer(answer, "tagged")
             for name, finish in ((kind, "stop"), *((v, "length") for v in _length_variant(kind))):
                 stats.totals[name][lang] += 1
+                detail = ""
                 if parsed.pair is None:
                     reason: str | None = parsed.reason
                 else:
@@ -215,14 +229,20 @@ def _run_language(
                         if kind in GOOD_KINDS:
                             stats.good_cpu[lang].append(spent)
                     reason = verdict.reason
+                    detail = getattr(verdict, "detail", "")  # (older midb: none)
                 wanted = reason is None if kind in GOOD_KINDS else reason is not None
                 stats.hits[name][lang] += wanted
                 stats.reasons[name][reason or "accepted"] += 1
+                if reason and kind in GOOD_KINDS and parity == 0:
+                    stats.rules[rule_of(reason, detail)][lang] += 1
                 # failures are shown from the tuning rows only: the held-out rows stay unseen
-                if not wanted and name == args.show and parity == 0 and stats.shown < 40:
+                if not wanted and name == args.show and parity == 0 and stats.shown < args.max_show:
                     stats.shown += 1
                     got = parsed.pair.response if parsed.pair else answer
-                    print(f"--- {lang} row {i} ({reason or 'accepted'}): {got[-300:]!r}")
+                    if reason:
+                        print(f"--- {lang} row {i} refused ({reason} {detail}): {got[-300:]!r}")
+                    else:
+                        print(f"--- {lang} row {i} accepted: {got[-80:]!r}")
                     print(f"    raw response tail: {raw[2][-160:]!r}")
 
 
@@ -249,6 +269,14 @@ def _print_table(langs: list[str], kinds: list[str], stats: Stats) -> None:
     print(
         f"{'µs/record (good)':22}" + "".join(micros(good_cpu[x]) for x in langs) + micros(all_good)
     )
+
+
+def _print_rules(langs: list[str], stats: Stats) -> None:
+    print("\ngood revisions (good, good_code) refused per rule, tuning rows:")
+    print(f"  {'rule':58}" + "".join(f"{x:>4}" for x in langs) + f"{'all':>5}")
+    for rule, counts in sorted(stats.rules.items(), key=lambda x: -sum(x[1].values())):
+        cells = "".join(f"{counts[x]:4}" for x in langs)
+        print(f"  {rule[:58]:58}{cells}{sum(counts.values()):5}")
 
 
 if __name__ == "__main__":

@@ -79,6 +79,23 @@ ENGLISH = (
     "these habits become natural, and your stories will feel more alive and engaging.",
 )
 
+# Short English answers (below the language guard's 40 characters): what a booster that
+# falls back to the English source of a short pair writes (written for this bench).
+SHORT_ENGLISH = (
+    "The answer is 42.",
+    "Yes, that is correct.",
+    "The subject is the cat.",
+    "It is a positive sentence.",
+    "The capital of France is Paris.",
+    "The sum of the numbers is 15.",
+    "This is a question",
+    "The verb is in the past tense.",
+    "There are three vowels in it.",
+    "The best option is the first one",
+    "No, the statement is false.",
+    "A bird that can fly",
+)
+
 CHATTER_HEAD = "Sure! Here is an improved version of the pair, more specific and detailed:\n\n"
 CHATTER_TAIL = (
     "\n\nI hope this helps! Let me know if you would like me to make any other changes to the text."
@@ -147,15 +164,17 @@ def trunc_list(case: Case) -> str | None:
         return None
     item = markers[-1] if case.index % 2 else markers[len(markers) // 2 + 1 - 1]
     start = item.end()
+    line_end = response.find("\n", start)
+    line_end = len(response) if line_end < 0 else line_end
     variant = case.index % 3
     if variant == 0:
         cut = start  # `- ` or `3. `
     elif variant == 1:
         cut = start + 1  # `- ф`
     else:
-        line_end = response.find("\n", start)
-        line_end = len(response) if line_end < 0 else line_end
         cut = start + max(2, (line_end - start) // 2)
+    if cut >= len(response[:line_end].rstrip()):
+        return None  # the item is whole (`- 팝`): no cut; as the last line, the good revision
     return _with_response(case, response[:cut])
 
 
@@ -226,6 +245,13 @@ def english(case: Case) -> str | None:
     return _with_response(case, ranked[case.index % 2])
 
 
+def english_short(case: Case) -> str | None:
+    """A short pair answered in English: the revision short too (an answer, a value)."""
+    if len(case.revised[2]) > 80:
+        return None
+    return _with_response(case, SHORT_ENGLISH[case.index % len(SHORT_ENGLISH)])
+
+
 def other_language(case: Case) -> str | None:
     return _with_response(case, case.other_revised[2])
 
@@ -279,6 +305,7 @@ KINDS: dict[str, Builder] = {
     "one_line": one_line,
     "one_word": one_word,
     "english": english,
+    "english_short": english_short,
     "other_language": other_language,
     "repetition": repetition,
     "code_dropped": code_dropped,

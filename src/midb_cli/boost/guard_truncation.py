@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from midb_cli.boost.guard_endings import answer_missing, cut_against_original
 from midb_cli.boost.guard_words import DANGLING
 
 # Scripts without spaces between words: character pairs carry what trigrams carry elsewhere.
@@ -31,6 +32,9 @@ _WORD = re.compile(r"\w+")
 _ENUMERATION = re.compile(r"^[^,،、.!?]{1,40}(?:[,،、][^,،、.!?]{1,40}){3,}\Z")
 # a formula that stops before its right-hand side (`45 km x 0,62 =`, `(6 × 4`)
 _OPERATORS = frozenset("=+×÷*/<>≈")
+# ... or a product by a factor without its result (`48 fl. oz. x 0.0295735`; not a size,
+# `1920 x 1080`)
+_PRODUCT = re.compile(r"\d\D{0,12}\s[×x*÷]\s*\d+[.,]\d+\Z")
 # Japanese: the hiragana a sentence or an item may stop on without 。 (a verb or adjective
 # ending, a な-adjective, a sentence-final particle); any other one is a word cut in two
 _JA_FINAL_KANA = frozenset("たるいすうなりかんよねずだ")
@@ -44,36 +48,42 @@ _ANSWER_SHARE = 0.25
 _CAPITALISED_NOUNS = frozenset({"de"})
 
 
-def cut_short(old: str, new: str, lang: str, context: str = "") -> bool:
-    """The revised response stops early: it ends on a bare list marker, stops where the
-    original goes on, or leaves a prose sentence open where the original closed its own.
-    ``context``: the record's other fields (their words tell a word cut in two)."""
+def cut_short(old: str, new: str, lang: str, context: str = "") -> str | None:
+    """The rule by which the revised response stops early (None: it does not): it ends on a
+    bare list marker, stops where the original goes on, or leaves a prose sentence open where
+    the original closed its own. ``context``: the record's other fields (their words tell a
+    word cut in two)."""
     new = new.rstrip()
     if _BARE_ITEM.search(new):
-        return not _BARE_ITEM.search(old.rstrip())
+        return None if _BARE_ITEM.search(old.rstrip()) else "bare_list_marker"
+    if new.endswith((":", "：")) and not old.rstrip().endswith((":", "：")):
+        return "ends_on_a_colon"  # a lead-in or a label whose answer never came
     if not new or new[-1] in _CLOSING:
-        return False
+        return None
     start = new.rfind("\n") + 1
     line = new[start:]
     if _original_line(old, line):
-        return False  # the original's own last item or line, as it was
-    if (
-        _stops_where_original_goes_on(old, new, lang)
-        or _ends_on_a_dangling_word(line, lang)
-        or _ends_inside_a_word(old, new, lang, context)
-        or (lang == "ja" and _japanese_cut(old, new, line))
-        or _open_bracket_or_formula(line, old)
-        or _item_cut(old, line)
-    ):
-        return True
+        return None  # the original's own last item or line, as it was
+    if _stops_where_original_goes_on(old, new, lang):
+        return "original_goes_on"
+    if _ends_on_a_dangling_word(line, lang):
+        return "function_word"
+    if _ends_inside_a_word(old, new, lang, context):
+        return "inside_word"
+    if lang == "ja" and _japanese_cut(old, new, line):
+        return "japanese_cut"
+    if _open_bracket_or_formula(line, old):
+        return "open_bracket_or_formula"
+    if _item_cut(old, line):
+        return "item_cut"
     if "#" in line.rsplit(None, 1)[-1] or _ATTRIBUTION.search(line):
-        return False  # a hashtag ends a post; an author ends a quote
-    if cut_against_itself(old, new, lang):
-        return True
+        return None  # a hashtag ends a post; an author ends a quote
+    if rule := cut_against_itself(old, new, lang) or cut_against_original(old, new, line, lang):
+        return rule
     if _ENUMERATION.match(line.strip()):
-        return False  # a list of words on one line ends open
-    if _answer_never_reached(old, new, lang):
-        return True
+        return None  # a list of words on one line ends open
+    if _answer_never_reached(old, new, lang) or answer_missing(old, new, lang):
+        return "answer_never_reached"
     earlier = new[:start].rstrip()
     item = bool(_LIST_ITEM.match(line))
     siblings = [x for x in earlier.splitlines() if x.strip()][-3:]
@@ -86,29 +96,43 @@ def cut_short(old: str, new: str, lang: str, context: str = "") -> bool:
         # The writer closes this kind of line (the previous ones end a sentence): an open
         # last one was cut. A title after `Here is a title:` follows a colon, not a stop.
         closed = sum(x.rstrip()[-1] in _SENTENCE_STOPS for x in siblings)
-        return (
+        if (
             siblings[-1].rstrip()[-1] in _SENTENCE_STOPS
             and (not item or closed >= min(2, len(siblings)))  # items: two of the last three
             and len(line.strip()) >= 3
-        )
+        ):
+            return "open_after_closed_lines"
+        return None
     previous = earlier[earlier.rfind("\n") + 1 :]
     old = old.strip()
     if old[:1] in _QUOTES:
         old = old.rstrip(".").strip(_QUOTES)  # a quoted title: what is inside the quotes
     if not old or old[-1] not in _CLOSING:
-        return False  # the original ends open too (a title, a list of words, a verse)
-    if len(line) < (15 if lang in GRAM_SIZE else 30) or item:
-        return False  # short items and lists: experts turn sentences into those
+        return None  # the original ends open too (a title, a list of words, a verse)
+    short = len(line) < (15 if lang in GRAM_SIZE else 30)
+    if item or (short and (earlier or not _lead_in(line, lang))):
+        return None  # short items and lists: experts turn sentences into those
     if ":" in line or "：" in line:
-        return False  # an answer after a colon (`sont : A, B`)
+        return None  # an answer after a colon (`sont : A, B`)
     if previous and previous[-1] not in _CLOSING and len(previous) < 100:
-        return False  # lines left open on purpose: a verse, a list of lines
-    if lang in GRAM_SIZE:
-        return True
-    words = line.split()
-    # a title (mostly capitalised words) ends open; a sentence does not
-    share = 0.7 if lang in _CAPITALISED_NOUNS else 0.4
-    return sum(w[:1].isupper() for w in words) < share * len(words)
+        return None  # lines left open on purpose: a verse, a list of lines
+    if lang not in GRAM_SIZE:
+        words = line.split()
+        # a title (mostly capitalised words) ends open; a sentence does not
+        share = 0.7 if lang in _CAPITALISED_NOUNS else 0.4
+        if sum(w[:1].isupper() for w in words) >= share * len(words):
+            return None
+    return "open_lead_in" if short else "open_where_original_closed"
+
+
+def _lead_in(line: str, lang: str) -> bool:
+    """A whole response of one short open line of words that ends on a word (not a value:
+    `Full HD hat 1920 x 1080`), neither a list of words (no comma: `Amusant, comique et
+    drôle`) nor a title (checked after): the sentence that announces
+    the answer (`Zde jsou některá synonyma` for `Rozhodný, vytrvalý, ...`)."""
+    if not line[-1].isalpha() or any(c in line for c in ",،、"):
+        return False
+    return len(line) >= 8 if lang in GRAM_SIZE else len(line.split()) >= 3
 
 
 def _ends_on_a_dangling_word(line: str, lang: str) -> bool:
@@ -136,7 +160,8 @@ def _ends_on_a_dangling_word(line: str, lang: str) -> bool:
 
 def _open_bracket_or_formula(line: str, old: str) -> bool:
     """The last line opens a bracket or a quote it never closes, or a formula stops at an
-    operator: the answer was cut inside them (unless the original's last line does too)."""
+    operator or before its result: the answer was cut inside them (unless the original's last
+    line does too)."""
     tail = old.rstrip()
     old_line = tail[tail.rfind("\n") + 1 :]
     for left, right in _PAIRS:
@@ -145,7 +170,10 @@ def _open_bracket_or_formula(line: str, old: str) -> bool:
     if line.count('"') % 2 and not old_line.count('"') % 2:
         return True
     last = line.rsplit(None, 1)[-1]
-    return len(last) == 1 and last in _OPERATORS
+    if len(last) == 1 and last in _OPERATORS:
+        return True
+    product = "=" not in line and "≈" not in line and bool(_PRODUCT.search(line))
+    return product and not _PRODUCT.search(old_line)
 
 
 def legal_open_ending(old: str, new: str) -> bool:
@@ -233,12 +261,16 @@ def _japanese_cut(old: str, new: str, line: str) -> bool:
 
 def _ends_inside_a_word(old: str, new: str, lang: str, context: str = "") -> bool:
     """The last word is no word of the texts but the start of one of them (`Isol` where the
-    original says `Isolieren`, `phr` where the instruction says `phrase`): the response was
-    cut inside that word."""
-    if lang in GRAM_SIZE:
-        return False
+    original says `Isolieren`, `phr` where the instruction says `phrase`, `law` in Korean
+    for `lawyer`): the response was cut inside that word."""
     head, _, last = new.rpartition(" ")
-    last = last.rpartition("\n")[2]
+    last = last.rpartition("\n")[2].lower()  # `Nouri` for `nourishing`
+    if lang in GRAM_SIZE:
+        # only a word in Latin letters has its bounds here (`- 명사: law` for `lawyer`)
+        last = last.lstrip("#@")
+        if not last.isascii():
+            return False
+    old, head, context = old.lower(), head.lower(), context.lower()
     if len(last) < 2 or not last.isalpha():
         return False
     words = set(_WORD.findall(old))
@@ -257,7 +289,7 @@ def _stops_where_original_goes_on(old: str, new: str, lang: str) -> bool:
     else:
         words = new.rsplit(None, 3)
         tail = " ".join(words[-3:]) if len(words) >= 3 else ""
-    if len(tail) < 12:
+    if len(tail) < (8 if lang in GRAM_SIZE else 12):  # (8 characters in ja/ko/zh: no floor)
         return False
     at = old.find(tail)
     found = False
@@ -270,7 +302,7 @@ def _stops_where_original_goes_on(old: str, new: str, lang: str) -> bool:
     return found
 
 
-def cut_against_itself(old: str, new: str, lang: str) -> bool:
+def cut_against_itself(old: str, new: str, lang: str) -> str | None:
     """The last line, read against the revision's own earlier lines, is the start of one: it
     repeats the first words of an earlier item that goes on (`- Courge` after `- Courge
     d'hiver`), it is much shorter than the open lines of its kind before it (a list item or a
@@ -280,27 +312,31 @@ def cut_against_itself(old: str, new: str, lang: str) -> bool:
     lines = [x.rstrip() for x in new.splitlines() if x.strip()]
     last, item = _body(lines[-1])
     if len(lines) == 1:
-        return _lead_in_only(old, new, lang)
+        return "lead_in_only" if _lead_in_only(old, new, lang) else None
     earlier = lines[:-1]
     if any(_body(x)[0].rstrip(".;,") == last for x in (*earlier, *old.splitlines())):
-        return False  # a line the texts already have, as it was
+        return None  # a line the texts already have, as it was
     gap = "" if lang in ("ja", "zh") else " "
     if len(last) >= 2 and any(
         (b := _body(x)[0]).startswith(last + gap) and len(b) > len(last) + 1 for x in earlier
     ):
-        return True
+        return "repeats_an_item_start"
     kind = _line_kind(lines[-1])
     if kind != "prose" or item:
-        return kind == "item" and _shorter_than_siblings(lines, kind, _SHORT_ITEM)
+        if kind == "item" and _shorter_than_siblings(lines, kind, _SHORT_ITEM):
+            return "short_last_item"
+        return None
     if _shorter_than_siblings(lines, kind, _SHORT_VERSE):
-        return True
+        return "short_last_line"
     stub = 2 if lang in GRAM_SIZE else 4
     if len(last) <= stub and last.isalpha() and last.lower() not in old.lower().split():
-        return True
+        return "stub"
     if ":" in last or "：" in last or _line_kind(earlier[-1]) != "formula":
-        return False
+        return None
     sentences = [x for x in earlier if _line_kind(x) == "prose" and _words(x, lang) >= 3]
-    return bool(sentences) and all(x[-1] in _SENTENCE_STOPS or x[-1] in ":：" for x in sentences)
+    if sentences and all(x[-1] in _SENTENCE_STOPS or x[-1] in ":：" for x in sentences):
+        return "open_after_formula"
+    return None
 
 
 # the last item or verse line below this share of its open siblings' median length was cut

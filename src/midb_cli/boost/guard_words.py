@@ -46,3 +46,29 @@ _MORE = {
 DANGLING: dict[str, frozenset[str]] = {
     lang: words | frozenset(_MORE.get(lang, "").split()) for lang, words in _CHECK_WORDS.items()
 }
+
+# Number words from two to ten (with their common inflected forms), per language: a lead-in
+# that announces `tři synonyma:` and gives fewer items was cut. Digits are left out (`10
+# dollars`, `ergeben 10` are values, not counts); so are words that also mean something
+# else (Vietnamese `năm` "year", Turkish `on` "ten").
+_COUNTS = {
+    "ar": "اثنان:2 اثنين:2 اثنتين:2 ثلاثة:3 ثلاث:3 أربعة:4 أربع:4 خمسة:5 خمس:5 ستة:6 ست:6 "
+    "سبعة:7 سبع:7 ثمانية:8 ثماني:8 تسعة:9 تسع:9 عشرة:10 عشر:10",
+    "cs": "dva:2 dvě:2 dvou:2 tři:3 tří:3 čtyři:4 čtyř:4 pět:5 pěti:5 šest:6 šesti:6 sedm:7 "
+    "sedmi:7 osm:8 osmi:8 devět:9 devíti:9 deset:10 deseti:10",
+    "de": "zwei:2 drei:3 vier:4 fünf:5 sechs:6 sieben:7 acht:8 neun:9 zehn:10",
+    "es": "dos:2 tres:3 cuatro:4 cinco:5 seis:6 siete:7 ocho:8 nueve:9 diez:10",
+    "fr": "deux:2 trois:3 quatre:4 cinq:5 six:6 sept:7 huit:8 neuf:9 dix:10",
+    "id": "dua:2 tiga:3 empat:4 lima:5 enam:6 tujuh:7 delapan:8 sembilan:9 sepuluh:10",
+    "ms": "dua:2 tiga:3 empat:4 lima:5 enam:6 tujuh:7 lapan:8 sembilan:9 sepuluh:10",
+    "it": "due:2 tre:3 quattro:4 cinque:5 sei:6 sette:7 otto:8 nove:9 dieci:10",
+    "ko": "두:2 세:3 네:4 다섯:5 여섯:6 일곱:7 여덟:8 아홉:9 열:10",
+    "pt": "dois:2 duas:2 três:3 quatro:4 cinco:5 seis:6 sete:7 oito:8 nove:9 dez:10",
+    "tr": "iki:2 üç:3 dört:4 beş:5 altı:6 yedi:7 sekiz:8 dokuz:9",
+    "vi": "hai:2 ba:3 bốn:4 sáu:6 bảy:7 tám:8 chín:9 mười:10",
+}
+
+COUNT_WORDS: dict[str, dict[str, int]] = {
+    lang: {word: int(n) for word, _, n in (x.partition(":") for x in text.split())}
+    for lang, text in _COUNTS.items()
+}

@@ -19,7 +19,8 @@ is written instead. Reasons are short and stable because the summary and `midb s
                                 the original
 - ``guard:code_dropped``        a fenced code block or an inline code span of the original is gone
 - ``guard:language``            a changed field is now in another language than the record, or
-                                has a sentence left in another language
+                                has a sentence left in another language, or is a short
+                                field now in English (boost/guard_english.py)
 - ``guard:repetition``          the revision repeats itself where the original did not
 - ``guard:code_translated``     code that was fine is now translated
 
@@ -28,6 +29,7 @@ revisions are often more than four times longer than the original (the MEB data)
 no defect; what gives a bad answer away is what it lost. Only what the revision changed is
 judged: an English input of a translation task stays legal, and a field the booster left alone
 is never re-identified. bench/eval_guards.py measures every guard on real expert revisions.
+``GuardResult.detail`` names the rule of a refusal (`function_word`, `response in en`).
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from midb_cli.boost.guard_checks import RevisionChecker
+from midb_cli.boost.guard_english import short_english_field
 from midb_cli.boost.guard_truncation import GRAM_SIZE, cut_short, legal_open_ending
 from midb_cli.checks.finding import Finding
 from midb_cli.langid import FieldLanguage, LanguageIdentifier, RecordLanguage
@@ -113,6 +116,8 @@ class GuardResult:
     reason: str | None  # None: the revision may be written
     #: the checks run on the revision (the record's findings after boosting)
     findings_after: list[Finding] = field(default_factory=list)
+    #: which rule of the reason fired (`guard:truncated`: `function_word`, `check: ...`)
+    detail: str = ""
 
 
 class RevisionGuard:
@@ -148,18 +153,18 @@ class RevisionGuard:
         (the record's identification) saves re-identifying the fields that did not change;
         ``finish_reason`` is the engine's (``"length"``: the answer hit the token limit)."""
         if finish_reason == "length":
-            return GuardResult("guard:truncated")
-        reason = _swapped(original, revised, lang) or _structural_reason(
+            return GuardResult("guard:truncated", detail="finish_reason_length")
+        refusal = _swapped(original, revised, lang) or _structural_reason(
             original, revised, findings_before, self.settings
         )
-        if reason:
-            return GuardResult(reason)
-        revised_lang, reason = self._language(original, revised, lang, original_lang)
+        if refusal:
+            return GuardResult(refusal[0], detail=refusal[1])
+        revised_lang, moved = self._language(original, revised, lang, original_lang)
         findings_after = self._checks.check(
             original, revised, revised_lang, findings_before, source
         )
-        if reason:
-            return GuardResult(reason, findings_after)
+        if moved := moved or short_english_field(original, revised, lang):
+            return GuardResult("guard:language", findings_after, moved)
         before = {(f.kind, f.field) for f in findings_before}
         new = [
             f
@@ -174,10 +179,13 @@ class RevisionGuard:
         if new:
             # a loop that ran until the booster stopped is a loop first, a cut second
             first = min(new, key=lambda f: f.kind != "repetition")
-            return GuardResult(_NEW_FINDING_REASONS[first.kind], findings_after)
+            detail = f"check {first.kind}: {first.message}"
+            return GuardResult(_NEW_FINDING_REASONS[first.kind], findings_after, detail)
         # After the checks, so that a loop that stops mid-sentence is called a loop.
-        reason = _comparison_reason(original, revised, lang, original_lang, self.settings)
-        return GuardResult(reason, findings_after)
+        refusal = _comparison_reason(original, revised, lang, original_lang, self.settings)
+        if refusal:
+            return GuardResult(refusal[0], findings_after, refusal[1])
+        return GuardResult(None, findings_after)
 
     def _language(
         self,
@@ -186,8 +194,9 @@ class RevisionGuard:
         lang: str,
         original_lang: RecordLanguage | None,
     ) -> tuple[RecordLanguage, str | None]:
-        """The revision's identification, and ``guard:language`` when a changed field left the
-        record's language (unless that field was already in that other language)."""
+        """The revision's identification, and which changed field left the record's language
+        (`response in en`; unless that field was already in that other language): the
+        detail of ``guard:language``."""
         prior = None if lang == UNDETERMINED else lang
         fields: dict[str, FieldLanguage] = {}
         reason = None
@@ -207,13 +216,17 @@ class RevisionGuard:
             ):
                 before = known or self.identifier.identify_text(original.get(role), prior)
                 if found.lang != before.lang:
-                    reason = "guard:language"
+                    reason = f"{role} in {found.lang}"
         return RecordLanguage(lang, fields), reason
+
+
+#: a refusal: the reason and which of its rules fired (GuardResult.detail)
+Refusal = tuple[str, str]
 
 
 def _structural_reason(
     original: Pair, revised: Pair, findings_before: list[Finding], settings: GuardSettings
-) -> str | None:
+) -> Refusal | None:
     """The guards that need no model: tags, emptiness, open fences, length, code presence."""
     for role in ROLES:
         old, new = original.get(role), revised.get(role)
@@ -223,11 +236,11 @@ def _structural_reason(
             and old != new
             and any(tag in new and tag not in old for tag in BOOSTER_TAGS)
         ):
-            return "guard:field_leak"
+            return "guard:field_leak", role
     if _blank(revised.response) and not _blank(original.response):
-        return "guard:empty_response"
+        return "guard:empty_response", ""
     if _open_fence(revised.response) and not _open_fence(original.response):
-        return "guard:truncated"  # before code_dropped: the block is cut, not dropped
+        return "guard:truncated", "open_fence"  # before code_dropped: cut, not dropped
     # Before the length guards: code that is gone is what shrank the response.
     # Fields whose code may change on purpose: mangled code restored, a "`<noinput>`"
     # placeholder emptied, leaked text moved to its field.
@@ -237,24 +250,24 @@ def _structural_reason(
         if old == new or "`" not in old:
             continue
         if new.count(_FENCE) // 2 < old.count(_FENCE) // 2:
-            return "guard:code_dropped"
+            return "guard:code_dropped", f"{role}: code block"
         if role not in mangled:
             # Code that was not flagged as translated must survive as it was.
             for span in _INLINE_CODE.findall(old):
                 if span not in new:
-                    return "guard:code_dropped"
+                    return "guard:code_dropped", f"{role}: inline code"
     old_len = len(original.instruction) + len(original.input) + len(original.response)
     new_len = len(revised.instruction) + len(revised.input) + len(revised.response)
     # Collapsing a repetition loop shrinks a pair on purpose: no lower bounds then.
     loop_before = any(f.kind == "repetition" for f in findings_before)
     if not loop_before and _collapsed(original.response, revised.response, settings):
-        return "guard:response_collapsed"
+        return "guard:response_collapsed", ""
     if old_len:
         ratio = new_len / old_len
-        if (not loop_before and ratio < settings.min_length_ratio) or (
-            settings.max_length_ratio is not None and ratio > settings.max_length_ratio
-        ):
-            return "guard:length_ratio"
+        if not loop_before and ratio < settings.min_length_ratio:
+            return "guard:length_ratio", "shorter"
+        if settings.max_length_ratio is not None and ratio > settings.max_length_ratio:
+            return "guard:length_ratio", "longer"
     return None
 
 
@@ -281,15 +294,15 @@ def _comparison_reason(
     lang: str,
     original_lang: RecordLanguage | None,
     settings: GuardSettings,
-) -> str | None:
+) -> Refusal | None:
     """The guards that judge the revision against its original: a response cut short, fields
     that swapped places, an instruction turned into another task."""
     if revised.response != original.response:
         context = " ".join(
             (original.instruction, original.input, revised.instruction, revised.input)
         )
-        if cut_short(original.response, revised.response, lang, context):
-            return "guard:truncated"
+        if rule := cut_short(original.response, revised.response, lang, context):
+            return "guard:truncated", rule
     if revised.instruction == original.instruction:
         return None
     size = GRAM_SIZE.get(lang, 3)
@@ -307,7 +320,7 @@ def _comparison_reason(
         known = original_lang.fields.get("instruction")
         if known is not None and known.lang not in (lang, UNDETERMINED):
             return None
-    return "guard:instruction_changed"
+    return "guard:instruction_changed", ""
 
 
 def _related_share(instruction: str, original: Pair, response: str, lang: str) -> float:
@@ -325,7 +338,7 @@ def _related_share(instruction: str, original: Pair, response: str, lang: str) -
     return sum(w in text for w in words) / len(words)
 
 
-def _swapped(original: Pair, revised: Pair, lang: str) -> str | None:
+def _swapped(original: Pair, revised: Pair, lang: str) -> Refusal | None:
     """The instruction no longer reads like the original's and the response reads like the
     original instruction (the model wrote the fields under each other's tags)."""
     if revised.instruction == original.instruction or revised.response == original.response:
@@ -339,14 +352,14 @@ def _swapped(original: Pair, revised: Pair, lang: str) -> str | None:
     if as_task >= _SWAP_TASK_COPY and as_task > kept_task:
         # the task itself under the response tag; the answer above restates the task
         # (`Los dos personajes principales ... son John y Lisa`), so it reads alike too
-        return "guard:fields_swapped"
+        return "guard:fields_swapped", "task_under_response"
     if kept_task >= _SWAP_MAX_SIMILARITY:
         return None  # the instruction is still the task: whatever the response restates
     old_response = _grams(original.response, size)
     if as_task <= _dice(new_response, old_response):
         return None
     if as_task >= _SWAP_MAX_SIMILARITY or kept_task < _dice(new_instruction, old_response):
-        return "guard:fields_swapped"
+        return "guard:fields_swapped", "fields_exchanged"
     return None
 
 
