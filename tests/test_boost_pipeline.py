@@ -244,6 +244,20 @@ def test_a_failed_guard_writes_the_original_as_fallback(
     assert engine.boosters[0].fallbacks == [("code-1", reason)]  # the engine is told (cache)
 
 
+def test_a_refusal_names_the_rule_that_fired(tmp_path: Path, engine: Engine) -> None:
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps(GERMAN_CODE, ensure_ascii=False) + "\n", encoding="utf-8")
+    engine.answer = _revise(FALLBACKS["guard:truncated"])
+    boost(src, tmp_path / "out.jsonl")
+    (rec,) = read_jsonl(tmp_path / "out.jsonl")
+    detail = rec["midb"]["reason_detail"]
+    assert rec["midb"]["reason"] == "guard:truncated" and isinstance(detail, str) and detail
+    engine.answer = _revise(GOOD)
+    boost(src, tmp_path / "good.jsonl")
+    (rec,) = read_jsonl(tmp_path / "good.jsonl")
+    assert "reason_detail" not in rec["midb"]  # only a refusal has one
+
+
 def test_a_good_revision_is_written_with_its_distance(tmp_path: Path, engine: Engine) -> None:
     src = tmp_path / "in.jsonl"
     src.write_text(json.dumps(GERMAN_CODE, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -370,6 +370,7 @@ class _BoostRun:
         reason = outcome.reason
         pair = original
         findings_after = entry.findings
+        detail = ""
         if status not in STATUSES:
             status, reason = "error", f"engine:bad_status:{status}"
         elif status == "boosted":
@@ -386,7 +387,7 @@ class _BoostRun:
                     finish_reason=outcome.details.get("finish_reason"),
                 )
                 if verdict.reason:
-                    status, reason = "fallback", verdict.reason
+                    status, reason, detail = "fallback", verdict.reason, verdict.detail
                     if self._note_fallback:  # e.g. an LLM cache records the refused answer
                         self._note_fallback(outcome.id, reason)
                 else:
@@ -406,6 +407,8 @@ class _BoostRun:
                 else [f.to_json() for f in findings_after]
             ),
         }
+        if detail:  # which rule of a guard refused (the summary counts reasons only)
+            meta["reason_detail"] = detail
         if self.options.keep_original:
             meta["original"] = original.as_dict()
         for key, value in outcome.details.items():
