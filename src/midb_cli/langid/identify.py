@@ -45,16 +45,16 @@ the record is ``und``.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from typing import TypeVar
 
 from midb_cli.errors import UsageError
 from midb_cli.langid.malay import SCAN_CHARS, malay_score
 from midb_cli.langid.models import MODEL_FACTORIES, LanguageModel, Scores
 from midb_cli.langid.scripts import script_profile
 from midb_cli.languages import SUPPORTED_LANGUAGES, UNDETERMINED
-from midb_cli.records.pair import ROLES, Pair
+from midb_cli.records.pair import Pair
 
 BACKENDS: tuple[str, ...] = ("auto", "fasttext", "py3langid", "langdetect")
 
@@ -105,6 +105,9 @@ _ID_MS = ("id", "ms")
 HEAD_CHARS = max(MAX_CHARS, SCAN_CHARS)
 CACHE_SIZE = 4096
 
+_K = TypeVar("_K")
+_V = TypeVar("_V")
+
 
 @dataclass(frozen=True, slots=True)
 class FieldLanguage:
@@ -150,15 +153,16 @@ class LanguageIdentifier:
         # "auto" asks py3langid only about uncertain fields; it loads on the first one (~0.5 s).
         self._second: LanguageModel | None = None
         self._wants_second = backend == "auto"
-        # Two levels: answers by (head, prior), and the models' scores by sample, which the
-        # same text identified with and without a prior shares (the prior's window).
-        self._field: Callable[[str, str | None], FieldLanguage] = self._identify_head
-        self._scores: Callable[[str], Scores] = self._ranked
-        self._second_scores: Callable[[str], Scores] = self._second_ranked
-        if cache_size > 0:
-            self._field = lru_cache(maxsize=cache_size)(self._identify_head)
-            self._scores = lru_cache(maxsize=cache_size)(self._ranked)
-            self._second_scores = lru_cache(maxsize=cache_size)(self._second_ranked)
+        # Two levels of plain dicts (bounded: ``_remember``): answers by (head, prior), and the
+        # models' scores by sample, which the same text identified with and without a prior
+        # shares (the prior's window). One call per field, no wrapper layers: this runs for
+        # every field of every record.
+        self._cache_size = cache_size
+        self._fields: dict[tuple[str, str | None], FieldLanguage] = {}
+        self._scores: dict[str, Scores] = {}
+        self._second_scores: dict[str, Scores] = {}
+        self._field_hits = self._field_misses = 0
+        self._score_hits = self._score_misses = 0
 
     def identify_text(self, text: str, prior: str | None = None) -> FieldLanguage:
         # A slice as long as the text is the text itself: no copy for most fields.
@@ -166,13 +170,24 @@ class LanguageIdentifier:
 
     def cache_info(self) -> dict[str, tuple[int, int]]:
         """(hits, misses) of each cache level; empty when caching is off (benchmarks)."""
-        out: dict[str, tuple[int, int]] = {}
-        for name, fn in (("fields", self._field), ("scores", self._scores)):
-            info = getattr(fn, "cache_info", None)
-            if info is not None:
-                found = info()
-                out[name] = (found.hits, found.misses)
-        return out
+        if self._cache_size <= 0:
+            return {}
+        return {
+            "fields": (self._field_hits, self._field_misses),
+            "scores": (self._score_hits, self._score_misses),
+        }
+
+    def _field(self, head: str, prior: str | None) -> FieldLanguage:
+        key = (head, prior)
+        found = self._fields.get(key)
+        if found is not None:
+            self._field_hits += 1
+            return found
+        found = self._identify_head(head, prior)
+        if self._cache_size > 0:
+            self._field_misses += 1
+            _remember(self._fields, key, found, self._cache_size)
+        return found
 
     def _identify_head(self, head: str, prior: str | None) -> FieldLanguage:
         sample = head[:MAX_CHARS]
@@ -182,7 +197,7 @@ class LanguageIdentifier:
         letters = profile.letters
         if letters < MIN_PRIOR_LETTERS or (letters < MIN_LETTERS and prior is None):
             return UNDETERMINED_FIELD
-        scores = self._scores(sample)
+        scores = self._ranked(sample)
         if not scores:
             return UNDETERMINED_FIELD
         lang, confidence = scores[0]
@@ -202,12 +217,21 @@ class LanguageIdentifier:
 
     def identify(self, pair: Pair, prior: str | None = None) -> RecordLanguage:
         prior = self.forced_prior or prior
-        fields: dict[str, FieldLanguage] = {}
-        for role in ROLES:
-            text = pair.get(role)
-            # isspace() stops at the first visible character; strip() would copy a huge field.
-            blank = not text or text.isspace()
-            fields[role] = UNDETERMINED_FIELD if blank else self.identify_text(text, prior)
+        field = self._field
+        # isspace() stops at the first visible character; strip() would copy a huge field.
+        text = pair.instruction
+        instruction = (
+            UNDETERMINED_FIELD if not text or text.isspace() else field(text[:HEAD_CHARS], prior)
+        )
+        text = pair.input
+        input_ = (
+            UNDETERMINED_FIELD if not text or text.isspace() else field(text[:HEAD_CHARS], prior)
+        )
+        text = pair.response
+        response = (
+            UNDETERMINED_FIELD if not text or text.isspace() else field(text[:HEAD_CHARS], prior)
+        )
+        fields = {"instruction": instruction, "input": input_, "response": response}
         return RecordLanguage(_record_language(pair, fields, prior), fields)
 
     def _model_decision(self, sample: str, scores: Scores) -> str:
@@ -215,7 +239,7 @@ class LanguageIdentifier:
         hard towards Indonesian there (it calls 88% of such Malay fields Indonesian), so "auto"
         asks py3langid, which leans less (65%)."""
         if self._wants_second:
-            scores = self._second_scores(sample)
+            scores = self._second_ranked(sample)
         return "ms" if _probability(scores, "ms") > _probability(scores, "id") else "id"
 
     def _second_model(self) -> LanguageModel:
@@ -224,14 +248,35 @@ class LanguageIdentifier:
         return self._second
 
     def _second_ranked(self, sample: str) -> Scores:
-        return self._second_model().scores(sample)
+        scores = self._second_scores.get(sample)
+        if scores is None:
+            scores = self._second_model().scores(sample)
+            if self._cache_size > 0:
+                _remember(self._second_scores, sample, scores, self._cache_size)
+        return scores
 
     def _ranked(self, sample: str) -> Scores:
-        """The model's scores (cached callers must not mutate them)."""
-        scores = self._primary.scores(sample)
-        if not self._wants_second or not scores or scores[0][1] >= SECOND_OPINION_BELOW:
+        """The model's scores (cached: callers must not mutate them)."""
+        scores = self._scores.get(sample)
+        if scores is not None:
+            self._score_hits += 1
             return scores
-        return _average(scores, self._second_scores(sample))
+        scores = self._primary.scores(sample)
+        if self._wants_second and scores and scores[0][1] < SECOND_OPINION_BELOW:
+            scores = _average(scores, self._second_ranked(sample))
+        if self._cache_size > 0:
+            self._score_misses += 1
+            _remember(self._scores, sample, scores, self._cache_size)
+        return scores
+
+
+def _remember(cache: dict[_K, _V], key: _K, value: _V, size: int) -> None:
+    """Store ``value``; a full cache starts over. Dropping the oldest entry instead would cost
+    more than it saves: a dict finds its first live entry by scanning past the deleted ones, and
+    the hits that count (the prior's window, a guard re-reading a field) are recent."""
+    if len(cache) >= size:
+        cache.clear()
+    cache[key] = value
 
 
 def _probability(scores: Scores, lang: str) -> float:
@@ -276,15 +321,16 @@ def _marker_decision(text: str, prior: str | None) -> str | None:
 def _record_language(pair: Pair, fields: dict[str, FieldLanguage], prior: str | None) -> str:
     votes: dict[str, float] = {}
     for role, found in fields.items():
-        if found.lang == UNDETERMINED:
+        lang = found.lang
+        if lang == UNDETERMINED:
             continue
-        size = len(pair.get(role))
-        if found.lang in DENSE_LANGUAGES:
+        size = len(getattr(pair, role))
+        if lang in DENSE_LANGUAGES:
             size = int(size * DENSE_CHAR_WEIGHT)
         weight = found.confidence * min(size, VOTE_CHAR_CAP)
         if role == "instruction":
             weight *= INSTRUCTION_VOTE_WEIGHT
-        votes[found.lang] = votes.get(found.lang, 0.0) + weight
+        votes[lang] = votes.get(lang, 0.0) + weight
     if not votes:
         return UNDETERMINED
     lang, weight = max(votes.items(), key=lambda item: item[1])
