@@ -6,7 +6,8 @@ A field is identified in four steps, the way a person would do it:
    half of the field's letters, the script names the language (``scripts.py``).
 2. **Model.** Otherwise a statistical model ranks the 18 supported languages. The default
    ("auto") asks fastText's compressed lid.176 model first and, when it is less than
-   ``SECOND_OPINION_BELOW`` sure, averages in py3langid's ranking.
+   ``SECOND_OPINION_BELOW`` sure, averages in py3langid's ranking. A long field is read in
+   two steps: a first look at its head settles a clear case (``FIRST_LOOK_CHARS``).
 3. **Prior.** The file's dominant language (or ``--lang``) counts only for fields too short
    to tell (fewer than ``MIN_LETTERS`` letters), for close languages (id/ms, es/pt/it) and when
    the model already agrees; there it multiplies the odds of its language by ``PRIOR_ODDS``.
@@ -61,6 +62,12 @@ BACKENDS: tuple[str, ...] = ("auto", "fasttext", "py3langid", "langdetect")
 # Identification reads the head of a field: past a few hundred characters accuracy stops
 # improving while cost keeps growing (bench/bench_langid.py measures it).
 MAX_CHARS = 200
+# A sample longer than this (plus a fifth) is read in two steps: its first FIRST_LOOK_CHARS
+# decide alone when the model gives them at least FIRST_LOOK_SURE and the language has no close
+# neighbour (es/pt/it, id/ms: a Portuguese list can open like Spanish), else the whole sample.
+# fastText's cost grows with the text (bench/bench_langid.py: no record language changes).
+FIRST_LOOK_CHARS = 100
+FIRST_LOOK_SURE = 0.95
 # Below this many letters a field is "too short to tell" unless the prior agrees.
 MIN_LETTERS = 12
 # Fewer letters than this: not even the prior decides (numbers, symbols, code).
@@ -153,6 +160,7 @@ class LanguageIdentifier:
         # "auto" asks py3langid only about uncertain fields; it loads on the first one (~0.5 s).
         self._second: LanguageModel | None = None
         self._wants_second = backend == "auto"
+        self._looks_first = primary == "fasttext"  # measured for fastText only
         # Two levels of plain dicts (bounded: ``_remember``): answers by (head, prior), and the
         # models' scores by sample, which the same text identified with and without a prior
         # shares (the prior's window). One call per field, no wrapper layers: this runs for
@@ -255,15 +263,27 @@ class LanguageIdentifier:
                 _remember(self._second_scores, sample, scores, self._cache_size)
         return scores
 
+    def _first_look(self, sample: str) -> Scores | None:
+        """The model's scores of a long sample's first ``FIRST_LOOK_CHARS``, when they are sure
+        of a language no other is close to; None: read it all."""
+        if not self._looks_first or len(sample) <= FIRST_LOOK_CHARS + FIRST_LOOK_CHARS // 5:
+            return None
+        scores = self._primary.scores(sample[:FIRST_LOOK_CHARS])
+        if scores and scores[0][1] >= FIRST_LOOK_SURE and scores[0][0] not in CLOSE_LANGUAGES:
+            return scores
+        return None
+
     def _ranked(self, sample: str) -> Scores:
         """The model's scores (cached: callers must not mutate them)."""
         scores = self._scores.get(sample)
         if scores is not None:
             self._score_hits += 1
             return scores
-        scores = self._primary.scores(sample)
-        if self._wants_second and scores and scores[0][1] < SECOND_OPINION_BELOW:
-            scores = _average(scores, self._second_ranked(sample))
+        scores = self._first_look(sample)
+        if scores is None:
+            scores = self._primary.scores(sample)
+            if self._wants_second and scores and scores[0][1] < SECOND_OPINION_BELOW:
+                scores = _average(scores, self._second_ranked(sample))
         if self._cache_size > 0:
             self._score_misses += 1
             _remember(self._scores, sample, scores, self._cache_size)
