@@ -152,6 +152,19 @@ def test_a_long_field_of_a_close_language_is_read_in_full(
     assert identifier.identify_text(answer, prior).lang == "pt"
 
 
+def test_an_english_sentence_at_the_head_does_not_settle_a_long_field(
+    identifier: LanguageIdentifier,
+) -> None:
+    """English, the language MT leaves behind, is never settled by the first look: the field
+    stays Malay, so the checks can report the English sentence as untranslated."""
+    answer = (
+        "1. Panaskan air dalam cerek.\nThis approach has been used by many companies around the"
+        " world. 2. Letakkan uncang teh atau teh longgar ke dalam cawan.\n3. Apabila air sudah"
+        " mendidih, tuangkan ke atas teh.\n4. Biarkan teh meresap selama 2-5 minit."
+    )
+    assert identifier.identify_text(answer, "ms").lang == "ms"
+
+
 def test_a_long_clear_field_reads_the_same_from_its_head(identifier: LanguageIdentifier) -> None:
     german = (
         "Die Photosynthese ist der Vorgang, bei dem Pflanzen mit Hilfe von Sonnenlicht aus "

@@ -63,8 +63,8 @@ BACKENDS: tuple[str, ...] = ("auto", "fasttext", "py3langid", "langdetect")
 # improving while cost keeps growing (bench/bench_langid.py measures it).
 MAX_CHARS = 200
 # A sample longer than this (plus a fifth) is read in two steps: its first FIRST_LOOK_CHARS
-# decide alone when the model gives them at least FIRST_LOOK_SURE and the language has no close
-# neighbour (es/pt/it, id/ms: a Portuguese list can open like Spanish), else the whole sample.
+# decide alone when the model gives them at least FIRST_LOOK_SURE to a language not in
+# _READ_IN_FULL (a Portuguese list can open like Spanish), else the whole sample is read.
 # fastText's cost grows with the text (bench/bench_langid.py: no record language changes).
 FIRST_LOOK_CHARS = 100
 FIRST_LOOK_SURE = 0.95
@@ -102,6 +102,10 @@ CLOSE_LANGUAGES: dict[str, frozenset[str]] = {
     "it": frozenset({"es", "pt"}),
 }
 _NO_CLOSE: frozenset[str] = frozenset()
+# No first look settles these: close languages, and English, the language a machine translation
+# leaves untranslated (an English sentence at the head of a Malay answer is a finding, not the
+# field's language).
+_READ_IN_FULL = frozenset(CLOSE_LANGUAGES) | {"en"}
 _ID_MS = ("id", "ms")
 
 # A field's language depends only on its head (the model reads MAX_CHARS, the Malay marker
@@ -264,12 +268,12 @@ class LanguageIdentifier:
         return scores
 
     def _first_look(self, sample: str) -> Scores | None:
-        """The model's scores of a long sample's first ``FIRST_LOOK_CHARS``, when they are sure
-        of a language no other is close to; None: read it all."""
+        """The model's scores of a long sample's first ``FIRST_LOOK_CHARS`` when they settle it
+        (see ``FIRST_LOOK_SURE``); None: read it all."""
         if not self._looks_first or len(sample) <= FIRST_LOOK_CHARS + FIRST_LOOK_CHARS // 5:
             return None
         scores = self._primary.scores(sample[:FIRST_LOOK_CHARS])
-        if scores and scores[0][1] >= FIRST_LOOK_SURE and scores[0][0] not in CLOSE_LANGUAGES:
+        if scores and scores[0][1] >= FIRST_LOOK_SURE and scores[0][0] not in _READ_IN_FULL:
             return scores
         return None
 
