@@ -138,6 +138,45 @@ def test_script_must_dominate_the_letters(identifier: LanguageIdentifier) -> Non
     assert identifier.identify_text(quote).lang == "en"
 
 
+@pytest.mark.parametrize("prior", [None, "pt", "ar"])
+def test_a_long_field_of_a_close_language_is_read_in_full(
+    identifier: LanguageIdentifier, prior: str | None
+) -> None:
+    """The first look at a long field's head only settles languages without a close
+    neighbour: this Portuguese answer (MIDB pt line 575) opens like Spanish."""
+    answer = (
+        "1. Evite itens de uso único, como sacolas plásticas e canudos.\n2. Reduza o consumo"
+        " de carne e coma alternativas mais sustentáveis.\n3. Caminhe ou ande de bicicleta em"
+        " vez de dirigir sempre que possível."
+    )
+    assert identifier.identify_text(answer, prior).lang == "pt"
+
+
+def test_an_english_sentence_at_the_head_does_not_settle_a_long_field(
+    identifier: LanguageIdentifier,
+) -> None:
+    """English, the language MT leaves behind, is never settled by the first look: the field
+    stays Malay, so the checks can report the English sentence as untranslated."""
+    answer = (
+        "1. Panaskan air dalam cerek.\nThis approach has been used by many companies around the"
+        " world. 2. Letakkan uncang teh atau teh longgar ke dalam cawan.\n3. Apabila air sudah"
+        " mendidih, tuangkan ke atas teh.\n4. Biarkan teh meresap selama 2-5 minit."
+    )
+    assert identifier.identify_text(answer, "ms").lang == "ms"
+
+
+def test_a_long_clear_field_reads_the_same_from_its_head(identifier: LanguageIdentifier) -> None:
+    german = (
+        "Die Photosynthese ist der Vorgang, bei dem Pflanzen mit Hilfe von Sonnenlicht aus "
+        "Wasser und Kohlendioxid Zucker und Sauerstoff herstellen. Sie findet vor allem in den "
+        "Blättern statt, in winzigen Bestandteilen der Zellen, den Chloroplasten."
+    )
+    assert len(german) > 200
+    found = identifier.identify_text(german)
+    assert found.lang == "de"
+    assert found.confidence >= 0.95
+
+
 def test_kanji_only_text_is_chinese_unless_the_file_is_japanese(
     identifier: LanguageIdentifier,
 ) -> None:

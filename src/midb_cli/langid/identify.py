@@ -6,7 +6,8 @@ A field is identified in four steps, the way a person would do it:
    half of the field's letters, the script names the language (``scripts.py``).
 2. **Model.** Otherwise a statistical model ranks the 18 supported languages. The default
    ("auto") asks fastText's compressed lid.176 model first and, when it is less than
-   ``SECOND_OPINION_BELOW`` sure, averages in py3langid's ranking.
+   ``SECOND_OPINION_BELOW`` sure, averages in py3langid's ranking. A long field is read in
+   two steps: a first look at its head settles a clear case (``FIRST_LOOK_CHARS``).
 3. **Prior.** The file's dominant language (or ``--lang``) counts only for fields too short
    to tell (fewer than ``MIN_LETTERS`` letters), for close languages (id/ms, es/pt/it) and when
    the model already agrees; there it multiplies the odds of its language by ``PRIOR_ODDS``.
@@ -45,22 +46,28 @@ the record is ``und``.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from typing import TypeVar
 
 from midb_cli.errors import UsageError
 from midb_cli.langid.malay import SCAN_CHARS, malay_score
 from midb_cli.langid.models import MODEL_FACTORIES, LanguageModel, Scores
 from midb_cli.langid.scripts import script_profile
 from midb_cli.languages import SUPPORTED_LANGUAGES, UNDETERMINED
-from midb_cli.records.pair import ROLES, Pair
+from midb_cli.records.pair import Pair
 
 BACKENDS: tuple[str, ...] = ("auto", "fasttext", "py3langid", "langdetect")
 
 # Identification reads the head of a field: past a few hundred characters accuracy stops
 # improving while cost keeps growing (bench/bench_langid.py measures it).
 MAX_CHARS = 200
+# A sample longer than this (plus a fifth) is read in two steps: its first FIRST_LOOK_CHARS
+# decide alone when the model gives them at least FIRST_LOOK_SURE to a language not in
+# _READ_IN_FULL (a Portuguese list can open like Spanish), else the whole sample is read.
+# fastText's cost grows with the text (bench/bench_langid.py: no record language changes).
+FIRST_LOOK_CHARS = 100
+FIRST_LOOK_SURE = 0.95
 # Below this many letters a field is "too short to tell" unless the prior agrees.
 MIN_LETTERS = 12
 # Fewer letters than this: not even the prior decides (numbers, symbols, code).
@@ -95,6 +102,10 @@ CLOSE_LANGUAGES: dict[str, frozenset[str]] = {
     "it": frozenset({"es", "pt"}),
 }
 _NO_CLOSE: frozenset[str] = frozenset()
+# No first look settles these: close languages, and English, the language a machine translation
+# leaves untranslated (an English sentence at the head of a Malay answer is a finding, not the
+# field's language).
+_READ_IN_FULL = frozenset(CLOSE_LANGUAGES) | {"en"}
 _ID_MS = ("id", "ms")
 
 # A field's language depends only on its head (the model reads MAX_CHARS, the Malay marker
@@ -104,6 +115,9 @@ _ID_MS = ("id", "ms")
 # (a few MB: keys are at most HEAD_CHARS long).
 HEAD_CHARS = max(MAX_CHARS, SCAN_CHARS)
 CACHE_SIZE = 4096
+
+_K = TypeVar("_K")
+_V = TypeVar("_V")
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,15 +164,17 @@ class LanguageIdentifier:
         # "auto" asks py3langid only about uncertain fields; it loads on the first one (~0.5 s).
         self._second: LanguageModel | None = None
         self._wants_second = backend == "auto"
-        # Two levels: answers by (head, prior), and the models' scores by sample, which the
-        # same text identified with and without a prior shares (the prior's window).
-        self._field: Callable[[str, str | None], FieldLanguage] = self._identify_head
-        self._scores: Callable[[str], Scores] = self._ranked
-        self._second_scores: Callable[[str], Scores] = self._second_ranked
-        if cache_size > 0:
-            self._field = lru_cache(maxsize=cache_size)(self._identify_head)
-            self._scores = lru_cache(maxsize=cache_size)(self._ranked)
-            self._second_scores = lru_cache(maxsize=cache_size)(self._second_ranked)
+        self._looks_first = primary == "fasttext"  # measured for fastText only
+        # Two levels of plain dicts (bounded: ``_remember``): answers by (head, prior), and the
+        # models' scores by sample, which the same text identified with and without a prior
+        # shares (the prior's window). One call per field, no wrapper layers: this runs for
+        # every field of every record.
+        self._cache_size = cache_size
+        self._fields: dict[tuple[str, str | None], FieldLanguage] = {}
+        self._scores: dict[str, Scores] = {}
+        self._second_scores: dict[str, Scores] = {}
+        self._field_hits = self._field_misses = 0
+        self._score_hits = self._score_misses = 0
 
     def identify_text(self, text: str, prior: str | None = None) -> FieldLanguage:
         # A slice as long as the text is the text itself: no copy for most fields.
@@ -166,13 +182,24 @@ class LanguageIdentifier:
 
     def cache_info(self) -> dict[str, tuple[int, int]]:
         """(hits, misses) of each cache level; empty when caching is off (benchmarks)."""
-        out: dict[str, tuple[int, int]] = {}
-        for name, fn in (("fields", self._field), ("scores", self._scores)):
-            info = getattr(fn, "cache_info", None)
-            if info is not None:
-                found = info()
-                out[name] = (found.hits, found.misses)
-        return out
+        if self._cache_size <= 0:
+            return {}
+        return {
+            "fields": (self._field_hits, self._field_misses),
+            "scores": (self._score_hits, self._score_misses),
+        }
+
+    def _field(self, head: str, prior: str | None) -> FieldLanguage:
+        key = (head, prior)
+        found = self._fields.get(key)
+        if found is not None:
+            self._field_hits += 1
+            return found
+        found = self._identify_head(head, prior)
+        if self._cache_size > 0:
+            self._field_misses += 1
+            _remember(self._fields, key, found, self._cache_size)
+        return found
 
     def _identify_head(self, head: str, prior: str | None) -> FieldLanguage:
         sample = head[:MAX_CHARS]
@@ -182,7 +209,7 @@ class LanguageIdentifier:
         letters = profile.letters
         if letters < MIN_PRIOR_LETTERS or (letters < MIN_LETTERS and prior is None):
             return UNDETERMINED_FIELD
-        scores = self._scores(sample)
+        scores = self._ranked(sample)
         if not scores:
             return UNDETERMINED_FIELD
         lang, confidence = scores[0]
@@ -202,12 +229,21 @@ class LanguageIdentifier:
 
     def identify(self, pair: Pair, prior: str | None = None) -> RecordLanguage:
         prior = self.forced_prior or prior
-        fields: dict[str, FieldLanguage] = {}
-        for role in ROLES:
-            text = pair.get(role)
-            # isspace() stops at the first visible character; strip() would copy a huge field.
-            blank = not text or text.isspace()
-            fields[role] = UNDETERMINED_FIELD if blank else self.identify_text(text, prior)
+        field = self._field
+        # isspace() stops at the first visible character; strip() would copy a huge field.
+        text = pair.instruction
+        instruction = (
+            UNDETERMINED_FIELD if not text or text.isspace() else field(text[:HEAD_CHARS], prior)
+        )
+        text = pair.input
+        input_ = (
+            UNDETERMINED_FIELD if not text or text.isspace() else field(text[:HEAD_CHARS], prior)
+        )
+        text = pair.response
+        response = (
+            UNDETERMINED_FIELD if not text or text.isspace() else field(text[:HEAD_CHARS], prior)
+        )
+        fields = {"instruction": instruction, "input": input_, "response": response}
         return RecordLanguage(_record_language(pair, fields, prior), fields)
 
     def _model_decision(self, sample: str, scores: Scores) -> str:
@@ -215,7 +251,7 @@ class LanguageIdentifier:
         hard towards Indonesian there (it calls 88% of such Malay fields Indonesian), so "auto"
         asks py3langid, which leans less (65%)."""
         if self._wants_second:
-            scores = self._second_scores(sample)
+            scores = self._second_ranked(sample)
         return "ms" if _probability(scores, "ms") > _probability(scores, "id") else "id"
 
     def _second_model(self) -> LanguageModel:
@@ -224,14 +260,47 @@ class LanguageIdentifier:
         return self._second
 
     def _second_ranked(self, sample: str) -> Scores:
-        return self._second_model().scores(sample)
+        scores = self._second_scores.get(sample)
+        if scores is None:
+            scores = self._second_model().scores(sample)
+            if self._cache_size > 0:
+                _remember(self._second_scores, sample, scores, self._cache_size)
+        return scores
+
+    def _first_look(self, sample: str) -> Scores | None:
+        """The model's scores of a long sample's first ``FIRST_LOOK_CHARS`` when they settle it
+        (see ``FIRST_LOOK_SURE``); None: read it all."""
+        if not self._looks_first or len(sample) <= FIRST_LOOK_CHARS + FIRST_LOOK_CHARS // 5:
+            return None
+        scores = self._primary.scores(sample[:FIRST_LOOK_CHARS])
+        if scores and scores[0][1] >= FIRST_LOOK_SURE and scores[0][0] not in _READ_IN_FULL:
+            return scores
+        return None
 
     def _ranked(self, sample: str) -> Scores:
-        """The model's scores (cached callers must not mutate them)."""
-        scores = self._primary.scores(sample)
-        if not self._wants_second or not scores or scores[0][1] >= SECOND_OPINION_BELOW:
+        """The model's scores (cached: callers must not mutate them)."""
+        scores = self._scores.get(sample)
+        if scores is not None:
+            self._score_hits += 1
             return scores
-        return _average(scores, self._second_scores(sample))
+        scores = self._first_look(sample)
+        if scores is None:
+            scores = self._primary.scores(sample)
+            if self._wants_second and scores and scores[0][1] < SECOND_OPINION_BELOW:
+                scores = _average(scores, self._second_ranked(sample))
+        if self._cache_size > 0:
+            self._score_misses += 1
+            _remember(self._scores, sample, scores, self._cache_size)
+        return scores
+
+
+def _remember(cache: dict[_K, _V], key: _K, value: _V, size: int) -> None:
+    """Store ``value``; a full cache starts over. Dropping the oldest entry instead would cost
+    more than it saves: a dict finds its first live entry by scanning past the deleted ones, and
+    the hits that count (the prior's window, a guard re-reading a field) are recent."""
+    if len(cache) >= size:
+        cache.clear()
+    cache[key] = value
 
 
 def _probability(scores: Scores, lang: str) -> float:
@@ -276,15 +345,16 @@ def _marker_decision(text: str, prior: str | None) -> str | None:
 def _record_language(pair: Pair, fields: dict[str, FieldLanguage], prior: str | None) -> str:
     votes: dict[str, float] = {}
     for role, found in fields.items():
-        if found.lang == UNDETERMINED:
+        lang = found.lang
+        if lang == UNDETERMINED:
             continue
-        size = len(pair.get(role))
-        if found.lang in DENSE_LANGUAGES:
+        size = len(getattr(pair, role))
+        if lang in DENSE_LANGUAGES:
             size = int(size * DENSE_CHAR_WEIGHT)
         weight = found.confidence * min(size, VOTE_CHAR_CAP)
         if role == "instruction":
             weight *= INSTRUCTION_VOTE_WEIGHT
-        votes[found.lang] = votes.get(found.lang, 0.0) + weight
+        votes[lang] = votes.get(lang, 0.0) + weight
     if not votes:
         return UNDETERMINED
     lang, weight = max(votes.items(), key=lambda item: item[1])
