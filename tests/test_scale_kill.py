@@ -178,3 +178,31 @@ def test_a_signal_stops_every_worker_and_the_same_command_resumes(
     assert again.returncode == 0, again.stderr.decode()
     assert f"({held:,} already done by an earlier run)" in again.stderr.decode()
     assert_identical(out, plain)
+
+
+def test_ctrl_c_while_the_workers_start_stops_their_first_shards(
+    tmp_path: Path, big: tuple[Path, bytes]
+) -> None:
+    """A signal before a worker's run has its own handler (plan, language models, lease) once
+    let that worker run its whole shard; it must stop the shard at once."""
+    src, plain = big
+    out = tmp_path / "out.jsonl"
+    cmd = [sys.executable, "-m", "midb_cli", "boost", str(src), "-o", str(out), "-q"]
+    proc = subprocess.Popen(
+        [*cmd, "--workers", "2"],
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    shards = out.parent / f"{out.name}.midb" / "shards"
+    # as soon as a worker holds a lease: its shard is starting, its run has no handler yet
+    while not [p for p in shards.glob("*.lock") if not p.name.endswith(".jsonl.lock")]:
+        assert proc.poll() is None, "the run ended before a lease was seen"
+        time.sleep(0.001)
+    os.killpg(proc.pid, signal.SIGINT)
+    _, err = proc.communicate(timeout=300)
+    assert proc.returncode == 130, err.decode()
+    assert not list(shards.glob("*.done"))  # no shard ran on to its end
+    again = subprocess.run([*cmd, "--workers", "2"], capture_output=True, timeout=300)
+    assert again.returncode == 0, again.stderr.decode()
+    assert_identical(out, plain)

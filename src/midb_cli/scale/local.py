@@ -194,6 +194,8 @@ _workers = 1
 _identifier: Any = None
 #: set by the driver's SIGTERM: the shards already queued for this worker are not started
 _stopping = False
+#: True while this worker is inside a shard (``_work``)
+_in_shard = False
 
 
 def _init_worker(slots: Any, workers: int, engine: str) -> None:
@@ -217,6 +219,11 @@ def _init_worker(slots: Any, workers: int, engine: str) -> None:
 def _stop_taking_shards(signum: int, frame: Any) -> None:
     global _stopping
     _stopping = True
+    if _in_shard:
+        # Before run_boost has its own handler (the plan, the language models, the lease) a
+        # flag alone would let the shard run to its end: stop it now. Whatever it wrote is
+        # resumable, as after kill -9.
+        raise KeyboardInterrupt
 
 
 def _die_with_parent() -> None:
@@ -231,13 +238,14 @@ def _work(directory: str, index: int) -> None:
     from midb_cli.scale.manifest import load_plan
     from midb_cli.scale.shard import run_shard
 
-    global _identifier, _stopping
-    if _stopping:
-        raise InputError(f"shard {index} not started: the run is stopping")
-    plan = load_plan(directory)
-    if _identifier is None:  # loaded once per worker, reused by its shards
-        _identifier = LanguageIdentifier(backend=plan.options.detector, lang=plan.options.lang)
+    global _identifier, _stopping, _in_shard
+    _in_shard = True
     try:
+        if _stopping:
+            raise InputError(f"shard {index} not started: the run is stopping")
+        plan = load_plan(directory)
+        if _identifier is None:  # loaded once per worker, reused by its shards
+            _identifier = LanguageIdentifier(backend=plan.options.detector, lang=plan.options.lang)
         run_shard(
             plan,
             index,
@@ -252,3 +260,5 @@ def _work(directory: str, index: int) -> None:
         # (the pool may have queued more shards here already: they are not started)
         _stopping = True
         raise InputError(f"shard {index} interrupted") from None
+    finally:
+        _in_shard = False
