@@ -38,3 +38,16 @@ def test_a_file_of_bad_lines_is_the_same_clean_error(tmp_path: Path) -> None:
     assert result.returncode == 3
     assert result.stderr.decode().startswith(f"Error: {bad}: no valid record: all 100 rejected")
     assert b"Traceback" not in result.stderr
+
+
+def test_boosting_an_empty_input_fails_the_same_way_with_or_without_workers(
+    tmp_path: Path,
+) -> None:
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("\n\n")  # blank lines only: no record
+    for workers in ("1", "2"):
+        out = tmp_path / f"out{workers}.jsonl"
+        result = midb("boost", str(empty), "-o", str(out), "--workers", workers)
+        assert result.returncode == 3, result.stderr.decode()
+        assert result.stderr.decode().startswith(f"Error: {empty}: no record: the input is empty")
+        assert not out.exists()  # no OUT that looks like a finished run

@@ -205,6 +205,11 @@ class _BoostRun:
                     output.close()
                     rejects.close()
                     self.summary.elapsed = time.monotonic() - started
+        # A run over an empty input read nothing: exit 3, not "done" with no OUT (a file of
+        # rejects only already failed in the reader). A shard judges no file: the merge does.
+        ranged = self.reader.start is not None or self.reader.end is not None
+        if self.summary.total_written == 0 and not self.summary.rejected and not ranged:
+            raise InputError(f"{self.options.input}: no record: the input is empty")
         if self.work != self.options.output:
             write_parquet(self.work, self.options.output, self.reader.arrow_schema)
         if self.options.report:

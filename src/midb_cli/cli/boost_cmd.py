@@ -212,7 +212,7 @@ def boost(
     record (status, reason, language, findings, distance, original). Rerun the same command
     after an interruption to continue; --overwrite starts over.
 
-    Exit codes: 0 done; 2 bad flags; 3 unreadable input, no valid record, or an output that
+    Exit codes: 0 done; 2 bad flags; 3 unreadable or empty input, no valid record, or an output that
     cannot be written; 4 the engine cannot run (server unreachable, key refused); 130 Ctrl-C,
     143 SIGTERM (both resume on rerun).
 

@@ -144,6 +144,8 @@ class OutputMerge:
                 Path(summary.rejects_path).unlink(missing_ok=True)  # as a plain run leaves it
             if summary.total_written == 0 and summary.rejected:
                 raise InputError(_nothing_valid(plan, summary))
+            if summary.total_written == 0:  # as a plain run over an empty input
+                raise InputError(f"{options.input}: no record: the input is empty")
         except BaseException:
             self.abort()
             raise
