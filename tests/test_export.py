@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -64,3 +66,13 @@ def test_meb_exports_the_revised_pair(tmp_path: Path) -> None:
     first = json.loads(out.read_text().splitlines()[0])
     raw = json.loads(src.read_text().splitlines()[0])
     assert first["output"] == raw["Revised Response"]
+
+
+@pytest.mark.parametrize("suffix", [".jsonl", ".json"])
+def test_an_empty_input_is_an_error_and_leaves_no_output(tmp_path: Path, suffix: str) -> None:
+    src, out = tmp_path / "empty.jsonl", tmp_path / f"out{suffix}"
+    src.write_text("")
+    cmd = [sys.executable, "-m", "midb_cli", "export", str(src), "-o", str(out)]
+    result = subprocess.run(cmd, capture_output=True, timeout=120)
+    assert result.returncode == 3 and b"no record to export" in result.stderr
+    assert not out.exists()

@@ -89,8 +89,8 @@ def run_export(options: ExportOptions) -> ExportResult:
             pair = item.revision[1] if item.revision else item.pair
             sink.write(pair_record(pair, options.format))
             result.exported += 1
-    if result.records == 0:
-        raise InputError(f"{options.input}: no record to export")
+        if result.records == 0:  # inside the atomic write: no empty OUT is left behind
+            raise InputError(f"{options.input}: no record to export")
     return result
 
 
