@@ -252,10 +252,12 @@ def test_a_refusal_names_the_rule_that_fired(tmp_path: Path, engine: Engine) -> 
     (rec,) = read_jsonl(tmp_path / "out.jsonl")
     detail = rec["midb"]["reason_detail"]
     assert rec["midb"]["reason"] == "guard:truncated" and isinstance(detail, str) and detail
+    assert rec["midb"]["refused"]["response"] == FALLBACKS["guard:truncated"]  # to inspect
+    assert rec["output"] == GERMAN_CODE["output"]
     engine.answer = _revise(GOOD)
     boost(src, tmp_path / "good.jsonl")
     (rec,) = read_jsonl(tmp_path / "good.jsonl")
-    assert "reason_detail" not in rec["midb"]  # only a refusal has one
+    assert "reason_detail" not in rec["midb"] and "refused" not in rec["midb"]
 
 
 def test_a_good_revision_is_written_with_its_distance(tmp_path: Path, engine: Engine) -> None:

@@ -376,6 +376,7 @@ class _BoostRun:
         pair = original
         findings_after = entry.findings
         detail = ""
+        refused: Pair | None = None
         if status not in STATUSES:
             status, reason = "error", f"engine:bad_status:{status}"
         elif status == "boosted":
@@ -393,6 +394,7 @@ class _BoostRun:
                 )
                 if verdict.reason:
                     status, reason, detail = "fallback", verdict.reason, verdict.detail
+                    refused = outcome.pair
                     if self._note_fallback:  # e.g. an LLM cache records the refused answer
                         self._note_fallback(outcome.id, reason)
                 else:
@@ -414,6 +416,8 @@ class _BoostRun:
         }
         if detail:  # which rule of a guard refused (the summary counts reasons only)
             meta["reason_detail"] = detail
+        if refused is not None:  # what the guard refused, to inspect (the original is written)
+            meta["refused"] = refused.as_dict()
         if self.options.keep_original:
             meta["original"] = original.as_dict()
         for key, value in outcome.details.items():
