@@ -6,6 +6,7 @@ the output (this run, or an earlier run that this one resumed) or a reject.
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -96,7 +97,8 @@ def render_summary(summary: BoostSummary, console: Any) -> None:
         for status in statuses:
             table.add_column(status, justify="right")
         table.add_column("total", justify="right")
-        for lang in langs:
+        # an interrupted sharded run knows its shards' statuses, not their languages ("all")
+        for lang in [lang for lang in langs if lang != "all"]:
             row = [summary.by_lang_status[lang, s] for s in statuses]
             table.add_row(lang, *(f"{n:,}" for n in row), f"{sum(row):,}")
         totals = [summary.by_status[s] for s in statuses]
@@ -111,11 +113,14 @@ def render_summary(summary: BoostSummary, console: Any) -> None:
             highlight=False,
         )
     console.print(summary.counts_line(), highlight=False)
-    if summary.rejected:
+    if summary.rejected and summary.rejects_path:
         console.print(f"rejected lines: {summary.rejects_path}", highlight=False)
     timing = f"{summary.elapsed:.1f}s"
     if summary.written and summary.elapsed > 0:  # a rerun that only checked has no rate
         timing += f", {summary.written / summary.elapsed:,.0f} records/s"
+    if summary.interrupted and not os.path.exists(summary.output):
+        # sharded: OUT is merged at the end; the finished shards wait for the rerun
+        timing = "not written yet; the rerun merges it"
     console.print(f"output: {summary.output} ({timing})", highlight=False)
     for warning in summary.warnings:
         console.print(f"warning: {warning}", highlight=False)
