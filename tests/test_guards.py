@@ -465,3 +465,47 @@ def test_open_endings_read_against_their_own_lines_are_accepted(
     original_response: str, revised_response: str
 ) -> None:
     assert _cut(revised_response, "fr", original_response) is None
+
+
+def test_a_record_translated_whole_out_of_english_is_accepted() -> None:
+    """MT left the record in English; the expert translated instruction and response into
+    Spanish: the record moved into one language, none of it went wrong. Turned into English
+    instead, or with only the response in another language, it is refused."""
+    raw = Pair(
+        "Explain why regular exercise is good for your health.",
+        "",
+        "Regular exercise strengthens the heart, improves sleep and lowers stress levels.",
+    )
+    spanish = Pair(
+        "Explica por qué el ejercicio regular es bueno para la salud.",
+        "",
+        "El ejercicio regular fortalece el corazón, mejora el sueño y reduce el estrés diario.",
+    )
+    assert judge(raw, spanish, "en").reason is None
+    half = raw.with_field("response", spanish.response)
+    assert judge(raw, half, "en").reason == "guard:language"
+    french = Pair(
+        "Explique pourquoi l'exercice régulier est bon pour la santé.",
+        "",
+        "L'exercice régulier renforce le cœur, améliore le sommeil et réduit le stress.",
+    )
+    assert judge(spanish, french, "es").reason == "guard:language"
+    english = Pair(raw.instruction, "", raw.response)
+    assert judge(spanish, english, "es").reason == "guard:language"
+
+
+def test_malay_and_indonesian_count_as_one_language() -> None:
+    """The identifier confuses Malay and Indonesian (REFERENCE.md §5): a Malay revision it
+    reads as Indonesian is no language change."""
+    raw = Pair(
+        "Terangkan kepentingan kitar semula kepada alam sekitar.",
+        "",
+        "Kitar semula penting kerana ia mengurangkan sisa.",
+    )
+    revised = raw.with_field(
+        "response",
+        "Kitar semula adalah penting kerana ia mengurangkan sisa di tapak pelupusan, "
+        "menjimatkan sumber asli dan tenaga, serta membantu mengurangkan pencemaran udara "
+        "dan air. Berikut adalah beberapa cara untuk bermula di rumah.",
+    )
+    assert judge(raw, revised, "ms").reason is None
