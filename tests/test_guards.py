@@ -509,3 +509,12 @@ def test_malay_and_indonesian_count_as_one_language() -> None:
         "dan air. Berikut adalah beberapa cara untuk bermula di rumah.",
     )
     assert judge(raw, revised, "ms").reason is None
+
+
+def test_a_run_of_combining_marks_is_no_content_the_revision_lost() -> None:
+    """MT left a run of stray combining marks after the answer; the revision drops it and
+    keeps the answer: not a collapse. The same answer cut to a word still is one."""
+    answer = "Apple Inc. wurde 1976 von Steve Jobs und Steve Wozniak gegründet."
+    raw = Pair("Finde das Gründungsjahr des Unternehmens.", "", answer + "  " + "\u0326" * 150)
+    assert reason(raw, raw.with_field("response", answer), "de") is None
+    assert reason(raw, raw.with_field("response", "Apple"), "de") == "guard:response_collapsed"

@@ -91,6 +91,7 @@ _RELATED_SHARE = 0.75
 #: ... and for an instruction the MT had left in another language (translated by the expert)
 _TRANSLATED_RELATED_SHARE = 0.25
 _CLOSE_PAIR = frozenset({"id", "ms"})
+_MARK_RUN = re.compile(r"[\u0300-\u036f]{3,}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -289,7 +290,11 @@ def _structural_reason(
         return "guard:response_collapsed", ""
     if old_len:
         ratio = new_len / old_len
-        if not loop_before and ratio < settings.min_length_ratio:
+        if (
+            not loop_before
+            and ratio < settings.min_length_ratio
+            and new_len < settings.min_length_ratio * (old_len - _marks(original.response))
+        ):
             return "guard:length_ratio", "shorter"
         if settings.max_length_ratio is not None and ratio > settings.max_length_ratio:
             return "guard:length_ratio", "longer"
@@ -307,10 +312,18 @@ def _open_fence(text: str) -> bool:
 
 def _collapsed(old: str, new: str, settings: GuardSettings) -> bool:
     old_chars, new_chars = len(old.strip()), len(new.strip())
-    return (
-        old_chars >= settings.min_collapse_chars
-        and new_chars < settings.min_response_ratio * old_chars
-    )
+    if (
+        old_chars < settings.min_collapse_chars
+        or new_chars >= settings.min_response_ratio * old_chars
+    ):
+        return False
+    # a run of combining marks the MT left (`1976.  ̦̦̦̦…`) is no content the revision lost
+    return new_chars < settings.min_response_ratio * (old_chars - _marks(old))
+
+
+def _marks(text: str) -> int:
+    """How many characters of ``text`` are runs of stray combining marks (MT garbage)."""
+    return sum(len(run) for run in _MARK_RUN.findall(text))
 
 
 def _comparison_reason(
