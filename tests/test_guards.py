@@ -518,3 +518,22 @@ def test_a_run_of_combining_marks_is_no_content_the_revision_lost() -> None:
     raw = Pair("Finde das Gründungsjahr des Unternehmens.", "", answer + "  " + "\u0326" * 150)
     assert reason(raw, raw.with_field("response", answer), "de") is None
     assert reason(raw, raw.with_field("response", "Apple"), "de") == "guard:response_collapsed"
+
+
+def test_a_rewritten_task_made_of_the_record_s_words_is_accepted() -> None:
+    """The expert rewrote the task in other words, but the words come from the record (its
+    answer's duschen, Regenwasser): this record's task. Another record's task, made of
+    none of them, is refused."""
+    raw = Pair(
+        "Erstellen Sie eine Liste von fünf Möglichkeiten, Wasser im Haus zu sparen.",
+        "",
+        "1. Kürzer duschen.\n2. Den Wasserhahn beim Zähneputzen zudrehen.\n"
+        "3. Die Spülmaschine nur voll laufen lassen.\n4. Regenwasser sammeln.\n"
+        "5. Undichte Leitungen reparieren.",
+    )
+    own = raw.with_field(
+        "instruction", "Wie spart man Wasser: duschen, Wasserhahn, Regenwasser, Leitungen?"
+    )
+    assert judge(raw, own, "de").reason is None
+    other = raw.with_field("instruction", "Geben Sie fünf Synonyme für glücklich an.")
+    assert judge(raw, other, "de").reason == "guard:instruction_changed"

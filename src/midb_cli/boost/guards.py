@@ -90,6 +90,13 @@ _KANA = "".join(map(chr, range(0x3000, 0x30A0)))  # CJK punctuation and hiragana
 _RELATED_SHARE = 0.75
 #: ... and for an instruction the MT had left in another language (translated by the expert)
 _TRANSLATED_RELATED_SHARE = 0.25
+#: an instruction this alike to the original's (Dice) is the same task, rephrased; between
+#: GuardSettings.min_instruction_similarity and this, the record must hold this share of its
+#: content words (a template shared with another record's task is not enough)
+_SURE_SIMILARITY = 0.4
+_MIN_RECORD_SHARE = 0.3
+#: ... and below, an instruction of three content words or more, this share of them
+_RECORD_SHARE = 0.7
 _CLOSE_PAIR = frozenset({"id", "ms"})
 _MARK_RUN = re.compile(r"[\u0300-\u036f]{3,}")
 
@@ -347,10 +354,19 @@ def _comparison_reason(
     old_instruction = _grams(original.instruction, size)
     new_instruction = _grams(revised.instruction, size)
     similarity = _dice(old_instruction, new_instruction)
-    if similarity >= settings.min_instruction_similarity:
+    if similarity >= _SURE_SIMILARITY:
         return None
+    stems, found = _record_stems(revised.instruction, original, revised.response, lang)
+    if similarity >= settings.min_instruction_similarity:
+        # alike in its template words only (`Erstellen Sie eine Liste von ...`): another
+        # record's task shares few of this record's words
+        if found >= _MIN_RECORD_SHARE * stems:
+            return None
+        return "guard:instruction_changed", "template_only"
     share = _related_share(revised.instruction, original, revised.response, lang)
-    if share >= _RELATED_SHARE:
+    if share >= _RELATED_SHARE or (
+        lang not in GRAM_SIZE and stems >= 3 and found >= _RECORD_SHARE * stems
+    ):
         return None  # a new task set for this record's own content (`Was ist Liebe`)
     if original_lang is not None and share >= _TRANSLATED_RELATED_SHARE:
         # An instruction MT left in another language is rewritten on purpose (translated:
@@ -374,6 +390,22 @@ def _related_share(instruction: str, original: Pair, response: str, lang: str) -
         return 0.0
     text = " ".join((original.instruction, original.input, original.response, response)).lower()
     return sum(w in text for w in words) / len(words)
+
+
+def _record_stems(instruction: str, original: Pair, response: str, lang: str) -> tuple[int, int]:
+    """How many content words the new instruction has (their first five letters, for
+    inflection; character pairs in unspaced scripts) and how many of them the record holds
+    (its original fields and the revised response)."""
+    text = " ".join((original.instruction, original.input, original.response, response)).lower()
+    head = instruction[:_SIMILAR_CHARS].lower()
+    if lang in GRAM_SIZE:
+        new = {head[i : i + 2] for i in range(len(head) - 1) if head[i : i + 2].isalnum()}
+        known = {text[i : i + 2] for i in range(len(text) - 1) if text[i : i + 2].isalnum()}
+    else:
+        new = {w[:5] for w in _WORD.findall(head) if len(w) >= 4}
+        words = _WORD.findall(text)
+        known = {w[:5] for w in words if len(w) >= 3} | set(words)
+    return len(new), len(new & known)
 
 
 def _swapped(original: Pair, revised: Pair, lang: str) -> Refusal | None:
