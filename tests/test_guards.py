@@ -465,3 +465,75 @@ def test_open_endings_read_against_their_own_lines_are_accepted(
     original_response: str, revised_response: str
 ) -> None:
     assert _cut(revised_response, "fr", original_response) is None
+
+
+def test_a_record_translated_whole_out_of_english_is_accepted() -> None:
+    """MT left the record in English; the expert translated instruction and response into
+    Spanish: the record moved into one language, none of it went wrong. Turned into English
+    instead, or with only the response in another language, it is refused."""
+    raw = Pair(
+        "Explain why regular exercise is good for your health.",
+        "",
+        "Regular exercise strengthens the heart, improves sleep and lowers stress levels.",
+    )
+    spanish = Pair(
+        "Explica por qué el ejercicio regular es bueno para la salud.",
+        "",
+        "El ejercicio regular fortalece el corazón, mejora el sueño y reduce el estrés diario.",
+    )
+    assert judge(raw, spanish, "en").reason is None
+    half = raw.with_field("response", spanish.response)
+    assert judge(raw, half, "en").reason == "guard:language"
+    french = Pair(
+        "Explique pourquoi l'exercice régulier est bon pour la santé.",
+        "",
+        "L'exercice régulier renforce le cœur, améliore le sommeil et réduit le stress.",
+    )
+    assert judge(spanish, french, "es").reason == "guard:language"
+    english = Pair(raw.instruction, "", raw.response)
+    assert judge(spanish, english, "es").reason == "guard:language"
+
+
+def test_malay_and_indonesian_count_as_one_language() -> None:
+    """The identifier confuses Malay and Indonesian (REFERENCE.md §5): a Malay revision it
+    reads as Indonesian is no language change."""
+    raw = Pair(
+        "Terangkan kepentingan kitar semula kepada alam sekitar.",
+        "",
+        "Kitar semula penting kerana ia mengurangkan sisa.",
+    )
+    revised = raw.with_field(
+        "response",
+        "Kitar semula adalah penting kerana ia mengurangkan sisa di tapak pelupusan, "
+        "menjimatkan sumber asli dan tenaga, serta membantu mengurangkan pencemaran udara "
+        "dan air. Berikut adalah beberapa cara untuk bermula di rumah.",
+    )
+    assert judge(raw, revised, "ms").reason is None
+
+
+def test_a_run_of_combining_marks_is_no_content_the_revision_lost() -> None:
+    """MT left a run of stray combining marks after the answer; the revision drops it and
+    keeps the answer: not a collapse. The same answer cut to a word still is one."""
+    answer = "Apple Inc. wurde 1976 von Steve Jobs und Steve Wozniak gegründet."
+    raw = Pair("Finde das Gründungsjahr des Unternehmens.", "", answer + "  " + "\u0326" * 150)
+    assert reason(raw, raw.with_field("response", answer), "de") is None
+    assert reason(raw, raw.with_field("response", "Apple"), "de") == "guard:response_collapsed"
+
+
+def test_a_rewritten_task_made_of_the_record_s_words_is_accepted() -> None:
+    """The expert rewrote the task in other words, but the words come from the record (its
+    answer's duschen, Regenwasser): this record's task. Another record's task, made of
+    none of them, is refused."""
+    raw = Pair(
+        "Erstellen Sie eine Liste von fünf Möglichkeiten, Wasser im Haus zu sparen.",
+        "",
+        "1. Kürzer duschen.\n2. Den Wasserhahn beim Zähneputzen zudrehen.\n"
+        "3. Die Spülmaschine nur voll laufen lassen.\n4. Regenwasser sammeln.\n"
+        "5. Undichte Leitungen reparieren.",
+    )
+    own = raw.with_field(
+        "instruction", "Wie spart man Wasser: duschen, Wasserhahn, Regenwasser, Leitungen?"
+    )
+    assert judge(raw, own, "de").reason is None
+    other = raw.with_field("instruction", "Geben Sie fünf Synonyme für glücklich an.")
+    assert judge(raw, other, "de").reason == "guard:instruction_changed"

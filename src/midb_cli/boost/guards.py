@@ -90,6 +90,15 @@ _KANA = "".join(map(chr, range(0x3000, 0x30A0)))  # CJK punctuation and hiragana
 _RELATED_SHARE = 0.75
 #: ... and for an instruction the MT had left in another language (translated by the expert)
 _TRANSLATED_RELATED_SHARE = 0.25
+#: an instruction this alike to the original's (Dice) is the same task, rephrased; between
+#: GuardSettings.min_instruction_similarity and this, the record must hold this share of its
+#: content words (a template shared with another record's task is not enough)
+_SURE_SIMILARITY = 0.4
+_MIN_RECORD_SHARE = 0.3
+#: ... and below, an instruction of three content words or more, this share of them
+_RECORD_SHARE = 0.7
+_CLOSE_PAIR = frozenset({"id", "ms"})
+_MARK_RUN = re.compile(r"[\u0300-\u036f]{3,}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,7 +191,9 @@ class RevisionGuard:
             detail = f"check {first.kind}: {first.message}"
             return GuardResult(_NEW_FINDING_REASONS[first.kind], findings_after, detail)
         # After the checks, so that a loop that stops mid-sentence is called a loop.
-        refusal = _comparison_reason(original, revised, lang, original_lang, self.settings)
+        refusal = _comparison_reason(
+            original, revised, revised_lang.lang, original_lang, self.settings
+        )
         if refusal:
             return GuardResult(refusal[0], findings_after, refusal[1])
         return GuardResult(None, findings_after)
@@ -215,9 +226,31 @@ class RevisionGuard:
                 and found.lang not in (lang, UNDETERMINED)
             ):
                 before = known or self.identifier.identify_text(original.get(role), prior)
-                if found.lang != before.lang:
+                if not _same_language(found.lang, before.lang):
                     reason = f"{role} in {found.lang}"
+        if (
+            reason is not None
+            and lang == "en"
+            and _translated_record(moved := reason.rsplit(" ", 1)[1], fields)
+        ):
+            return RecordLanguage(moved, fields), None  # checked as a record of that language
         return RecordLanguage(lang, fields), reason
+
+
+def _same_language(a: str, b: str) -> bool:
+    """Malay and Indonesian count as one: the identifier tells them apart in 82% of Malay
+    texts (REFERENCE.md §5), so a move between them is its confusion, not the booster's."""
+    return a == b or {a, b} == _CLOSE_PAIR
+
+
+def _translated_record(moved: str, fields: dict[str, FieldLanguage]) -> bool:
+    """The revision of a record MT left in English (the source language) moved it whole into
+    one other language: the instruction and the response are now both in it (the expert
+    translated it). One field moved under an instruction left in English, or a record of
+    another language turned into a third one, stays a refusal."""
+    if moved in ("en", UNDETERMINED):
+        return False
+    return all(_same_language(fields[role].lang, moved) for role in ("instruction", "response"))
 
 
 #: a refusal: the reason and which of its rules fired (GuardResult.detail)
@@ -264,7 +297,11 @@ def _structural_reason(
         return "guard:response_collapsed", ""
     if old_len:
         ratio = new_len / old_len
-        if not loop_before and ratio < settings.min_length_ratio:
+        if (
+            not loop_before
+            and ratio < settings.min_length_ratio
+            and new_len < settings.min_length_ratio * (old_len - _marks(original.response))
+        ):
             return "guard:length_ratio", "shorter"
         if settings.max_length_ratio is not None and ratio > settings.max_length_ratio:
             return "guard:length_ratio", "longer"
@@ -282,10 +319,18 @@ def _open_fence(text: str) -> bool:
 
 def _collapsed(old: str, new: str, settings: GuardSettings) -> bool:
     old_chars, new_chars = len(old.strip()), len(new.strip())
-    return (
-        old_chars >= settings.min_collapse_chars
-        and new_chars < settings.min_response_ratio * old_chars
-    )
+    if (
+        old_chars < settings.min_collapse_chars
+        or new_chars >= settings.min_response_ratio * old_chars
+    ):
+        return False
+    # a run of combining marks the MT left (`1976.  ̦̦̦̦…`) is no content the revision lost
+    return new_chars < settings.min_response_ratio * (old_chars - _marks(old))
+
+
+def _marks(text: str) -> int:
+    """How many characters of ``text`` are runs of stray combining marks (MT garbage)."""
+    return sum(len(run) for run in _MARK_RUN.findall(text))
 
 
 def _comparison_reason(
@@ -309,10 +354,19 @@ def _comparison_reason(
     old_instruction = _grams(original.instruction, size)
     new_instruction = _grams(revised.instruction, size)
     similarity = _dice(old_instruction, new_instruction)
-    if similarity >= settings.min_instruction_similarity:
+    if similarity >= _SURE_SIMILARITY:
         return None
+    stems, found = _record_stems(revised.instruction, original, revised.response, lang)
+    if similarity >= settings.min_instruction_similarity:
+        # alike in its template words only (`Erstellen Sie eine Liste von ...`): another
+        # record's task shares few of this record's words
+        if found >= _MIN_RECORD_SHARE * stems:
+            return None
+        return "guard:instruction_changed", "template_only"
     share = _related_share(revised.instruction, original, revised.response, lang)
-    if share >= _RELATED_SHARE:
+    if share >= _RELATED_SHARE or (
+        lang not in GRAM_SIZE and stems >= 3 and found >= _RECORD_SHARE * stems
+    ):
         return None  # a new task set for this record's own content (`Was ist Liebe`)
     if original_lang is not None and share >= _TRANSLATED_RELATED_SHARE:
         # An instruction MT left in another language is rewritten on purpose (translated:
@@ -336,6 +390,22 @@ def _related_share(instruction: str, original: Pair, response: str, lang: str) -
         return 0.0
     text = " ".join((original.instruction, original.input, original.response, response)).lower()
     return sum(w in text for w in words) / len(words)
+
+
+def _record_stems(instruction: str, original: Pair, response: str, lang: str) -> tuple[int, int]:
+    """How many content words the new instruction has (their first five letters, for
+    inflection; character pairs in unspaced scripts) and how many of them the record holds
+    (its original fields and the revised response)."""
+    text = " ".join((original.instruction, original.input, original.response, response)).lower()
+    head = instruction[:_SIMILAR_CHARS].lower()
+    if lang in GRAM_SIZE:
+        new = {head[i : i + 2] for i in range(len(head) - 1) if head[i : i + 2].isalnum()}
+        known = {text[i : i + 2] for i in range(len(text) - 1) if text[i : i + 2].isalnum()}
+    else:
+        new = {w[:5] for w in _WORD.findall(head) if len(w) >= 4}
+        words = _WORD.findall(text)
+        known = {w[:5] for w in words if len(w) >= 3} | set(words)
+    return len(new), len(new & known)
 
 
 def _swapped(original: Pair, revised: Pair, lang: str) -> Refusal | None:
