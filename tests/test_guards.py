@@ -12,21 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from midb_cli.boost.guards import GUARD_REASONS, GuardResult, GuardSettings, RevisionGuard
+from guard_judge import identifier, judge
+from midb_cli.boost.guards import GUARD_REASONS, GuardSettings, RevisionGuard
 from midb_cli.checks import Checker
-from midb_cli.langid import LanguageIdentifier
 from midb_cli.records.pair import Pair
 
 DATA = Path(__file__).parent / "data" / "guards" / "long_revisions.jsonl"
 ROWS = {row["id"]: row for row in map(json.loads, DATA.read_text(encoding="utf-8").splitlines())}
-_IDENTIFIER: list[LanguageIdentifier] = []
-
-
-def identifier() -> LanguageIdentifier:
-    """One loaded identifier for the module (loading the models is most of the cost)."""
-    if not _IDENTIFIER:
-        _IDENTIFIER.append(LanguageIdentifier())
-    return _IDENTIFIER[0]
 
 
 def pairs(record_id: str) -> tuple[Pair, Pair]:
@@ -34,28 +26,6 @@ def pairs(record_id: str) -> tuple[Pair, Pair]:
     raw = Pair(row["Raw Instruction"], row["Raw Input"], row["Raw Response"])
     revised = Pair(row["Revised Instruction"], row["Revised Input"], row["Revised Response"])
     return raw, revised
-
-
-def judge(
-    original: Pair,
-    revised: Pair,
-    lang: str,
-    settings: GuardSettings | None = None,
-    finish_reason: str | None = None,
-) -> GuardResult:
-    """The guard as the pipeline calls it: the original identified and checked first."""
-    ident = identifier()
-    checker = Checker(ident)
-    guard = RevisionGuard(ident, checker, settings or GuardSettings())
-    record_lang = ident.identify(original, lang)
-    return guard.evaluate(
-        original,
-        revised,
-        record_lang.lang,
-        checker.check(original, record_lang),
-        original_lang=record_lang,
-        finish_reason=finish_reason,
-    )
 
 
 def reason(original: Pair, revised: Pair, lang: str, **kwargs: object) -> str | None:

@@ -5,29 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from midb_cli.boost.guards import GuardResult, GuardSettings, RevisionGuard
-from midb_cli.checks import Checker
-from midb_cli.langid import LanguageIdentifier
+from guard_judge import judge
+from midb_cli.boost.guards import GuardResult
 from midb_cli.records.pair import Pair
-
-_IDENTIFIER: list[LanguageIdentifier] = []
 
 
 def _judge(original: Pair, revised: Pair, lang: str) -> GuardResult:
-    if not _IDENTIFIER:
-        _IDENTIFIER.append(LanguageIdentifier())
-    ident = _IDENTIFIER[0]
-    checker = Checker(ident)
-    guard = RevisionGuard(ident, checker, GuardSettings())
-    record_lang = ident.identify(original, lang)
-    return guard.evaluate(
-        original,
-        revised,
-        record_lang.lang,
-        checker.check(original, record_lang),
-        original_lang=record_lang,
-        finish_reason="stop",
-    )
+    return judge(original, revised, lang, finish_reason="stop")
 
 
 _SUM = Pair("Sečtěte čísla 4, 5 a 6.", "", "Součet je 15.")

@@ -51,6 +51,17 @@ def start(src: Path, out: Path) -> subprocess.Popen[bytes]:
     return subprocess.Popen([*cmd, "--workers", "2"], stderr=subprocess.PIPE)
 
 
+def start_in_own_group(cmd: list[str]) -> subprocess.Popen[bytes]:
+    """A run in its own process group, to signal as a terminal or a scheduler would."""
+    return subprocess.Popen(
+        cmd,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+        # as in a terminal: a suite started in the background inherits SIGINT ignored
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+
+
 def shard_lines(out: Path) -> int:
     return sum(
         p.read_bytes().count(b"\n")
@@ -148,13 +159,7 @@ def test_a_signal_stops_every_worker_and_the_same_command_resumes(
     src, plain = big
     out = tmp_path / "out.jsonl"
     cmd = [sys.executable, "-m", "midb_cli", "boost", str(src), "-o", str(out), "-q"]
-    proc = subprocess.Popen(
-        [*cmd, "--workers", "2"],
-        stderr=subprocess.PIPE,
-        start_new_session=True,
-        # as in a terminal: a suite started in the background inherits SIGINT ignored
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
-    )
+    proc = start_in_own_group([*cmd, "--workers", "2"])
     wait_for_lines(proc, out, N // 3)
     worker = running_worker(proc, out)
     if whole_group:  # what a terminal does on Ctrl-C
@@ -188,12 +193,7 @@ def test_ctrl_c_while_the_workers_start_stops_their_first_shards(
     src, plain = big
     out = tmp_path / "out.jsonl"
     cmd = [sys.executable, "-m", "midb_cli", "boost", str(src), "-o", str(out), "-q"]
-    proc = subprocess.Popen(
-        [*cmd, "--workers", "2"],
-        stderr=subprocess.PIPE,
-        start_new_session=True,
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
-    )
+    proc = start_in_own_group([*cmd, "--workers", "2"])
     shards = out.parent / f"{out.name}.midb" / "shards"
     # as soon as a worker holds a lease: its shard is starting, its run has no handler yet
     while not [p for p in shards.glob("*.lock") if not p.name.endswith(".jsonl.lock")]:

@@ -1,0 +1,39 @@
+"""The revision guard as the pipeline calls it, for the guard tests."""
+
+from __future__ import annotations
+
+from midb_cli.boost.guards import GuardResult, GuardSettings, RevisionGuard
+from midb_cli.checks import Checker
+from midb_cli.langid import LanguageIdentifier
+from midb_cli.records.pair import Pair
+
+_IDENTIFIER: list[LanguageIdentifier] = []
+
+
+def identifier() -> LanguageIdentifier:
+    """One loaded identifier for the module (loading the models is most of the cost)."""
+    if not _IDENTIFIER:
+        _IDENTIFIER.append(LanguageIdentifier())
+    return _IDENTIFIER[0]
+
+
+def judge(
+    original: Pair,
+    revised: Pair,
+    lang: str,
+    settings: GuardSettings | None = None,
+    finish_reason: str | None = None,
+) -> GuardResult:
+    """The guard as the pipeline calls it: the original identified and checked first."""
+    ident = identifier()
+    checker = Checker(ident)
+    guard = RevisionGuard(ident, checker, settings or GuardSettings())
+    record_lang = ident.identify(original, lang)
+    return guard.evaluate(
+        original,
+        revised,
+        record_lang.lang,
+        checker.check(original, record_lang),
+        original_lang=record_lang,
+        finish_reason=finish_reason,
+    )
