@@ -145,8 +145,9 @@ GOOD = {"instruction": "Nenne drei Farben.", "input": "", "output": "Rot, Grün 
         ),
         (json.dumps([{"a": 1}, {"b": 2}]).encode(), r"all 2 rejected.*keys: a.*--schema prompt"),
         (b"PAR1\x00\x01binary\n", r"looks like Parquet"),
+        (b"\x7fELF\x02\x01\x01\x00\x00\x00\xff\xfe,\x00\n", r"not text .*it is a binary file"),
     ],
-    ids=["csv", "translated-mtbench", "json-array", "parquet-named-jsonl"],
+    ids=["csv", "translated-mtbench", "json-array", "parquet-named-jsonl", "binary"],
 )
 def test_a_file_with_no_valid_record_is_an_error_whatever_its_size(
     tmp_path: Path, content: bytes, expected: str

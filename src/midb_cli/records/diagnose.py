@@ -135,6 +135,8 @@ def first_seen(line: int, obj: Any, raw: bytes | None) -> str:
     """How the first non-blank item of a file looked, for the no-valid-record error."""
     if isinstance(obj, dict):
         return f"keys of line {line}: {', '.join(list(obj)[:8]) or '(none)'}"
+    if raw is not None and _binary(raw):
+        return f"line {line} is not text (binary bytes: {raw[:16]!r})"
     if raw is not None:
         text = raw[:60].decode("utf-8", errors="replace")
         return f"line {line} is not JSON: {text!r}"
@@ -145,6 +147,8 @@ def file_hint(raw: bytes | None, obj: Any, resembles: Resemblance | None, choice
     """What the user can do about a file with no valid record."""
     if raw is not None and raw.startswith(b"PAR1"):
         return "it looks like Parquet: name it *.parquet (needs pip install 'midb-cli[parquet]')"
+    if raw is not None and _binary(raw):
+        return "it is a binary file, not JSONL, a JSON array or Parquet"
     if raw is not None and raw[:1] not in (b"{", b"[") and (b"," in raw or b"\t" in raw):
         return "is it CSV/TSV? midb reads JSONL, JSON arrays and Parquet: convert it first"
     if resembles is not None:
@@ -155,3 +159,14 @@ def file_hint(raw: bytes | None, obj: Any, resembles: Resemblance | None, choice
             f"otherwise {choices}"
         )
     return f"is it JSONL (one JSON object per line)? or {choices}"
+
+
+def _binary(raw: bytes) -> bool:
+    """NUL bytes or bytes that are not UTF-8: no text format midb reads looks like that."""
+    if b"\x00" in raw[:512]:
+        return True
+    try:
+        raw[:512].decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return exc.start < 508  # a character cut at the sample's end is still text
+    return False
