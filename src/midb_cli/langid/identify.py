@@ -230,20 +230,15 @@ class LanguageIdentifier:
     def identify(self, pair: Pair, prior: str | None = None) -> RecordLanguage:
         prior = self.forced_prior or prior
         field = self._field
-        # isspace() stops at the first visible character; strip() would copy a huge field.
-        text = pair.instruction
-        instruction = (
-            UNDETERMINED_FIELD if not text or text.isspace() else field(text[:HEAD_CHARS], prior)
-        )
-        text = pair.input
-        input_ = (
-            UNDETERMINED_FIELD if not text or text.isspace() else field(text[:HEAD_CHARS], prior)
-        )
-        text = pair.response
-        response = (
-            UNDETERMINED_FIELD if not text or text.isspace() else field(text[:HEAD_CHARS], prior)
-        )
-        fields = {"instruction": instruction, "input": input_, "response": response}
+        fields: dict[str, FieldLanguage] = {}
+        for role, text in (
+            ("instruction", pair.instruction),
+            ("input", pair.input),
+            ("response", pair.response),
+        ):
+            # isspace() stops at the first visible character; strip() would copy a huge field.
+            blank = not text or text.isspace()
+            fields[role] = UNDETERMINED_FIELD if blank else field(text[:HEAD_CHARS], prior)
         return RecordLanguage(_record_language(pair, fields, prior), fields)
 
     def _model_decision(self, sample: str, scores: Scores) -> str:
