@@ -127,3 +127,54 @@ def test_two_mark_search_is_two_searches() -> None:
         first = one.search(text)
         expected = first is not None and one.search(text, first.end()) is not None
         assert (surface._TWO_CLAUSE_MARKS_RE.search(text) is not None) == expected, text
+
+
+def _plain_find_repetition(prose: str) -> surface.Loop | None:
+    """``find_repetition`` without its shortcuts: every clause split, every lag tried."""
+    if len(prose) < 8:
+        return None
+    units = [u for u in surface._CLAUSE_SPLIT_RE.split(prose) if u and not u.isspace()]
+    distinct = len(set(units))
+    if len(units) >= surface.SENTENCE_REPEATS and distinct < len(units):
+        hit = _plain_periodic_run(units, surface.MAX_SENTENCE_LAG, surface.SENTENCE_REPEATS)
+        if hit is None and surface._repetitive(units, distinct):
+            hit = surface._anchored_run(
+                units, surface.MAX_SENTENCE_LAG + 1, surface.SENTENCE_REPEATS
+            )
+        if hit and surface._has_letters(units[hit[0] : hit[0] + hit[1]]):
+            return surface.Loop(tuple(units[hit[0] : hit[0] + hit[1]]))
+    words = prose.split()
+    distinct = len(set(words))
+    if len(words) >= surface.WORD_REPEATS and distinct < len(words) - 2:
+        hit = _plain_periodic_run(words, surface.MAX_WORD_LAG, surface.WORD_REPEATS)
+        if hit is None and surface._repetitive(words, distinct):
+            hit = surface._anchored_run(words, surface.LONG_WORD_LAG, surface.SENTENCE_REPEATS)
+        if hit and surface._has_letters(words[hit[0] : hit[0] + hit[1]]):
+            return surface.Loop(tuple(words[hit[0] : hit[0] + hit[1]]))
+    return None
+
+
+# clauses and the separators of every split rule (spaced marks, unspaced CJK marks, newlines)
+_LOOP_PIECES = [
+    "abc", "Xyz", "ab.", "cd,", "ef!", "gh?", "ij;", "kl:", "mn،", "op؟", "日本。", "中文、",
+    "好，", "是！", "吗？", "。", "、", "，", ". ", ", ", " ", "  ", "\n", "\n\n", "\t", "\u3000",
+    "\xa0", "\x85", "\x1c", "é", "x y", "a b c", "ab。cd。",
+]  # fmt: skip
+
+
+def test_repetition_search_with_its_shortcuts_is_the_plain_search() -> None:
+    """The shortcuts (no clause split when the words show no clause can repeat, loop lengths
+    bounded, pairs compared once) find the loop the plain search finds, on texts built of
+    repeated runs of clauses."""
+    rng = random.Random(23)
+    found = 0
+    for _ in range(20000):
+        parts: list[str] = []
+        for _ in range(rng.randint(1, 5)):
+            run = [rng.choice(_LOOP_PIECES) for _ in range(rng.randint(1, 4))]
+            parts += run * rng.choice((1, 1, 2, 3, 4, 5))
+        text = "".join(parts)
+        expected = _plain_find_repetition(text)
+        found += expected is not None
+        assert surface.find_repetition(text) == expected, text
+    assert found > 2000  # the texts hold loops of both kinds, not just plain text

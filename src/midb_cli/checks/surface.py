@@ -142,7 +142,16 @@ def clause_keys_repeat(prose: str) -> bool:
 def find_repetition(prose: str) -> Loop | None:
     if len(prose) < 8:
         return None
-    if _TWO_CLAUSE_MARKS_RE.search(prose) is None or not clause_keys_repeat(prose):
+    words = prose.split()
+    distinct_words = len(set(words))
+    clauses_may_loop = (
+        len(words) - distinct_words >= SENTENCE_REPEATS - 1 or _has_unspaced_marks(prose)
+    )
+    if (
+        not clauses_may_loop
+        or _TWO_CLAUSE_MARKS_RE.search(prose) is None
+        or not clause_keys_repeat(prose)
+    ):
         units: list[str] = []
     else:
         units = [u for u in _CLAUSE_SPLIT_RE.split(prose) if u and not u.isspace()]
@@ -155,13 +164,11 @@ def find_repetition(prose: str) -> Loop | None:
             hit = _anchored_run(units, MAX_SENTENCE_LAG + 1, SENTENCE_REPEATS)
         if hit and _has_letters(units[hit[0] : hit[0] + hit[1]]):
             return Loop(tuple(units[hit[0] : hit[0] + hit[1]]))
-    words = prose.split()
-    distinct = len(set(words))
-    if len(words) >= WORD_REPEATS and distinct < len(words) - 2:
+    if len(words) >= WORD_REPEATS and distinct_words < len(words) - 2:
         hit = _periodic_run(
-            words, _lag_bound(words, distinct, WORD_REPEATS, MAX_WORD_LAG), WORD_REPEATS
+            words, _lag_bound(words, distinct_words, WORD_REPEATS, MAX_WORD_LAG), WORD_REPEATS
         )
-        if hit is None and _repetitive(words, distinct):
+        if hit is None and _repetitive(words, distinct_words):
             # a phrase of 5+ words said three times in a row is a loop too
             hit = _anchored_run(words, LONG_WORD_LAG, SENTENCE_REPEATS)
         if hit:
@@ -169,6 +176,15 @@ def find_repetition(prose: str) -> Loop | None:
             if sum(len(LETTER_RE.findall(w)) for w in unit) >= 3:
                 return Loop(tuple(unit))
     return None
+
+
+def _has_unspaced_marks(prose: str) -> bool:
+    """Whether ``prose`` holds a mark the clause split cuts after without a space. Without
+    one, every clause starts and ends at whitespace (or an end of the text), so it is made
+    of whole words of ``prose.split()``: a clause said ``SENTENCE_REPEATS`` times makes each
+    of its words that many times one of the words, and a text with fewer repeated words
+    holds no loop of clauses."""
+    return "。" in prose or "、" in prose or "，" in prose or "！" in prose or "？" in prose
 
 
 def _lag_bound(seq: list[str], distinct: int, repeats: int, max_lag: int) -> int:
