@@ -144,11 +144,10 @@ def find_repetition(prose: str) -> Loop | None:
         return None
     words = prose.split()
     distinct_words = len(set(words))
-    clauses_may_loop = (
-        len(words) - distinct_words >= SENTENCE_REPEATS - 1 or _has_unspaced_marks(prose)
-    )
+    # (_has_unspaced_marks: why too few repeated words rule out a loop of clauses)
+    few_repeated = len(words) - distinct_words < SENTENCE_REPEATS - 1
     if (
-        not clauses_may_loop
+        (few_repeated and not _has_unspaced_marks(prose))
         or _TWO_CLAUSE_MARKS_RE.search(prose) is None
         or not clause_keys_repeat(prose)
     ):
