@@ -50,7 +50,7 @@ def test_marker_probe_of_a_field_is_the_re_i_search_of_its_prose() -> None:
         assert field.lowered_prose() == field.prose.lower()
 
 
-def test_clause_key_split_with_lookahead_is_the_plain_split() -> None:
+def test_clause_key_split_on_one_leading_class_is_the_plain_split() -> None:
     plain = re.compile(r"[.!?;:,،؟]\s+|[。！？、，]|\n+")
     for text in _texts(4, 15000, most=14):
         assert surface._CLAUSE_KEY_SPLIT_RE.split(text) == plain.split(text), text
