@@ -8,7 +8,7 @@ import re
 
 from midb_cli.checks import code, language, punctuation, surface
 from midb_cli.checks.lexicon import TRANSLATED_KEYWORDS, TRANSLATION_TASK_RE
-from midb_cli.checks.text import FieldText
+from midb_cli.checks.text import FieldText, mask_code_and_urls, prose
 
 # pieces that reach every branch: unsafe case characters, code, URLs, marks, other scripts
 _PIECES = [
@@ -178,3 +178,40 @@ def test_repetition_search_with_its_shortcuts_is_the_plain_search() -> None:
         found += expected is not None
         assert surface.find_repetition(text) == expected, text
     assert found > 2000  # the texts hold loops of both kinds, not just plain text
+
+
+def test_keyword_line_search_after_newlines_is_the_multiline_search() -> None:
+    """The first line matched, then a search led by the newline: what ``^`` in re.M finds."""
+    rng = random.Random(29)
+    for lang, table in TRANSLATED_KEYWORDS.items():
+        words = sorted(table)[:6]
+        pieces = [
+            *words,
+            *(w.upper() for w in words),
+            "\n",
+            " ",
+            "\t",
+            "(",
+            ":",
+            "=",
+            "x",
+            ".",
+            "é",
+        ]
+        pattern = code._line_re(lang)
+        assert pattern is not None
+        hits = 0
+        for _ in range(1500):
+            text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 10)))
+            expected = pattern.search(text) is not None
+            hits += expected
+            assert code._has_keyword_line(text, lang) == expected, (lang, text)
+        assert hits > 100, lang
+    assert not code._has_keyword_line("wenn x:", "xx")  # no table for the language
+
+
+def test_field_text_of_an_empty_or_any_field_is_its_masked_text() -> None:
+    for text in ["", *_texts(31, 3000)]:
+        field = FieldText.of("input", text)
+        masked = mask_code_and_urls(text)
+        assert (field.text, field.masked, field.prose) == (text, masked, prose(text)), text

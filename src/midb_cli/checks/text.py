@@ -79,5 +79,7 @@ class FieldText:
 
     @classmethod
     def of(cls, role: str, text: str) -> FieldText:
+        if not text:  # an empty field (most inputs): nothing to mask
+            return cls(role, text, text, text)
         masked = mask_code_and_urls(text)
         return cls(role, text, masked, masked.replace(MASK, " ") if MASK in masked else masked)
