@@ -215,3 +215,21 @@ def test_field_text_of_an_empty_or_any_field_is_its_masked_text() -> None:
         field = FieldText.of("input", text)
         masked = mask_code_and_urls(text)
         assert (field.text, field.masked, field.prose) == (text, masked, prose(text)), text
+
+
+def test_translation_task_tree_under_re_i_finds_what_the_alternation_finds() -> None:
+    """For text a lower-cased search would misjudge (``İ``, ``ı``, ``ſ``...): the prefix tree
+    compiled with re.I stands for the lexicon's re.I alternation."""
+    words = language._TRANSLATION_WORDS
+    assert words is not None
+    halves = [w[: len(w) // 2] for w in words] + [w[len(w) // 2 :] for w in words]
+    pieces = [*halves, *(h.upper() for h in halves), *words, "İ", "ı", "ſ", "K", "µ", " ", "x"]
+    rng = random.Random(37)
+    found = 0
+    for _ in range(30000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 6)))
+        expected = TRANSLATION_TASK_RE.search(text) is not None
+        found += expected
+        assert (language._TRANSLATION_TASK_I_RE.search(text) is not None) == expected, text
+        assert language.is_translation_task(text) == expected, text
+    assert found > 3000
