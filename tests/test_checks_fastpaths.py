@@ -233,3 +233,22 @@ def test_translation_task_tree_under_re_i_finds_what_the_alternation_finds() -> 
         assert (language._TRANSLATION_TASK_I_RE.search(text) is not None) == expected, text
         assert language.is_translation_task(text) == expected, text
     assert found > 3000
+
+
+def test_one_rare_character_scan_answers_casefold_and_mojibake() -> None:
+    """A field without a casefold-unsafe character or a mojibake pair (one scan) is casefold
+    safe and holds no mojibake run; with one, each question gets its own search."""
+    pieces = [*_PIECES, "Ã", "©", "Ã©", "ô€", "Â", "ı", "é’", "ſ"]
+    rng = random.Random(41)
+    rare = 0
+    for _ in range(20000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 8)))
+        field = FieldText.of("response", text)
+        unsafe = language.CASEFOLD_UNSAFE_RE.search(text) is not None
+        pair = surface._MOJIBAKE_PROBE_RE.search(text) is not None
+        assert language.field_rare(field) == (unsafe or pair), text
+        rare += unsafe != pair
+        assert language.field_casefold_safe(field) == (not unsafe), text
+        if surface.find_mojibake(text):
+            assert field.rare, text
+    assert rare > 2000  # texts with one of the two and not the other

@@ -203,9 +203,10 @@ def _has_letters(units: list[str]) -> bool:
 # -- mojibake ----------------------------------------------------------------------------------
 # UTF-8 bytes read as cp1252/latin-1: a lead byte char (Â-ô) followed by continuation-byte
 # chars (U+0080-U+00BF, or their cp1252 glyphs: € ‚ ƒ „ … † ‡ ˆ ‰ Š ‹ Œ Ž ‘ ’ “ ” • – — ˜ ™ š › œ ž Ÿ).
-_CONT = "\u0080-\u00bf\u20ac\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u017d\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u017e\u0178"
-MOJIBAKE_RE = re.compile(r"(?:[\u00c2-\u00f4][" + _CONT + r"]{1,3})+")
-_MOJIBAKE_PROBE_RE = re.compile(r"[\u00c2-\u00f4][" + _CONT + r"]")
+MOJIBAKE_LEAD = "\u00c2-\u00f4"
+MOJIBAKE_CONT = "\u0080-\u00bf\u20ac\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u017d\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u017e\u0178"
+MOJIBAKE_RE = re.compile(f"(?:[{MOJIBAKE_LEAD}][{MOJIBAKE_CONT}]{{1,3}})+")
+_MOJIBAKE_PROBE_RE = re.compile(f"[{MOJIBAKE_LEAD}][{MOJIBAKE_CONT}]")
 
 
 def _redecode(run: str) -> str | None:
