@@ -34,6 +34,24 @@ def _line_re(lang: str) -> re.Pattern[str] | None:
     )
 
 
+@lru_cache(maxsize=32)
+def _after_newline_re(lang: str) -> re.Pattern[str] | None:
+    """``_line_re`` for the lines after the first, led by their newline: a search for a
+    literal character first costs a fraction of a ``^`` tried at every position."""
+    line = _line_re(lang)
+    if line is None:
+        return None
+    return re.compile("\n" + line.pattern.removeprefix("^"), line.flags)
+
+
+def _has_keyword_line(text: str, lang: str) -> bool:
+    """``_line_re(lang).search(text)`` finds a line (the first line, or one after a newline)."""
+    line, after_newline = _line_re(lang), _after_newline_re(lang)
+    if line is None or after_newline is None:
+        return False
+    return line.match(text) is not None or after_newline.search(text) is not None
+
+
 def _is_keyword_use(lang: str, m: re.Match[str]) -> bool:
     """The matched line uses the word the way code uses the keyword it replaced."""
     word, rest = m.group(1), m.group(2)
@@ -86,7 +104,7 @@ def translated_code(text: str, lang: str, masked: str | None = None) -> list[str
 
 def _plain_code_lines(text: str, pattern: re.Pattern[str], lang: str) -> list[str]:
     """Code written without fences: two or more lines that are plainly code."""
-    if pattern.search(text) is None:
+    if not _has_keyword_line(text, lang):
         return []  # no line starts with a translated keyword (one search, not one per line)
     lines = [ln for ln in text.split("\n") if ln.strip()]
     code_like = [

@@ -145,7 +145,10 @@ def _punctuation(ctx: CheckContext, role: str) -> Finding | None:
 
 
 def _mojibake(ctx: CheckContext, role: str) -> Finding | None:
-    text = ctx.fields[role].text
+    field = ctx.fields[role]
+    if not language.field_rare(field):
+        return None  # no mojibake pair: the scan shared with the casefold test said so
+    text = field.text
     runs = surface.find_mojibake(text)
     if not runs:
         return None

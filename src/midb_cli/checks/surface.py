@@ -34,10 +34,14 @@ _TWO_CLAUSE_MARKS_RE = re.compile(f"[{_MARKS}][^{_MARKS}]*+[{_MARKS}]")
 # The same split points, found without lookbehinds (which leave the regex engine no first
 # character to scan for), the closing mark dropped with the space after it: a clause's key is
 # the clause without its last character when that is a mark. Equal clauses have equal keys, so
-# keys that are all distinct rule out a loop of clauses before the costlier split. The leading
-# lookahead (each alternative's first character) lets the engine scan for those characters: the
-# split costs about 0.6 of the same pattern without it.
-_CLAUSE_KEY_SPLIT_RE = re.compile(r"(?=[.!?;:,،؟。！？、，\n])(?:[.!?;:,،؟]\s+|[。！？、，]|\n+)")
+# keys that are all distinct rule out a loop of clauses before the costlier split. The pattern
+# starts with one character class (every alternative's first character), the alternatives then
+# told apart by a lookbehind on that character: the regex engine scans for the class in one
+# tight loop, and the split costs about half of a leading lookahead's (which in turn costs 0.6
+# of the plain alternation).
+_CLAUSE_KEY_SPLIT_RE = re.compile(
+    r"[.!?;:,،؟。！？、，\n](?:(?<=[.!?;:,،؟])\s+|(?<=[。！？、，])|(?<=\n)\n*)"
+)
 _SPACED_MARKS = ".!?;:,،؟"
 
 
@@ -142,7 +146,15 @@ def clause_keys_repeat(prose: str) -> bool:
 def find_repetition(prose: str) -> Loop | None:
     if len(prose) < 8:
         return None
-    if _TWO_CLAUSE_MARKS_RE.search(prose) is None or not clause_keys_repeat(prose):
+    words = prose.split()
+    distinct_words = len(set(words))
+    # (_has_unspaced_marks: why too few repeated words rule out a loop of clauses)
+    few_repeated = len(words) - distinct_words < SENTENCE_REPEATS - 1
+    if (
+        (few_repeated and not _has_unspaced_marks(prose))
+        or _TWO_CLAUSE_MARKS_RE.search(prose) is None
+        or not clause_keys_repeat(prose)
+    ):
         units: list[str] = []
     else:
         units = [u for u in _CLAUSE_SPLIT_RE.split(prose) if u and not u.isspace()]
@@ -155,13 +167,11 @@ def find_repetition(prose: str) -> Loop | None:
             hit = _anchored_run(units, MAX_SENTENCE_LAG + 1, SENTENCE_REPEATS)
         if hit and _has_letters(units[hit[0] : hit[0] + hit[1]]):
             return Loop(tuple(units[hit[0] : hit[0] + hit[1]]))
-    words = prose.split()
-    distinct = len(set(words))
-    if len(words) >= WORD_REPEATS and distinct < len(words) - 2:
+    if len(words) >= WORD_REPEATS and distinct_words < len(words) - 2:
         hit = _periodic_run(
-            words, _lag_bound(words, distinct, WORD_REPEATS, MAX_WORD_LAG), WORD_REPEATS
+            words, _lag_bound(words, distinct_words, WORD_REPEATS, MAX_WORD_LAG), WORD_REPEATS
         )
-        if hit is None and _repetitive(words, distinct):
+        if hit is None and _repetitive(words, distinct_words):
             # a phrase of 5+ words said three times in a row is a loop too
             hit = _anchored_run(words, LONG_WORD_LAG, SENTENCE_REPEATS)
         if hit:
@@ -169,6 +179,15 @@ def find_repetition(prose: str) -> Loop | None:
             if sum(len(LETTER_RE.findall(w)) for w in unit) >= 3:
                 return Loop(tuple(unit))
     return None
+
+
+def _has_unspaced_marks(prose: str) -> bool:
+    """Whether ``prose`` holds a mark the clause split cuts after without a space. Without
+    one, every clause starts and ends at whitespace (or an end of the text), so it is made
+    of whole words of ``prose.split()``: a clause said ``SENTENCE_REPEATS`` times makes each
+    of its words that many times one of the words, and a text with fewer repeated words
+    holds no loop of clauses."""
+    return "。" in prose or "、" in prose or "，" in prose or "！" in prose or "？" in prose
 
 
 def _lag_bound(seq: list[str], distinct: int, repeats: int, max_lag: int) -> int:
@@ -184,9 +203,10 @@ def _has_letters(units: list[str]) -> bool:
 # -- mojibake ----------------------------------------------------------------------------------
 # UTF-8 bytes read as cp1252/latin-1: a lead byte char (Â-ô) followed by continuation-byte
 # chars (U+0080-U+00BF, or their cp1252 glyphs: € ‚ ƒ „ … † ‡ ˆ ‰ Š ‹ Œ Ž ‘ ’ “ ” • – — ˜ ™ š › œ ž Ÿ).
-_CONT = "\u0080-\u00bf\u20ac\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u017d\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u017e\u0178"
-MOJIBAKE_RE = re.compile(r"(?:[\u00c2-\u00f4][" + _CONT + r"]{1,3})+")
-_MOJIBAKE_PROBE_RE = re.compile(r"[\u00c2-\u00f4][" + _CONT + r"]")
+MOJIBAKE_LEAD = "\u00c2-\u00f4"
+MOJIBAKE_CONT = "\u0080-\u00bf\u20ac\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u017d\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u017e\u0178"
+MOJIBAKE_RE = re.compile(f"(?:[{MOJIBAKE_LEAD}][{MOJIBAKE_CONT}]{{1,3}})+")
+_MOJIBAKE_PROBE_RE = re.compile(f"[{MOJIBAKE_LEAD}][{MOJIBAKE_CONT}]")
 
 
 def _redecode(run: str) -> str | None:

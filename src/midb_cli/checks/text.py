@@ -71,6 +71,9 @@ class FieldText:
     #: whether ``text`` holds no character that makes a search of lower-cased text differ from
     #: a re.I search (``checks.language.casefold_safe``), once asked for
     casefold_safe: bool | None = None
+    #: whether ``text`` holds a casefold-unsafe character or a mojibake pair
+    #: (``checks.language.field_rare``), once asked for
+    rare: bool | None = None
 
     def lowered_prose(self) -> str:
         if self.prose_lower is None:
@@ -79,5 +82,7 @@ class FieldText:
 
     @classmethod
     def of(cls, role: str, text: str) -> FieldText:
+        if not text:  # an empty field (most inputs): nothing to mask
+            return cls(role, text, text, text)
         masked = mask_code_and_urls(text)
         return cls(role, text, masked, masked.replace(MASK, " ") if MASK in masked else masked)
