@@ -54,6 +54,7 @@ MIN_LANGUAGE_CHARS = 40
 BOOSTER_TAGS = ("<|instruction|>", "<|input|>", "<|response|>")
 _FENCE = "```"
 _FENCE_LINE = re.compile(r"^[ \t]*```", re.M)
+_FENCED_BLOCK = re.compile(r"^[ \t]*```.*?(?:^[ \t]*```[^\n]*$|\Z)", re.M | re.S)
 _INLINE_CODE = re.compile(r"(?<!`)`([^`\n]{2,200})`(?!`)")
 #: a new finding of one of these kinds in the revision fails the guard with this reason
 _NEW_FINDING_REASONS = {
@@ -217,15 +218,22 @@ class RevisionGuard:
             if text == original.get(role) and known is not None:
                 fields[role] = known
                 continue
-            found = self.identifier.identify_text(text, prior)
+            # code is no language of the record: a fenced block is left out of the judgement
+            prose = _without_code(text)
+            found = self.identifier.identify_text(prose, prior)
             fields[role] = found
             if (
                 reason is None
                 and prior is not None
-                and len(text.strip()) >= MIN_LANGUAGE_CHARS
+                and len(prose.strip()) >= MIN_LANGUAGE_CHARS
                 and found.lang not in (lang, UNDETERMINED)
             ):
-                before = known or self.identifier.identify_text(original.get(role), prior)
+                old = original.get(role)
+                before = (
+                    self.identifier.identify_text(_without_code(old), prior)
+                    if known is None or _FENCE in old
+                    else known
+                )
                 if not _same_language(found.lang, before.lang):
                     reason = f"{role} in {found.lang}"
         if (
@@ -235,6 +243,13 @@ class RevisionGuard:
         ):
             return RecordLanguage(moved, fields), None  # checked as a record of that language
         return RecordLanguage(lang, fields), reason
+
+
+def _without_code(text: str) -> str:
+    """``text`` without its fenced code blocks (a block left open runs to the end)."""
+    if _FENCE not in text:
+        return text
+    return _FENCED_BLOCK.sub("\n", text)
 
 
 def _same_language(a: str, b: str) -> bool:
