@@ -44,3 +44,55 @@ def test_an_english_answer_above_kept_code_is_still_refused() -> None:
     english = "The function could be called total, because it adds up all the numbers it gets.\n\n"
     result = judge(original, original.with_field("response", english + CODE), "cs")
     assert (result.reason, result.detail) == ("guard:language", "response in en")
+
+
+PHYSICS = Pair(
+    "Explica los principios de la física moderna.",
+    "",
+    "La física moderna descansa en cuatro principios. El primero es la relatividad, que "
+    "describe el espacio y el tiempo como un solo tejido que la materia curva. El segundo es "
+    "la mecánica cuántica, que explica el comportamiento de las partículas más pequeñas. El "
+    "tercero es la conservación de la energía y del momento: ninguno de los dos se crea ni se "
+    "destruye. El último es la causalidad, según la cual cada efecto tiene una causa anterior.",
+)
+
+
+def test_a_shorter_whole_rewrite_is_no_collapse() -> None:
+    # two finished sentences about the record: the expert's summary, not a one-line answer
+    summary = (
+        "La física moderna descansa en cuatro principios: relatividad, mecánica cuántica, "
+        "conservación de la energía y causalidad. Rigen la materia y la energía."
+    )
+    assert judge(PHYSICS, PHYSICS.with_field("response", summary), "es").reason is None
+    lead_in = Pair(
+        "Crie uma metáfora que contraste tecnologia e natureza.",
+        "",
+        "A tecnologia é como uma máquina rígida e precisa, enquanto a natureza é como um rio "
+        "selvagem que corre livre. A tecnologia exige regras exatas para funcionar; a natureza "
+        "segue o seu próprio ritmo, muda sem parar e adapta-se a tudo o que a rodeia, sempre "
+        "viva, sempre em movimento, sempre diferente do que era no dia anterior.",
+    )
+    metaphor = (
+        "Aqui está uma metáfora que contrasta tecnologia e natureza:\n\n"
+        "A tecnologia é uma máquina precisa, enquanto a natureza é um rio vivo."
+    )
+    assert judge(lead_in, lead_in.with_field("response", metaphor), "pt").reason is None
+
+
+def test_a_one_line_or_foreign_short_answer_still_collapses() -> None:
+    first = "La física moderna descansa en cuatro principios."
+    result = judge(PHYSICS, PHYSICS.with_field("response", first), "es")
+    assert result.reason == "guard:response_collapsed"
+    # whole, but not about this record: a stock text
+    stock = "El perro duerme junto a la puerta de casa. Mañana iremos todos juntos al mercado."
+    result = judge(PHYSICS, PHYSICS.with_field("response", stock), "es")
+    assert result.reason == "guard:response_collapsed"
+    # several stops, one line of greetings: `Hai!` is no sentence
+    chat = Pair(
+        "Tulis dialog pendek antara dua orang.",
+        "",
+        "Orang 1: Hai! Apa khabar hari ini?\nOrang 2: Hai! Saya baik, terima kasih. Dan anda?\n"
+        "Orang 1: Saya baik. Ini hari yang indah, bukan?\nOrang 2: Ya, benar sekali!",
+    )
+    result = judge(chat, chat.with_field("response", "Orang 1: Hai! Apa khabar?"), "ms")
+    assert result.reason == "guard:response_collapsed"

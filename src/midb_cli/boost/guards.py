@@ -99,6 +99,15 @@ _MIN_RECORD_SHARE = 0.3
 #: ... and below, an instruction of three content words or more, this share of them
 _RECORD_SHARE = 0.7
 _CLOSE_PAIR = frozenset({"id", "ms"})
+_SENTENCE_STOPS = ".!?。！？؟"
+#: a sentence ends at a stop after a letter, before a space or the end (`3.5`, `e.g.x` do not)
+_SENTENCE_END = re.compile(r"(?<=[^\W\d_])[.!?。！？؟]+[\"'»”)]*(?=\s|$)|[。！？]|[:：][ \t]*\n")
+_CLOSERS = "\"'»”)*"
+_WHOLE_SENTENCES = 2
+_SENTENCE_WORDS = 3
+#: ... and this share of its content words taken from the record
+_REWRITE_SHARE = 0.4
+_UNSPACED_FROM = 0x3000  # kana, CJK and hangul: character pairs, not words
 _MARK_RUN = re.compile(r"[\u0300-\u036f]{3,}")
 
 
@@ -308,7 +317,11 @@ def _structural_reason(
     new_len = len(revised.instruction) + len(revised.input) + len(revised.response)
     # Collapsing a repetition loop shrinks a pair on purpose: no lower bounds then.
     loop_before = any(f.kind == "repetition" for f in findings_before)
-    if not loop_before and _collapsed(original.response, revised.response, settings):
+    if (
+        not loop_before
+        and _collapsed(original.response, revised.response, settings)
+        and not _whole_rewrite(original, revised.response)
+    ):
         return "guard:response_collapsed", ""
     if old_len:
         ratio = new_len / old_len
@@ -316,6 +329,7 @@ def _structural_reason(
             not loop_before
             and ratio < settings.min_length_ratio
             and new_len < settings.min_length_ratio * (old_len - _marks(original.response))
+            and not _whole_rewrite(original, revised.response)
         ):
             return "guard:length_ratio", "shorter"
         if settings.max_length_ratio is not None and ratio > settings.max_length_ratio:
@@ -341,6 +355,41 @@ def _collapsed(old: str, new: str, settings: GuardSettings) -> bool:
         return False
     # a run of combining marks the MT left (`1976.  ̦̦̦̦…`) is no content the revision lost
     return new_chars < settings.min_response_ratio * (old_chars - _marks(old))
+
+
+def _whole_rewrite(original: Pair, response: str) -> bool:
+    """A shorter answer that is whole and about this record: a rewrite, not a one-line or
+    one-word answer in place of the original's, nor a stock text (most of its content words
+    come from the record)."""
+    if not _whole_answer(response):
+        return False
+    head = response[:_SIMILAR_CHARS].lower()
+    text = " ".join((original.instruction, original.input, original.response)).lower()
+    if any(ord(c) >= _UNSPACED_FROM for c in head[:40]):
+        new = {head[i : i + 2] for i in range(len(head) - 1) if head[i : i + 2].isalnum()}
+        found = sum(g in text for g in new)
+    else:
+        new = {w[:5] for w in _WORD.findall(head) if len(w) >= 4}
+        found = len(new & {w[:5] for w in _WORD.findall(text) if len(w) >= 4})
+    return len(new) >= 2 and found >= _REWRITE_SHARE * len(new)
+
+
+def _whole_answer(text: str) -> bool:
+    """Two sentences or more (a lead-in line ending in a colon counts as one), the last one
+    finished: what a one-line or one-word answer is not."""
+    text = text.rstrip().rstrip(_CLOSERS)
+    if not text or text[-1] not in _SENTENCE_STOPS:
+        return False
+    sentences = _SENTENCE_END.split(text)
+    return sum(_sentence_like(x) for x in sentences) >= _WHOLE_SENTENCES
+
+
+def _sentence_like(text: str) -> bool:
+    """Three words or more (six characters in unspaced scripts): `Hai!`, `EE.` are not."""
+    words = text.split()
+    if len(words) >= _SENTENCE_WORDS:
+        return True
+    return bool(words) and any(ord(c) >= _UNSPACED_FROM for c in text) and len(text.strip()) >= 6
 
 
 def _marks(text: str) -> int:
