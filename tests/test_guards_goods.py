@@ -47,8 +47,10 @@ def test_an_english_answer_above_kept_code_is_still_refused() -> None:
 
 
 PHYSICS = Pair(
-    "Explica los principios de la física moderna.",
-    "",
+    "Explica los principios de la física moderna que nombra el texto.",
+    "Los físicos del siglo XX cambiaron nuestra idea del universo. Einstein unió el espacio y "
+    "el tiempo, Planck y Bohr descubrieron que la energía llega en paquetes, y todos ellos "
+    "siguieron creyendo que la energía se conserva y que las causas preceden a los efectos.",
     "La física moderna descansa en cuatro principios. El primero es la relatividad, que "
     "describe el espacio y el tiempo como un solo tejido que la materia curva. El segundo es "
     "la mecánica cuántica, que explica el comportamiento de las partículas más pequeñas. El "
@@ -64,19 +66,6 @@ def test_a_shorter_whole_rewrite_is_no_collapse() -> None:
         "conservación de la energía y causalidad. Rigen la materia y la energía."
     )
     assert judge(PHYSICS, PHYSICS.with_field("response", summary), "es").reason is None
-    lead_in = Pair(
-        "Crie uma metáfora que contraste tecnologia e natureza.",
-        "",
-        "A tecnologia é como uma máquina rígida e precisa, enquanto a natureza é como um rio "
-        "selvagem que corre livre. A tecnologia exige regras exatas para funcionar; a natureza "
-        "segue o seu próprio ritmo, muda sem parar e adapta-se a tudo o que a rodeia, sempre "
-        "viva, sempre em movimento, sempre diferente do que era no dia anterior.",
-    )
-    metaphor = (
-        "Aqui está uma metáfora que contrasta tecnologia e natureza:\n\n"
-        "A tecnologia é uma máquina precisa, enquanto a natureza é um rio vivo."
-    )
-    assert judge(lead_in, lead_in.with_field("response", metaphor), "pt").reason is None
 
 
 def test_a_one_line_or_foreign_short_answer_still_collapses() -> None:

@@ -329,7 +329,6 @@ def _structural_reason(
             not loop_before
             and ratio < settings.min_length_ratio
             and new_len < settings.min_length_ratio * (old_len - _marks(original.response))
-            and not _whole_rewrite(original, revised.response)
         ):
             return "guard:length_ratio", "shorter"
         if settings.max_length_ratio is not None and ratio > settings.max_length_ratio:
@@ -360,7 +359,7 @@ def _collapsed(old: str, new: str, settings: GuardSettings) -> bool:
 def _whole_rewrite(original: Pair, response: str) -> bool:
     """A shorter answer that is whole and about this record: a rewrite, not a one-line or
     one-word answer in place of the original's, nor a stock text (most of its content words
-    come from the record)."""
+    come from the record). The pair-level lower bound still holds for it."""
     if not _whole_answer(response):
         return False
     head = response[:_SIMILAR_CHARS].lower()
