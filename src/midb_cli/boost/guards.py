@@ -12,7 +12,8 @@ is written instead. Reasons are short and stable because the summary and `midb s
                                 before the short answer the original gives, mid-sentence where
                                 the original finished its own; boost/guard_truncation.py)
 - ``guard:response_collapsed``  the response shrank to a small fraction of the original's
-                                (a one-line or one-word answer replacing a whole response)
+                                (a one-line or one-word answer replacing a whole response;
+                                not two finished sentences from the record: a rewrite)
 - ``guard:fields_swapped``      the instruction and the response changed places
 - ``guard:instruction_changed`` the instruction now asks for another task
 - ``guard:length_ratio``        the revised pair is much shorter (or, if set, longer) than
@@ -20,7 +21,8 @@ is written instead. Reasons are short and stable because the summary and `midb s
 - ``guard:code_dropped``        a fenced code block or an inline code span of the original is gone
 - ``guard:language``            a changed field is now in another language than the record, or
                                 has a sentence left in another language, or is a short
-                                field now in English (boost/guard_english.py)
+                                field now in English (boost/guard_english.py); fenced
+                                code is left out of the judgement (it reads as English)
 - ``guard:repetition``          the revision repeats itself where the original did not
 - ``guard:code_translated``     code that was fine is now translated
 
@@ -39,8 +41,14 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from midb_cli.boost.guard_checks import RevisionChecker
-from midb_cli.boost.guard_english import short_english_field
+from midb_cli.boost.guard_english import (
+    same_language,
+    short_english_field,
+    translated_record,
+    without_code,
+)
 from midb_cli.boost.guard_truncation import GRAM_SIZE, cut_short, legal_open_ending
+from midb_cli.boost.guard_words import whole_rewrite
 from midb_cli.checks.finding import Finding
 from midb_cli.langid import FieldLanguage, LanguageIdentifier, RecordLanguage
 from midb_cli.languages import UNDETERMINED
@@ -54,7 +62,6 @@ MIN_LANGUAGE_CHARS = 40
 BOOSTER_TAGS = ("<|instruction|>", "<|input|>", "<|response|>")
 _FENCE = "```"
 _FENCE_LINE = re.compile(r"^[ \t]*```", re.M)
-_FENCED_BLOCK = re.compile(r"^[ \t]*```.*?(?:^[ \t]*```[^\n]*$|\Z)", re.M | re.S)
 _INLINE_CODE = re.compile(r"(?<!`)`([^`\n]{2,200})`(?!`)")
 #: a new finding of one of these kinds in the revision fails the guard with this reason
 _NEW_FINDING_REASONS = {
@@ -98,16 +105,6 @@ _SURE_SIMILARITY = 0.4
 _MIN_RECORD_SHARE = 0.3
 #: ... and below, an instruction of three content words or more, this share of them
 _RECORD_SHARE = 0.7
-_CLOSE_PAIR = frozenset({"id", "ms"})
-_SENTENCE_STOPS = ".!?。！？؟"
-#: a sentence ends at a stop after a letter, before a space or the end (`3.5`, `e.g.x` do not)
-_SENTENCE_END = re.compile(r"(?<=[^\W\d_])[.!?。！？؟]+[\"'»”)]*(?=\s|$)|[。！？]|[:：][ \t]*\n")
-_CLOSERS = "\"'»”)*"
-_WHOLE_SENTENCES = 2
-_SENTENCE_WORDS = 3
-#: ... and this share of its content words taken from the record
-_REWRITE_SHARE = 0.4
-_UNSPACED_FROM = 0x3000  # kana, CJK and hangul: character pairs, not words
 _MARK_RUN = re.compile(r"[\u0300-\u036f]{3,}")
 
 
@@ -228,7 +225,7 @@ class RevisionGuard:
                 fields[role] = known
                 continue
             # code is no language of the record: a fenced block is left out of the judgement
-            prose = _without_code(text)
+            prose = without_code(text)
             found = self.identifier.identify_text(prose, prior)
             fields[role] = found
             if (
@@ -239,42 +236,19 @@ class RevisionGuard:
             ):
                 old = original.get(role)
                 before = (
-                    self.identifier.identify_text(_without_code(old), prior)
+                    self.identifier.identify_text(without_code(old), prior)
                     if known is None or _FENCE in old
                     else known
                 )
-                if not _same_language(found.lang, before.lang):
+                if not same_language(found.lang, before.lang):
                     reason = f"{role} in {found.lang}"
         if (
             reason is not None
             and lang == "en"
-            and _translated_record(moved := reason.rsplit(" ", 1)[1], fields)
+            and translated_record(moved := reason.rsplit(" ", 1)[1], fields)
         ):
             return RecordLanguage(moved, fields), None  # checked as a record of that language
         return RecordLanguage(lang, fields), reason
-
-
-def _without_code(text: str) -> str:
-    """``text`` without its fenced code blocks (a block left open runs to the end)."""
-    if _FENCE not in text:
-        return text
-    return _FENCED_BLOCK.sub("\n", text)
-
-
-def _same_language(a: str, b: str) -> bool:
-    """Malay and Indonesian count as one: the identifier tells them apart in 82% of Malay
-    texts (REFERENCE.md §5), so a move between them is its confusion, not the booster's."""
-    return a == b or {a, b} == _CLOSE_PAIR
-
-
-def _translated_record(moved: str, fields: dict[str, FieldLanguage]) -> bool:
-    """The revision of a record MT left in English (the source language) moved it whole into
-    one other language: the instruction and the response are now both in it (the expert
-    translated it). One field moved under an instruction left in English, or a record of
-    another language turned into a third one, stays a refusal."""
-    if moved in ("en", UNDETERMINED):
-        return False
-    return all(_same_language(fields[role].lang, moved) for role in ("instruction", "response"))
 
 
 #: a refusal: the reason and which of its rules fired (GuardResult.detail)
@@ -320,7 +294,7 @@ def _structural_reason(
     if (
         not loop_before
         and _collapsed(original.response, revised.response, settings)
-        and not _whole_rewrite(original, revised.response)
+        and not whole_rewrite(original, revised.response)
     ):
         return "guard:response_collapsed", ""
     if old_len:
@@ -354,41 +328,6 @@ def _collapsed(old: str, new: str, settings: GuardSettings) -> bool:
         return False
     # a run of combining marks the MT left (`1976.  ̦̦̦̦…`) is no content the revision lost
     return new_chars < settings.min_response_ratio * (old_chars - _marks(old))
-
-
-def _whole_rewrite(original: Pair, response: str) -> bool:
-    """A shorter answer that is whole and about this record: a rewrite, not a one-line or
-    one-word answer in place of the original's, nor a stock text (most of its content words
-    come from the record). The pair-level lower bound still holds for it."""
-    if not _whole_answer(response):
-        return False
-    head = response[:_SIMILAR_CHARS].lower()
-    text = " ".join((original.instruction, original.input, original.response)).lower()
-    if any(ord(c) >= _UNSPACED_FROM for c in head[:40]):
-        new = {head[i : i + 2] for i in range(len(head) - 1) if head[i : i + 2].isalnum()}
-        found = sum(g in text for g in new)
-    else:
-        new = {w[:5] for w in _WORD.findall(head) if len(w) >= 4}
-        found = len(new & {w[:5] for w in _WORD.findall(text) if len(w) >= 4})
-    return len(new) >= 2 and found >= _REWRITE_SHARE * len(new)
-
-
-def _whole_answer(text: str) -> bool:
-    """Two sentences or more (a lead-in line ending in a colon counts as one), the last one
-    finished: what a one-line or one-word answer is not."""
-    text = text.rstrip().rstrip(_CLOSERS)
-    if not text or text[-1] not in _SENTENCE_STOPS:
-        return False
-    sentences = _SENTENCE_END.split(text)
-    return sum(_sentence_like(x) for x in sentences) >= _WHOLE_SENTENCES
-
-
-def _sentence_like(text: str) -> bool:
-    """Three words or more (six characters in unspaced scripts): `Hai!`, `EE.` are not."""
-    words = text.split()
-    if len(words) >= _SENTENCE_WORDS:
-        return True
-    return bool(words) and any(ord(c) >= _UNSPACED_FROM for c in text) and len(text.strip()) >= 6
 
 
 def _marks(text: str) -> int:
