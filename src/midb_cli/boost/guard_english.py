@@ -6,12 +6,18 @@ writes just such a field (`The answer is 42.`). English function words give it a
 them, a third of the words, letters all ASCII, where the original field had fewer. Numbers,
 names and code have no function words; words shared with the MIDB languages are not in the
 list.
+
+The other helpers of the language guard live here too: which moves between languages count
+(Malay and Indonesian are one), a record translated whole, and the prose of a field without
+its fenced code.
 """
 
 from __future__ import annotations
 
 import re
 
+from midb_cli.langid import FieldLanguage
+from midb_cli.languages import UNDETERMINED
 from midb_cli.records.pair import ROLES, Pair
 
 #: English words no MIDB language writes as a word of its own (`a`, `in`, `to`, `was`, `it`,
@@ -24,6 +30,9 @@ _WORD = re.compile(r"[A-Za-z']+")
 #: at or above this the language guard identifies the field
 _SHORT = 40
 _SHARE = 0.3
+_CLOSE_PAIR = frozenset({"id", "ms"})
+_FENCE = "```"
+_FENCED_BLOCK = re.compile(r"^[ \t]*```.*?(?:^[ \t]*```[^\n]*$|\Z)", re.M | re.S)
 
 
 def short_english_field(original: Pair, revised: Pair, lang: str) -> str | None:
@@ -48,3 +57,26 @@ def _english_words(text: str) -> int:
     words = [w.lower() for w in _WORD.findall(text)]
     hits = sum(w in _ENGLISH for w in words)
     return hits if hits >= _SHARE * len(words) else 0
+
+
+def without_code(text: str) -> str:
+    """``text`` without its fenced code blocks (a block left open runs to the end)."""
+    if _FENCE not in text:
+        return text
+    return _FENCED_BLOCK.sub("\n", text)
+
+
+def same_language(a: str, b: str) -> bool:
+    """Malay and Indonesian count as one: the identifier tells them apart in 82% of Malay
+    texts (REFERENCE.md §5), so a move between them is its confusion, not the booster's."""
+    return a == b or {a, b} == _CLOSE_PAIR
+
+
+def translated_record(moved: str, fields: dict[str, FieldLanguage]) -> bool:
+    """The revision of a record MT left in English (the source language) moved it whole into
+    one other language: the instruction and the response are now both in it (the expert
+    translated it). One field moved under an instruction left in English, or a record of
+    another language turned into a third one, stays a refusal."""
+    if moved in ("en", UNDETERMINED):
+        return False
+    return all(same_language(fields[role].lang, moved) for role in ("instruction", "response"))

@@ -7,12 +7,16 @@ Words that often end a sentence as well (object pronouns such as `nous`, `loro`,
 particles that double as prepositions in common endings, Vietnamese `từ` "word") are left out:
 a false cut costs a good revision. Unspaced scripts (ja, zh) list particles matched as the last
 character; Korean lists particles matched as the last syllable of a word; Thai has no spaces
-and no full stop, so no list.
+and no full stop, so no list. At the end, what counts as a whole answer of sentences (the
+collapse guard spares a shorter rewrite).
 """
 
 from __future__ import annotations
 
+import re
+
 from midb_cli.checks.lexicon import DANGLING_WORDS as _CHECK_WORDS
+from midb_cli.records.pair import Pair
 
 _MORE = {
     "en": "as into onto than because while if when whose their its our your my this these those",
@@ -72,3 +76,52 @@ COUNT_WORDS: dict[str, dict[str, int]] = {
     lang: {word: int(n) for word, _, n in (x.partition(":") for x in text.split())}
     for lang, text in _COUNTS.items()
 }
+
+# Whole answers: a shorter revision of two finished sentences or more, its words taken from
+# the record, is a rewrite (guards.py spares it the collapse guard).
+_WORD = re.compile(r"\w+")
+_SIMILAR_CHARS = 300  # the head of a field is enough to tell
+_SENTENCE_STOPS = ".!?。！？؟"
+#: a sentence ends at a stop after a letter, before a space or the end (`3.5`, `e.g.x` do not)
+_SENTENCE_END = re.compile(r"(?<=[^\W\d_])[.!?。！？؟]+[\"'»”)]*(?=\s|$)|[。！？]|[:：][ \t]*\n")
+_CLOSERS = "\"'»”)*"
+_WHOLE_SENTENCES = 2
+_SENTENCE_WORDS = 3
+#: ... and this share of its content words taken from the record
+_REWRITE_SHARE = 0.4
+_UNSPACED_FROM = 0x3000  # kana, CJK and hangul: character pairs, not words
+
+
+def whole_rewrite(original: Pair, response: str) -> bool:
+    """A shorter answer that is whole and about this record: a rewrite, not a one-line or
+    one-word answer in place of the original's, nor a stock text (most of its content words
+    come from the record). The pair-level lower bound still holds for it."""
+    if not _whole_answer(response):
+        return False
+    head = response[:_SIMILAR_CHARS].lower()
+    text = " ".join((original.instruction, original.input, original.response)).lower()
+    if any(ord(c) >= _UNSPACED_FROM for c in head[:40]):
+        new = {head[i : i + 2] for i in range(len(head) - 1) if head[i : i + 2].isalnum()}
+        found = sum(g in text for g in new)
+    else:
+        new = {w[:5] for w in _WORD.findall(head) if len(w) >= 4}
+        found = len(new & {w[:5] for w in _WORD.findall(text) if len(w) >= 4})
+    return len(new) >= 2 and found >= _REWRITE_SHARE * len(new)
+
+
+def _whole_answer(text: str) -> bool:
+    """Two sentences or more (a lead-in line ending in a colon counts as one), the last one
+    finished: what a one-line or one-word answer is not."""
+    text = text.rstrip().rstrip(_CLOSERS)
+    if not text or text[-1] not in _SENTENCE_STOPS:
+        return False
+    sentences = _SENTENCE_END.split(text)
+    return sum(_sentence_like(x) for x in sentences) >= _WHOLE_SENTENCES
+
+
+def _sentence_like(text: str) -> bool:
+    """Three words or more (six characters in unspaced scripts): `Hai!`, `EE.` are not."""
+    words = text.split()
+    if len(words) >= _SENTENCE_WORDS:
+        return True
+    return bool(words) and any(ord(c) >= _UNSPACED_FROM for c in text) and len(text.strip()) >= 6

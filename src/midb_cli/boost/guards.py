@@ -12,7 +12,8 @@ is written instead. Reasons are short and stable because the summary and `midb s
                                 before the short answer the original gives, mid-sentence where
                                 the original finished its own; boost/guard_truncation.py)
 - ``guard:response_collapsed``  the response shrank to a small fraction of the original's
-                                (a one-line or one-word answer replacing a whole response)
+                                (a one-line or one-word answer replacing a whole response;
+                                not two finished sentences from the record: a rewrite)
 - ``guard:fields_swapped``      the instruction and the response changed places
 - ``guard:instruction_changed`` the instruction now asks for another task
 - ``guard:length_ratio``        the revised pair is much shorter (or, if set, longer) than
@@ -20,7 +21,8 @@ is written instead. Reasons are short and stable because the summary and `midb s
 - ``guard:code_dropped``        a fenced code block or an inline code span of the original is gone
 - ``guard:language``            a changed field is now in another language than the record, or
                                 has a sentence left in another language, or is a short
-                                field now in English (boost/guard_english.py)
+                                field now in English (boost/guard_english.py); fenced
+                                code is left out of the judgement (it reads as English)
 - ``guard:repetition``          the revision repeats itself where the original did not
 - ``guard:code_translated``     code that was fine is now translated
 
@@ -39,8 +41,14 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from midb_cli.boost.guard_checks import RevisionChecker
-from midb_cli.boost.guard_english import short_english_field
+from midb_cli.boost.guard_english import (
+    same_language,
+    short_english_field,
+    translated_record,
+    without_code,
+)
 from midb_cli.boost.guard_truncation import GRAM_SIZE, cut_short, legal_open_ending
+from midb_cli.boost.guard_words import whole_rewrite
 from midb_cli.checks.finding import Finding
 from midb_cli.langid import FieldLanguage, LanguageIdentifier, RecordLanguage
 from midb_cli.languages import UNDETERMINED
@@ -97,7 +105,6 @@ _SURE_SIMILARITY = 0.4
 _MIN_RECORD_SHARE = 0.3
 #: ... and below, an instruction of three content words or more, this share of them
 _RECORD_SHARE = 0.7
-_CLOSE_PAIR = frozenset({"id", "ms"})
 _MARK_RUN = re.compile(r"[\u0300-\u036f]{3,}")
 
 
@@ -217,40 +224,31 @@ class RevisionGuard:
             if text == original.get(role) and known is not None:
                 fields[role] = known
                 continue
-            found = self.identifier.identify_text(text, prior)
+            # code is no language of the record: a fenced block is left out of the judgement
+            prose = without_code(text)
+            found = self.identifier.identify_text(prose, prior)
             fields[role] = found
             if (
                 reason is None
                 and prior is not None
-                and len(text.strip()) >= MIN_LANGUAGE_CHARS
+                and len(prose.strip()) >= MIN_LANGUAGE_CHARS
                 and found.lang not in (lang, UNDETERMINED)
             ):
-                before = known or self.identifier.identify_text(original.get(role), prior)
-                if not _same_language(found.lang, before.lang):
+                old = original.get(role)
+                before = (
+                    self.identifier.identify_text(without_code(old), prior)
+                    if known is None or _FENCE in old
+                    else known
+                )
+                if not same_language(found.lang, before.lang):
                     reason = f"{role} in {found.lang}"
         if (
             reason is not None
             and lang == "en"
-            and _translated_record(moved := reason.rsplit(" ", 1)[1], fields)
+            and translated_record(moved := reason.rsplit(" ", 1)[1], fields)
         ):
             return RecordLanguage(moved, fields), None  # checked as a record of that language
         return RecordLanguage(lang, fields), reason
-
-
-def _same_language(a: str, b: str) -> bool:
-    """Malay and Indonesian count as one: the identifier tells them apart in 82% of Malay
-    texts (REFERENCE.md §5), so a move between them is its confusion, not the booster's."""
-    return a == b or {a, b} == _CLOSE_PAIR
-
-
-def _translated_record(moved: str, fields: dict[str, FieldLanguage]) -> bool:
-    """The revision of a record MT left in English (the source language) moved it whole into
-    one other language: the instruction and the response are now both in it (the expert
-    translated it). One field moved under an instruction left in English, or a record of
-    another language turned into a third one, stays a refusal."""
-    if moved in ("en", UNDETERMINED):
-        return False
-    return all(_same_language(fields[role].lang, moved) for role in ("instruction", "response"))
 
 
 #: a refusal: the reason and which of its rules fired (GuardResult.detail)
@@ -293,7 +291,11 @@ def _structural_reason(
     new_len = len(revised.instruction) + len(revised.input) + len(revised.response)
     # Collapsing a repetition loop shrinks a pair on purpose: no lower bounds then.
     loop_before = any(f.kind == "repetition" for f in findings_before)
-    if not loop_before and _collapsed(original.response, revised.response, settings):
+    if (
+        not loop_before
+        and _collapsed(original.response, revised.response, settings)
+        and not whole_rewrite(original, revised.response)
+    ):
         return "guard:response_collapsed", ""
     if old_len:
         ratio = new_len / old_len

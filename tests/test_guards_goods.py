@@ -1,0 +1,87 @@
+"""Good revisions the guards used to refuse (issue 8): hand-written multilingual pairs that
+revise a record the way the MEB experts do, next to the corruption each rule must still
+refuse (bench/eval_guards.py measures both on the shared data)."""
+
+from __future__ import annotations
+
+from guard_judge import judge
+from midb_cli.records.pair import Pair
+
+CODE = (
+    "```python\ndef total(numbers):\n    result = 0\n    for n in numbers:\n"
+    "        result += n\n    return result\n\nprint(total([1, 2, 3]))\n```"
+)
+
+
+def test_the_language_of_a_response_is_read_without_its_code() -> None:
+    # a short answer above a code block: the code reads as English, the answer does not
+    original = Pair(
+        "Vytvořte hashtag pro tweet o józe.",
+        "",
+        "#SilaJogy - odemkněte duševní i tělesné výhody jógy s pozorným cvičením!\n\n" + CODE,
+    )
+    revised = original.with_field("response", "Co třeba #SilaJogy nebo #JogaProZivot?\n\n" + CODE)
+    assert judge(original, revised, "cs").reason is None
+    slogan = Pair(
+        "Adapte o slogan para uma ração de gatos.",
+        "",
+        '"Dê aos seus gatos a energia de que precisam para viver bem"\n\n' + CODE,
+    )
+    assert (
+        judge(
+            slogan, slogan.with_field("response", '"Aumente seu ronronar"\n\n' + CODE), "pt"
+        ).reason
+        is None
+    )
+
+
+def test_an_english_answer_above_kept_code_is_still_refused() -> None:
+    original = Pair(
+        "Navrhněte název funkce, která sečte čísla v seznamu.",
+        "",
+        "Funkce se může jmenovat soucet, protože sčítá všechna čísla, která dostane.\n\n" + CODE,
+    )
+    english = "The function could be called total, because it adds up all the numbers it gets.\n\n"
+    result = judge(original, original.with_field("response", english + CODE), "cs")
+    assert (result.reason, result.detail) == ("guard:language", "response in en")
+
+
+PHYSICS = Pair(
+    "Explica los principios de la física moderna que nombra el texto.",
+    "Los físicos del siglo XX cambiaron nuestra idea del universo. Einstein unió el espacio y "
+    "el tiempo, Planck y Bohr descubrieron que la energía llega en paquetes, y todos ellos "
+    "siguieron creyendo que la energía se conserva y que las causas preceden a los efectos.",
+    "La física moderna descansa en cuatro principios. El primero es la relatividad, que "
+    "describe el espacio y el tiempo como un solo tejido que la materia curva. El segundo es "
+    "la mecánica cuántica, que explica el comportamiento de las partículas más pequeñas. El "
+    "tercero es la conservación de la energía y del momento: ninguno de los dos se crea ni se "
+    "destruye. El último es la causalidad, según la cual cada efecto tiene una causa anterior.",
+)
+
+
+def test_a_shorter_whole_rewrite_is_no_collapse() -> None:
+    # two finished sentences about the record: the expert's summary, not a one-line answer
+    summary = (
+        "La física moderna descansa en cuatro principios: relatividad, mecánica cuántica, "
+        "conservación de la energía y causalidad. Rigen la materia y la energía."
+    )
+    assert judge(PHYSICS, PHYSICS.with_field("response", summary), "es").reason is None
+
+
+def test_a_one_line_or_foreign_short_answer_still_collapses() -> None:
+    first = "La física moderna descansa en cuatro principios."
+    result = judge(PHYSICS, PHYSICS.with_field("response", first), "es")
+    assert result.reason == "guard:response_collapsed"
+    # whole, but not about this record: a stock text
+    stock = "El perro duerme junto a la puerta de casa. Mañana iremos todos juntos al mercado."
+    result = judge(PHYSICS, PHYSICS.with_field("response", stock), "es")
+    assert result.reason == "guard:response_collapsed"
+    # several stops, one line of greetings: `Hai!` is no sentence
+    chat = Pair(
+        "Tulis dialog pendek antara dua orang.",
+        "",
+        "Orang 1: Hai! Apa khabar hari ini?\nOrang 2: Hai! Saya baik, terima kasih. Dan anda?\n"
+        "Orang 1: Saya baik. Ini hari yang indah, bukan?\nOrang 2: Ya, benar sekali!",
+    )
+    result = judge(chat, chat.with_field("response", "Orang 1: Hai! Apa khabar?"), "ms")
+    assert result.reason == "guard:response_collapsed"
