@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from midb_cli.boost.guard_cut_words import NEVER_FINAL
 from midb_cli.boost.guard_endings import answer_missing, cut_against_original
 from midb_cli.boost.guard_words import DANGLING
 
@@ -68,6 +69,8 @@ def cut_short(old: str, new: str, lang: str, context: str = "") -> str | None:
         return "original_goes_on"
     if _ends_on_a_dangling_word(line, lang):
         return "function_word"
+    if _ends_mid_phrase(old, new, line, lang):
+        return "word_that_ends_no_line"
     if _ends_inside_a_word(old, new, lang, context):
         return "inside_word"
     if lang == "ja" and _japanese_cut(old, new, line):
@@ -156,6 +159,36 @@ def _ends_on_a_dangling_word(line: str, lang: str) -> bool:
     before = head.rsplit(None, 1)[-1]
     # a lone letter after another short token is a list of letters (`o u e o`), not a cut
     return last in words and not (len(last) == 1 and len(before) <= 2)
+
+
+# what may stand before a word or after it without making it another word
+_LEADING = "\"'“”„«»(¿¡[*"
+_TRAILING = " .,;:!?…)\"'»”"
+
+
+def _ends_mid_phrase(old: str, new: str, line: str, lang: str) -> bool:
+    """The last word is one the language's texts (almost) never end a line or a sentence on
+    (``guard_cut_words``: learned from the MEB data, `beberapa`, `aufgrund`, `memiliki`): the
+    response stopped inside a phrase. Not a value after a label (`- Verbo: aprender`), not a
+    post's hashtags, and not a word the original or the revision's earlier lines end a line on
+    themselves (`- Produzir algo` / `- Gerar algo`)."""
+    words = NEVER_FINAL.get(lang)
+    if not words:
+        return False
+    marker = _LIST_ITEM.match(line)
+    body = line[marker.end() :] if marker else line
+    head, _, last = body.rpartition(" ")
+    last = last.lstrip(_LEADING).lower()
+    if not head.strip() or last not in words or "#" in body:
+        return False
+    if ":" in body and len(body.rpartition(":")[2].split()) <= 2:
+        return False
+    for text in (old, new[: len(new) - len(line)]):
+        for x in text.lower().splitlines():
+            tail = x.rstrip(_TRAILING).rpartition(" ")[2].lstrip(_LEADING)
+            if tail == last:
+                return False
+    return True
 
 
 def _open_bracket_or_formula(line: str, old: str) -> bool:

@@ -1,0 +1,108 @@
+"""Cut answers that stop on a word no line ends on (boost/guard_cut_words.py, read by
+boost/guard_truncation.py), and the good revisions that end on such a word legally. Fixture
+strings written for the tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from guard_judge import judge
+from midb_cli.boost.guard_cut_words import NEVER_FINAL
+from midb_cli.records.pair import Pair
+
+
+def _judge(instruction: str, original_response: str, response: str, lang: str) -> tuple[str, str]:
+    original = Pair(instruction, "", original_response)
+    result = judge(original, original.with_field("response", response), lang, finish_reason="stop")
+    return result.reason or "", result.detail
+
+
+@pytest.mark.parametrize(
+    ("lang", "instruction", "original_response", "response"),
+    [
+        (
+            "id",
+            "Jelaskan manfaat olahraga pagi.",
+            "Olahraga pagi membuat tubuh segar dan pikiran jernih.",
+            "Olahraga pagi membuat tubuh segar dan kita memiliki",
+        ),
+        (
+            "de",
+            "Warum fällt der Zug heute aus?",
+            "Der Zug fällt wegen eines Sturms aus.",
+            "Der Zug fällt heute leider aus, und zwar aufgrund",
+        ),
+        (
+            "es",
+            "Describe tu ciudad favorita.",
+            "Mi ciudad favorita es Sevilla, por su luz y su comida.",
+            "Mi ciudad favorita es Sevilla y tiene algunas",
+        ),
+        (
+            "tr",
+            "Sabah rutinini anlat.",
+            "Erkenden kalkarım, kahvaltı yaparım ve yürüyüşe çıkarım.",
+            "Her sabah erkenden kalkarım ve kahvaltıdan sonra bazı",
+        ),
+        (
+            "ko",
+            "가장 좋아하는 계절을 설명하세요.",
+            "저는 가을을 좋아합니다. 날씨가 선선하고 단풍이 아름답습니다.",
+            "저는 가을을 좋아하는데 단풍이 아름답고 하늘이 가장",
+        ),
+    ],
+)
+def test_a_cut_on_a_word_that_ends_no_line_is_refused(
+    lang: str, instruction: str, original_response: str, response: str
+) -> None:
+    assert _judge(instruction, original_response, response, lang) == (
+        "guard:truncated",
+        "word_that_ends_no_line",
+    )
+
+
+@pytest.mark.parametrize(
+    ("lang", "instruction", "original_response", "response"),
+    [
+        # a value after a label
+        (
+            "es",
+            "Di el adjetivo y el adverbio de la frase: Llegó rápido, aproximadamente a las dos.",
+            "Adjetivo: rápido\nAdverbio: aproximadamente",
+            "Las palabras son:\n\n- Adjetivo: rápido\n\n- Adverbio: aproximadamente",
+        ),
+        # the revision's own list ends its lines on the word
+        (
+            "pt",
+            "Liste verbos que combinam com a palavra algo.",
+            "Fazer algo, criar algo, dizer algo.",
+            "Aqui estão alguns verbos:\n\n- Fazer algumas\n\n- Criar algumas\n\n- Dizer algumas",
+        ),
+        # the original ends its last line on the word too
+        (
+            "de",
+            "Schreibe einen Werbespruch für einen Laden.",
+            "Ihr Laden für das Beste",
+            "Ihr Laden für alles, was Sie brauchen: immer das beste",
+        ),
+        # a post ends on its hashtags
+        (
+            "id",
+            "Tulis cuitan tentang liburan.",
+            "Liburan ke pantai itu menyenangkan! #liburan",
+            "Liburan ke pantai bersama keluarga selalu menyenangkan #liburan #beberapa",
+        ),
+    ],
+)
+def test_a_legal_ending_on_such_a_word_is_accepted(
+    lang: str, instruction: str, original_response: str, response: str
+) -> None:
+    assert _judge(instruction, original_response, response, lang) == ("", "")
+
+
+def test_the_table_lists_words_no_line_ends_on() -> None:
+    # learned, yet every list holds the words a phrase always goes on after
+    assert {"memiliki", "beberapa"} <= NEVER_FINAL["id"]
+    assert "aufgrund" in NEVER_FINAL["de"]
+    assert "ja" not in NEVER_FINAL  # no spaces, no words
+    assert all(w == w.lower() and " " not in w for words in NEVER_FINAL.values() for w in words)
