@@ -106,3 +106,82 @@ def test_the_table_lists_words_no_line_ends_on() -> None:
     assert "aufgrund" in NEVER_FINAL["de"]
     assert "ja" not in NEVER_FINAL  # no spaces, no words
     assert all(w == w.lower() and " " not in w for words in NEVER_FINAL.values() for w in words)
+
+
+@pytest.mark.parametrize(
+    ("lang", "instruction", "original_response", "response", "rule"),
+    [
+        # a numbered step after a closed one, below a bulleted list of ingredients
+        (
+            "fr",
+            "Donne une recette de crêpes.",
+            "Mélangez la farine, les œufs et le lait. Faites cuire dans une poêle chaude.",
+            "Ingrédients :\n- 250 g de farine\n- 3 œufs\n- 50 cl de lait\n\nÉtapes :\n"
+            "1. Mélangez la farine et les œufs.\n2. Versez le lait peu à peu",
+            "open_after_closed_lines",
+        ),
+        # the first words of the corrected sentence after its lead-in
+        (
+            "es",
+            "Corrige la oración: Ella comer una manzana cada día.",
+            "Ella come una manzana cada día.",
+            "La oración corregida es:\n\nElla",
+            "answer_just_started",
+        ),
+        # a product without its second factor
+        (
+            "de",
+            "Wie groß ist die Winkelsumme eines Fünfecks?",
+            "Die Winkelsumme beträgt 540 Grad.",
+            "Die Winkelsumme ist (n - 2) x 180 Grad.\n\nMit n = 5: (5 - 2) x 180 = 3 x",
+            "open_bracket_or_formula",
+        ),
+        # a lone open item under a heading
+        (
+            "it",
+            "Come si prepara il tè?",
+            "Scalda l'acqua e lascia in infusione le foglie per tre minuti.",
+            "Ecco come fare.\n\n**Istruzioni**\n\n1. Scalda l'acqua in un pentolino",
+            "lone_open_item",
+        ),
+        # a short open line after the rest of the answer
+        (
+            "id",
+            "Sebutkan tiga warna primer.",
+            "Merah, kuning, dan biru.",
+            "Tiga warna primer adalah:\n\n- Merah\n\n- Kuning\n\n- Biru\n\nKetiga warna ini",
+            "short_line_after_text",
+        ),
+    ],
+)
+def test_a_cut_read_against_the_lines_before_it(
+    lang: str, instruction: str, original_response: str, response: str, rule: str
+) -> None:
+    assert _judge(instruction, original_response, response, lang) == ("guard:truncated", rule)
+
+
+@pytest.mark.parametrize(
+    ("lang", "instruction", "original_response", "response"),
+    [
+        # the answer ends on the original's last two words (the check's open sentence waived)
+        (
+            "fr",
+            "Qui sont les deux personnages principaux du passage ?",
+            "Marie et Paul",
+            "Les deux personnages principaux du passage donné sont Marie et Paul",
+        ),
+        # ... or on the one word of one of its items
+        (
+            "de",
+            "Nenne die Länder Skandinaviens.",
+            "-Dänemark\n-Norwegen\n-Schweden",
+            "Die Länder Skandinaviens sind Dänemark, Norwegen und in der Regel auch Schweden",
+        ),
+        # a one-word answer after a lead-in where the original is one word too
+        ("es", "Inventa un nombre para un dragón.", "Ignivar.", "Un nombre posible:\n\nPyrrak"),
+    ],
+)
+def test_an_answer_that_ends_as_the_original_does_is_accepted(
+    lang: str, instruction: str, original_response: str, response: str
+) -> None:
+    assert _judge(instruction, original_response, response, lang) == ("", "")

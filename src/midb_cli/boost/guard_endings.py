@@ -150,8 +150,8 @@ def _fewer_than_announced(new: str, line: str, lang: str) -> bool:
 def answer_missing(old: str, new: str, lang: str) -> bool:
     """The original is a short answer and none of it is in the open revision: its values
     after short labels (`Özne: O` / `Fiil: yazıyor`: `O`, `yazıyor`), or its one token
-    (`Scaffold`, `64/1`) where the revision is a line of three words or more without a colon
-    (the answer's lead-in). A label of three words or more makes a title (`Tema: Subtítulo`)."""
+    (`Scaffold`, `64/1`; a list of one-word lines is no token) where the revision is a line of
+    three words or more without a colon (the answer's lead-in). A label of three words or more makes a title (`Tema: Subtítulo`)."""
     old = old.strip()
     if not old or len(old) > _SHORT_ANSWER:
         return False
@@ -161,6 +161,6 @@ def answer_missing(old: str, new: str, lang: str) -> bool:
     if len(values) == len(lines) and all(":" in x for x in lines):
         words = {w for v in values for w in _WORD.findall(v.lower()) if len(w) >= 3 or w.isdigit()}
         return bool(words) and not any(w in low for w in words)
-    if lang in _UNSPACED or " " in old or "\n" in new or ":" in new:
+    if lang in _UNSPACED or " " in old or "\n" in old or "\n" in new or ":" in new:
         return False
     return len(new.split()) >= 3 and old.lower().rstrip(".") not in low

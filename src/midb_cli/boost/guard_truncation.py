@@ -79,6 +79,8 @@ def cut_short(old: str, new: str, lang: str, context: str = "") -> str | None:
         return "open_bracket_or_formula"
     if _item_cut(old, line):
         return "item_cut"
+    if _answer_just_started(old, new, line):
+        return "answer_just_started"
     if "#" in line.rsplit(None, 1)[-1] or _ATTRIBUTION.search(line):
         return None  # a hashtag ends a post; an author ends a quote
     if rule := cut_against_itself(old, new, lang) or cut_against_original(old, new, line, lang):
@@ -90,12 +92,8 @@ def cut_short(old: str, new: str, lang: str, context: str = "") -> str | None:
     earlier = new[:start].rstrip()
     item = bool(_LIST_ITEM.match(line))
     siblings = [x for x in earlier.splitlines() if x.strip()][-3:]
-    siblings = [x for x in siblings if bool(_LIST_ITEM.match(x)) == item]
-    if (
-        siblings
-        and bool(_LIST_ITEM.match(siblings[-1])) == item
-        and siblings[-1] == (earlier[earlier.rfind("\n") + 1 :])
-    ):
+    siblings = [x for x in siblings if _family(x) == _family(line)]
+    if siblings and siblings[-1] == (earlier[earlier.rfind("\n") + 1 :]):
         # The writer closes this kind of line (the previous ones end a sentence): an open
         # last one was cut. A title after `Here is a title:` follows a colon, not a stop.
         closed = sum(x.rstrip()[-1] in _SENTENCE_STOPS for x in siblings)
@@ -113,8 +111,15 @@ def cut_short(old: str, new: str, lang: str, context: str = "") -> str | None:
     if not old or old[-1] not in _CLOSING:
         return None  # the original ends open too (a title, a list of words, a verse)
     short = len(line) < (15 if lang in GRAM_SIZE else 30)
-    if item or (short and (earlier or not _lead_in(line, lang))):
-        return None  # short items and lists: experts turn sentences into those
+    # The original closed its ending and the revision's last line has no sibling of its kind
+    # just before it: a lone open item under a heading (`Instructions:` / `1. Heat the oil
+    # in a`), a short open line after the rest (`Therefore` after the list)
+    if item:
+        return "lone_open_item"
+    if short and earlier:
+        return "short_line_after_text"
+    if short and not _lead_in(line, lang):
+        return None  # one short line: experts turn sentences into a list of words
     if ":" in line or "：" in line:
         return None  # an answer after a colon (`sont : A, B`)
     if previous and previous[-1] not in _CLOSING and len(previous) < 100:
@@ -126,6 +131,15 @@ def cut_short(old: str, new: str, lang: str, context: str = "") -> str | None:
         if sum(w[:1].isupper() for w in words) >= share * len(words):
             return None
     return "open_lead_in" if short else "open_where_original_closed"
+
+
+def _family(line: str) -> str:
+    """The kind of a line for its siblings: a numbered item, a bulleted item, prose (steps
+    numbered after a bulleted list of ingredients are siblings of the steps only)."""
+    marker = _LIST_ITEM.match(line)
+    if not marker:
+        return "prose"
+    return "numbered" if line.lstrip()[:1].isdigit() else "bulleted"
 
 
 def _lead_in(line: str, lang: str) -> bool:
@@ -202,9 +216,11 @@ def _open_bracket_or_formula(line: str, old: str) -> bool:
             return True
     if line.count('"') % 2 and not old_line.count('"') % 2:
         return True
-    last = line.rsplit(None, 1)[-1]
+    head, _, last = line.rpartition(" ")
     if len(last) == 1 and last in _OPERATORS:
         return True
+    if last == "x" and head.rstrip()[-1:].isdigit() and "=" in head:
+        return True  # `(5 - 2) x 180 = 3 x`: a product without its second factor
     product = "=" not in line and "≈" not in line and bool(_PRODUCT.search(line))
     return product and not _PRODUCT.search(old_line)
 
@@ -223,7 +239,26 @@ def legal_open_ending(old: str, new: str) -> bool:
     if "\n" not in new and old[:1] in _QUOTES and old.rstrip(".")[-1:] in _QUOTES:
         return True
     label, colon, value = line.rpartition(":")
-    return bool(colon and _LIST_ITEM.match(label) and len(value.split()) == 1)
+    if colon and _LIST_ITEM.match(label) and len(value.split()) == 1:
+        return True
+    return _ends_like_an_original_line(old, line)
+
+
+def _ends_like_an_original_line(old: str, line: str) -> bool:
+    """The last line ends on the last two words of a line of the original (`… sont John et
+    Lisa` for `John et Lisa`, `N - Neptun` for `… N Neptun`), or on the one word of one of
+    its items (`…, Guyana und Suriname` for `-Suriname`): the revision ends where the
+    original ends a line, an answer given as the original gave it."""
+    last = _WORD.findall(line.lower())[-2:]
+    if not last or not last[-1].isalpha():
+        return False
+    for old_line in old.lower().splitlines():
+        words = _WORD.findall(old_line)
+        if len(words) >= 2 and words[-2:] == last:
+            return True
+        if len(words) == 1 and len(words[0]) >= 3 and words == last[-1:]:
+            return True
+    return False
 
 
 def _original_line(old: str, line: str) -> bool:
@@ -275,6 +310,24 @@ def _item_cut(old: str, line: str) -> bool:
         if old_body.startswith(body + " "):
             longer = True
     return longer
+
+
+def _answer_just_started(old: str, new: str, line: str) -> bool:
+    """After a lead-in (`La phrase corrigée est :`), the last line is the first word or two of
+    a line of the original that goes on for three words or more (`Il` for `Il a fini son
+    repas.`): the answer was cut after its first words."""
+    words = line.split()
+    if len(words) > 2 or _LIST_ITEM.match(line):
+        return False
+    lines = [x.rstrip() for x in new.splitlines() if x.strip()]
+    if len(lines) < 2 or not lines[-2].endswith((":", "：")):
+        return False
+    start = " ".join(words) + " "
+    for old_line in old.splitlines():
+        body = old_line.strip().lstrip(_QUOTES)
+        if body.startswith(start) and len(body.split()) >= len(words) + 3:
+            return True
+    return False
 
 
 def _japanese_cut(old: str, new: str, line: str) -> bool:
