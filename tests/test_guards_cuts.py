@@ -152,6 +152,23 @@ def test_the_table_lists_words_no_line_ends_on() -> None:
             "Tiga warna primer adalah:\n\n- Merah\n\n- Kuning\n\n- Biru\n\nKetiga warna ini",
             "short_line_after_text",
         ),
+        # a stump of the item before it
+        (
+            "cs",
+            "Jaké vlastnosti má dobrý telefon?",
+            "Dobrý telefon má dlouhou výdrž baterie a kvalitní fotoaparát.",
+            "Dobrý telefon nabízí:\n\n- Dlouhou výdrž baterie a rychlé nabíjení\n\n"
+            "- Kvalitní fotoaparát s nočním režimem\n\n- Rychlý",
+            "short_last_item",
+        ),
+        # a stump of the verse lines before it
+        (
+            "tr",
+            "Deniz hakkında kısa bir şiir yaz.",
+            "Deniz mavi, dalgalar sessiz.\nRüzgar eser, martılar uçar.",
+            "Deniz maviye boyanmış sabah ışığında\nDalgalar kıyıya fısıldıyor sessizce\nMartılar",
+            "short_last_line",
+        ),
     ],
 )
 def test_a_cut_read_against_the_lines_before_it(

@@ -103,6 +103,11 @@ def cut_short(old: str, new: str, lang: str, context: str = "") -> str | None:
             and len(line.strip()) >= 3
         ):
             return "open_after_closed_lines"
+        if item and _stump(earlier, line):
+            return "short_last_item"
+        if not item and previous_line(earlier)[-1] not in ":：,،、" and _stump(earlier, line):
+            # (not an answer after its lead-in, nor the name under `Regards,`)
+            return "short_last_line"
         return None
     previous = earlier[earlier.rfind("\n") + 1 :]
     old = old.strip()
@@ -131,6 +136,36 @@ def cut_short(old: str, new: str, lang: str, context: str = "") -> str | None:
         if sum(w[:1].isupper() for w in words) >= share * len(words):
             return None
     return "open_lead_in" if short else "open_where_original_closed"
+
+
+# an item below this share of the median length of the items just before it is a stump
+_STUMP = 0.3
+
+
+def _stump(earlier: str, line: str) -> bool:
+    """The last item (or prose line) is a stump of the lines of its family just before it
+    (one at least, open or closed): under a third of their median length (`- Rychlé` after
+    `- Dlouhá výdrž baterie a rychlé nabíjení`)."""
+    family = _family(line)
+    sizes = []
+    for x in reversed(earlier.splitlines()):
+        if not x.strip():
+            continue
+        if _family(x) != family or x.rstrip()[-1] in ":：":
+            break  # (a lead-in is no sibling of the answer's lines)
+        if family == "prose" and x.rstrip()[-1] in ",،、":
+            return False  # `Regards,` / `Jane Smith` / `Manager`: a signature
+        sizes.append(len(_body(x)[0]))
+    if not sizes:
+        return False
+    sizes.sort()
+    return len(_body(line)[0]) < _STUMP * sizes[len(sizes) // 2]
+
+
+def previous_line(text: str) -> str:
+    """The last line of ``text`` that is not blank (stripped at the end)."""
+    text = text.rstrip()
+    return text[text.rfind("\n") + 1 :]
 
 
 def _family(line: str) -> str:
