@@ -85,6 +85,13 @@ def test_a_cut_on_a_word_that_ends_no_line_is_refused(
             "Ihr Laden für das Beste",
             "Ihr Laden für alles, was Sie brauchen: immer das beste",
         ),
+        # verse: a line left open like the one before it
+        (
+            "fr",
+            "Écris un court poème sur la lune.",
+            "La lune brille.\nElle veille sur nous.",
+            "La lune se lève sur la mer tranquille\nElle nous regarde et nous demandons comment",
+        ),
         # a post ends on its hashtags
         (
             "id",

@@ -56,7 +56,9 @@ def cut_short(old: str, new: str, lang: str, context: str = "") -> str | None:
     word cut in two)."""
     new = new.rstrip()
     if _BARE_ITEM.search(new):
-        return None if _BARE_ITEM.search(old.rstrip()) else "bare_list_marker"
+        if _BARE_ITEM.search(old.rstrip()):
+            return None
+        return "bare_list_marker"
     if new.endswith((":", "：")) and not old.rstrip().endswith((":", "：")):
         return "ends_on_a_colon"  # a lead-in or a label whose answer never came
     if not new or new[-1] in _CLOSING:
@@ -159,7 +161,7 @@ def _stump(earlier: str, line: str) -> bool:
     if not sizes:
         return False
     sizes.sort()
-    return len(_body(line)[0]) < _STUMP * sizes[len(sizes) // 2]
+    return _below(len(_body(line)[0]), sizes, _STUMP)
 
 
 def previous_line(text: str) -> str:
@@ -219,7 +221,8 @@ def _ends_mid_phrase(old: str, new: str, line: str, lang: str) -> bool:
     """The last word is one the language's texts (almost) never end a line or a sentence on
     (``guard_cut_words``: learned from the MEB data, `beberapa`, `aufgrund`, `memiliki`): the
     response stopped inside a phrase. Not a value after a label (`- Verbo: aprender`), not a
-    post's hashtags, and not a word the original or the revision's earlier lines end a line on
+    post's hashtags, not a prose line left open like the one before it (verse ends `... and
+    we wonder how`), and not a word the original or the revision's earlier lines end a line on
     themselves (`- Produzir algo` / `- Gerar algo`)."""
     words = NEVER_FINAL.get(lang)
     if not words:
@@ -232,6 +235,9 @@ def _ends_mid_phrase(old: str, new: str, line: str, lang: str) -> bool:
         return False
     if ":" in body and len(body.rpartition(":")[2].split()) <= 2:
         return False
+    previous = previous_line(new[: len(new) - len(line)])
+    if previous and previous[-1] not in _CLOSING and _family(previous) == _family(line) == "prose":
+        return False  # a line left open like the one before: verse
     for text in (old, new[: len(new) - len(line)]):
         for x in text.lower().splitlines():
             tail = x.rstrip(_TRAILING).rpartition(" ")[2].lstrip(_LEADING)
@@ -493,8 +499,13 @@ def _shorter_than_siblings(lines: list[str], kind: str, share: float) -> bool:
         sizes.append(len(_body(x)[0]))
     if len(sizes) < 2:
         return False
-    sizes.sort()
-    return len(_body(lines[-1])[0]) < share * sizes[len(sizes) // 2]
+    return _below(len(_body(lines[-1])[0]), sizes, share)
+
+
+def _below(size: int, sizes: list[int], share: float) -> bool:
+    """``size`` is under ``share`` of the median of ``sizes``."""
+    sizes = sorted(sizes)
+    return size < share * sizes[len(sizes) // 2]
 
 
 def _lead_in_only(old: str, new: str, lang: str) -> bool:
