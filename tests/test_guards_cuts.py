@@ -176,6 +176,24 @@ def test_the_table_lists_words_no_line_ends_on() -> None:
             "Deniz maviye boyanmış sabah ışığında\nDalgalar kıyıya fısıldıyor sessizce\nMartılar",
             "short_last_line",
         ),
+        # the original ends open (a list of words), the last line alone after the list
+        (
+            "es",
+            "Da consejos para dormir mejor.",
+            "Horario fijo, habitación oscura, sin pantallas",
+            "Aquí tienes algunos consejos:\n\n- Acuéstate siempre a la misma hora\n\n"
+            "- Mantén la habitación oscura y fresca\n\nAdemás, es recomendable apagar las pantallas",
+            "open_line_after_text",
+        ),
+        # ... or an item alone under a paragraph
+        (
+            "ms",
+            "Berikan idea nama kedai kopi.",
+            "Kopi Senja, Kopi Pagi",
+            "Nama kedai kopi perlu mudah diingat dan mesra. Berikut adalah cadangan saya.\n\n"
+            "- Kopi Senja yang menenangkan hati pelanggan di waktu",
+            "lone_open_item",
+        ),
     ],
 )
 def test_a_cut_read_against_the_lines_before_it(

@@ -116,7 +116,12 @@ def cut_short(old: str, new: str, lang: str, context: str = "") -> str | None:
     if old[:1] in _QUOTES:
         old = old.rstrip(".").strip(_QUOTES)  # a quoted title: what is inside the quotes
     if not old or old[-1] not in _CLOSING:
-        return None  # the original ends open too (a title, a list of words, a verse)
+        # The original ends open too (a title, a list of words, a verse): the revision may,
+        # unless its last line stands alone under lines of another kind (an item after
+        # prose, a line of prose after a list), which it does where it was cut.
+        if earlier:
+            return "lone_open_item" if item else "open_line_after_text"
+        return None
     short = len(line) < (15 if lang in GRAM_SIZE else 30)
     # The original closed its ending and the revision's last line has no sibling of its kind
     # just before it: a lone open item under a heading (`Instructions:` / `1. Heat the oil
@@ -289,12 +294,12 @@ def _ends_like_an_original_line(old: str, line: str) -> bool:
     """The last line ends on the last two words of a line of the original (`… sont John et
     Lisa` for `John et Lisa`, `N - Neptun` for `… N Neptun`), or on the one word of one of
     its items (`…, Guyana und Suriname` for `-Suriname`): the revision ends where the
-    original ends a line, an answer given as the original gave it."""
+    original ends a line (its list marker aside), an answer given as the original gave it."""
     last = _WORD.findall(line.lower())[-2:]
     if not last or not last[-1].isalpha():
         return False
     for old_line in old.lower().splitlines():
-        words = _WORD.findall(old_line)
+        words = _WORD.findall(_body(old_line)[0])
         if len(words) >= 2 and words[-2:] == last:
             return True
         if len(words) == 1 and len(words[0]) >= 3 and words == last[-1:]:
