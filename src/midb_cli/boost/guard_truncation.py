@@ -12,16 +12,24 @@ from __future__ import annotations
 import re
 
 from midb_cli.boost.guard_cut_words import NEVER_FINAL
-from midb_cli.boost.guard_endings import answer_missing, cut_against_original
+from midb_cli.boost.guard_endings import (
+    CLOSING,
+    SENTENCE_STOPS,
+    answer_missing,
+    cut_against_itself,
+    cut_against_original,
+    is_stump,
+    line_body,
+    line_family,
+    previous_line,
+)
+from midb_cli.boost.guard_endings import (
+    GRAM_SIZE as GRAM_SIZE,  # (guards.py reads it here)
+)
 from midb_cli.boost.guard_words import DANGLING
 
-# Scripts without spaces between words: character pairs carry what trigrams carry elsewhere.
-GRAM_SIZE = {"ja": 2, "zh": 2, "ko": 2}
-# A response ends a sentence when its last character is one of these.
-_CLOSING = frozenset(".!?;:…。！？；：؟۔)]}»”’\"'」』）】*`_~|>")
 # The last line is a list marker with at most two characters after it (`- `, `3.`, `- ф`).
 _BARE_ITEM = re.compile(r"(?:^|\n)[ \t]*(?:[-*•]|\d{1,3}[.)])(?:[ \t]+\S{0,2})?\Z")
-_SENTENCE_STOPS = frozenset(".!?。！？؟")
 _LIST_ITEM = re.compile(r"[ \t]*(?:[-*•]|\d{1,3}[.)])[ \t]")
 # (quotes differ by language: „…“ in cs and de, so only brackets and the straight quote count)
 _PAIRS = (("(", ")"), ("[", "]"), ("「", "」"), ("（", "）"))
@@ -61,7 +69,7 @@ def cut_short(old: str, new: str, lang: str, context: str = "") -> str | None:
         return "bare_list_marker"
     if new.endswith((":", "：")) and not old.rstrip().endswith((":", "：")):
         return "ends_on_a_colon"  # a lead-in or a label whose answer never came
-    if not new or new[-1] in _CLOSING:
+    if not new or new[-1] in CLOSING:
         return None
     start = new.rfind("\n") + 1
     line = new[start:]
@@ -94,20 +102,20 @@ def cut_short(old: str, new: str, lang: str, context: str = "") -> str | None:
     earlier = new[:start].rstrip()
     item = bool(_LIST_ITEM.match(line))
     siblings = [x for x in earlier.splitlines() if x.strip()][-3:]
-    siblings = [x for x in siblings if _family(x) == _family(line)]
+    siblings = [x for x in siblings if line_family(x) == line_family(line)]
     if siblings and siblings[-1] == (earlier[earlier.rfind("\n") + 1 :]):
         # The writer closes this kind of line (the previous ones end a sentence): an open
         # last one was cut. A title after `Here is a title:` follows a colon, not a stop.
-        closed = sum(x.rstrip()[-1] in _SENTENCE_STOPS for x in siblings)
+        closed = sum(x.rstrip()[-1] in SENTENCE_STOPS for x in siblings)
         if (
-            siblings[-1].rstrip()[-1] in _SENTENCE_STOPS
+            siblings[-1].rstrip()[-1] in SENTENCE_STOPS
             and (not item or closed >= min(2, len(siblings)))  # items: two of the last three
             and len(line.strip()) >= 3
         ):
             return "open_after_closed_lines"
-        if item and _stump(earlier, line):
+        if item and is_stump(earlier, line):
             return "short_last_item"
-        if not item and previous_line(earlier)[-1] not in ":：,،、" and _stump(earlier, line):
+        if not item and previous_line(earlier)[-1] not in ":：,،、" and is_stump(earlier, line):
             # (not an answer after its lead-in, nor the name under `Regards,`)
             return "short_last_line"
         return None
@@ -115,7 +123,7 @@ def cut_short(old: str, new: str, lang: str, context: str = "") -> str | None:
     old = old.strip()
     if old[:1] in _QUOTES:
         old = old.rstrip(".").strip(_QUOTES)  # a quoted title: what is inside the quotes
-    if not old or old[-1] not in _CLOSING:
+    if not old or old[-1] not in CLOSING:
         # The original ends open too (a title, a list of words, a verse): the revision may,
         # unless its last line stands alone under lines of another kind (an item after
         # prose, a line of prose after a list), which it does where it was cut.
@@ -134,7 +142,7 @@ def cut_short(old: str, new: str, lang: str, context: str = "") -> str | None:
         return None  # one short line: experts turn sentences into a list of words
     if ":" in line or "：" in line:
         return None  # an answer after a colon (`sont : A, B`)
-    if previous and previous[-1] not in _CLOSING and len(previous) < 100:
+    if previous and previous[-1] not in CLOSING and len(previous) < 100:
         return None  # lines left open on purpose: a verse, a list of lines
     if lang not in GRAM_SIZE:
         words = line.split()
@@ -143,45 +151,6 @@ def cut_short(old: str, new: str, lang: str, context: str = "") -> str | None:
         if sum(w[:1].isupper() for w in words) >= share * len(words):
             return None
     return "open_lead_in" if short else "open_where_original_closed"
-
-
-# an item below this share of the median length of the items just before it is a stump
-_STUMP = 0.3
-
-
-def _stump(earlier: str, line: str) -> bool:
-    """The last item (or prose line) is a stump of the lines of its family just before it
-    (one at least, open or closed): under a third of their median length (`- Rychlé` after
-    `- Dlouhá výdrž baterie a rychlé nabíjení`)."""
-    family = _family(line)
-    sizes = []
-    for x in reversed(earlier.splitlines()):
-        if not x.strip():
-            continue
-        if _family(x) != family or x.rstrip()[-1] in ":：":
-            break  # (a lead-in is no sibling of the answer's lines)
-        if family == "prose" and x.rstrip()[-1] in ",،、":
-            return False  # `Regards,` / `Jane Smith` / `Manager`: a signature
-        sizes.append(len(_body(x)[0]))
-    if not sizes:
-        return False
-    sizes.sort()
-    return _below(len(_body(line)[0]), sizes, _STUMP)
-
-
-def previous_line(text: str) -> str:
-    """The last line of ``text`` that is not blank (stripped at the end)."""
-    text = text.rstrip()
-    return text[text.rfind("\n") + 1 :]
-
-
-def _family(line: str) -> str:
-    """The kind of a line for its siblings: a numbered item, a bulleted item, prose (steps
-    numbered after a bulleted list of ingredients are siblings of the steps only)."""
-    marker = _LIST_ITEM.match(line)
-    if not marker:
-        return "prose"
-    return "numbered" if line.lstrip()[:1].isdigit() else "bulleted"
 
 
 def _lead_in(line: str, lang: str) -> bool:
@@ -241,7 +210,11 @@ def _ends_mid_phrase(old: str, new: str, line: str, lang: str) -> bool:
     if ":" in body and len(body.rpartition(":")[2].split()) <= 2:
         return False
     previous = previous_line(new[: len(new) - len(line)])
-    if previous and previous[-1] not in _CLOSING and _family(previous) == _family(line) == "prose":
+    if (
+        previous
+        and previous[-1] not in CLOSING
+        and line_family(previous) == line_family(line) == "prose"
+    ):
         return False  # a line left open like the one before: verse
     for text in (old, new[: len(new) - len(line)]):
         for x in text.lower().splitlines():
@@ -299,7 +272,7 @@ def _ends_like_an_original_line(old: str, line: str) -> bool:
     if not last or not last[-1].isalpha():
         return False
     for old_line in old.lower().splitlines():
-        words = _WORD.findall(_body(old_line)[0])
+        words = _WORD.findall(line_body(old_line)[0])
         if len(words) >= 2 and words[-2:] == last:
             return True
         if len(words) == 1 and len(words[0]) >= 3 and words == last[-1:]:
@@ -326,7 +299,7 @@ def _answer_never_reached(old: str, new: str, lang: str) -> bool:
     almost none of its words are in the revision: the revision stopped before the answer
     (`Verilen cümledeki özne` for the original `Özne: kedi`)."""
     old = old.strip()
-    if not old or "\n" in old or len(old) > _SHORT_ANSWER or old[-1] in _CLOSING:
+    if not old or "\n" in old or len(old) > _SHORT_ANSWER or old[-1] in CLOSING:
         return False
     if lang in GRAM_SIZE:
         words = {old[i : i + 2] for i in range(len(old) - 1) if old[i : i + 2].isalnum()}
@@ -432,98 +405,3 @@ def _stops_where_original_goes_on(old: str, new: str, lang: str) -> bool:
         found = True
         at = old.find(tail, at + 1)
     return found
-
-
-def cut_against_itself(old: str, new: str, lang: str) -> str | None:
-    """The last line, read against the revision's own earlier lines, is the start of one: it
-    repeats the first words of an earlier item that goes on (`- Courge` after `- Courge
-    d'hiver`), it is much shorter than the open lines of its kind before it (a list item or a
-    verse line cut), it is a prose line after a formula where every earlier sentence closed
-    (`Proto je součet` after `… = 55`), it is a stub of a few letters on a line of its own
-    (`Spr`), or the whole response is one open line announcing what the original lists."""
-    lines = [x.rstrip() for x in new.splitlines() if x.strip()]
-    last, item = _body(lines[-1])
-    if len(lines) == 1:
-        return "lead_in_only" if _lead_in_only(old, new, lang) else None
-    earlier = lines[:-1]
-    if any(_body(x)[0].rstrip(".;,") == last for x in (*earlier, *old.splitlines())):
-        return None  # a line the texts already have, as it was
-    gap = "" if lang in ("ja", "zh") else " "
-    if len(last) >= 2 and any(
-        (b := _body(x)[0]).startswith(last + gap) and len(b) > len(last) + 1 for x in earlier
-    ):
-        return "repeats_an_item_start"
-    kind = _line_kind(lines[-1])
-    if kind != "prose" or item:
-        if kind == "item" and _shorter_than_siblings(lines, kind, _SHORT_ITEM):
-            return "short_last_item"
-        return None
-    if _shorter_than_siblings(lines, kind, _SHORT_VERSE):
-        return "short_last_line"
-    stub = 2 if lang in GRAM_SIZE else 4
-    if len(last) <= stub and last.isalpha() and last.lower() not in old.lower().split():
-        return "stub"
-    if ":" in last or "：" in last or _line_kind(earlier[-1]) != "formula":
-        return None
-    sentences = [x for x in earlier if _line_kind(x) == "prose" and _words(x, lang) >= 3]
-    if sentences and all(x[-1] in _SENTENCE_STOPS or x[-1] in ":：" for x in sentences):
-        return "open_after_formula"
-    return None
-
-
-# the last item or verse line below this share of its open siblings' median length was cut
-_SHORT_ITEM = 0.4
-_SHORT_VERSE = 0.5
-_FORMULA = re.compile(r"[=≈]")
-# a one-line revision sharing less than this of the original's words never reached its answer
-_LEAD_IN_SHARE = 0.3
-
-
-def _body(line: str) -> tuple[str, bool]:
-    marker = _LIST_ITEM.match(line)
-    return (line[marker.end() :] if marker else line).strip(), marker is not None
-
-
-def _line_kind(line: str) -> str:
-    if _LIST_ITEM.match(line):
-        return "item"
-    return "formula" if _FORMULA.search(line) else "prose"
-
-
-def _words(line: str, lang: str) -> int:
-    return len(line) // 4 if lang in GRAM_SIZE else len(line.split())
-
-
-def _shorter_than_siblings(lines: list[str], kind: str, share: float) -> bool:
-    """The last line is much shorter than the open lines of its kind just before it (two at
-    least): lists and verse keep their lines alike; a cut one is a stump."""
-    sizes = []
-    for x in reversed(lines[:-1]):
-        if _line_kind(x) != kind or x[-1] in _CLOSING:
-            break
-        sizes.append(len(_body(x)[0]))
-    if len(sizes) < 2:
-        return False
-    return _below(len(_body(lines[-1])[0]), sizes, share)
-
-
-def _below(size: int, sizes: list[int], share: float) -> bool:
-    """``size`` is under ``share`` of the median of ``sizes``."""
-    sizes = sorted(sizes)
-    return size < share * sizes[len(sizes) // 2]
-
-
-def _lead_in_only(old: str, new: str, lang: str) -> bool:
-    """One open line where the original has several, sharing almost none of their words:
-    the revision stopped in the sentence that announces the answer (`Hier sind vier
-    Beispiele`)."""
-    if sum(1 for x in old.splitlines() if x.strip()) < 2:
-        return False
-    if lang in GRAM_SIZE:
-        words = {old[i : i + 2] for i in range(len(old) - 1) if old[i : i + 2].isalnum()}
-    else:
-        words = {w for w in _WORD.findall(old.lower()) if len(w) >= 3}
-    if len(words) < 2:
-        return False
-    text = new.lower()
-    return sum(w in text for w in words) < _LEAD_IN_SHARE * len(words)
