@@ -176,14 +176,16 @@ def answer_missing(old: str, new: str, lang: str) -> bool:
     return len(new.split()) >= 3 and old.lower().rstrip(".") not in low
 
 
-# an item below this share of the median length of the items just before it is a stump
-_STUMP = 0.3
+# an item (a prose line) below this share of the median length of the lines just before it
+# is a stump
+_STUMP_ITEM = 0.4
+_STUMP_LINE = 0.3  # (verse lines vary more than items)
 
 
 def is_stump(earlier: str, line: str) -> bool:
     """The last item (or prose line) is a stump of the lines of its family just before it
-    (one at least, open or closed): under a third of their median length (`- Rychlé` after
-    `- Dlouhá výdrž baterie a rychlé nabíjení`)."""
+    (one at least, open or closed): under 0.4 of their median length for an item (`- Rychlé`
+    after `- Dlouhá výdrž baterie a rychlé nabíjení`), under 0.3 for a prose line."""
     family = line_family(line)
     sizes = []
     for x in reversed(earlier.splitlines()):
@@ -197,7 +199,8 @@ def is_stump(earlier: str, line: str) -> bool:
     if not sizes:
         return False
     sizes.sort()
-    return _below(len(line_body(line)[0]), sizes, _STUMP)
+    share = _STUMP_LINE if family == "prose" else _STUMP_ITEM
+    return _below(len(line_body(line)[0]), sizes, share)
 
 
 def previous_line(text: str) -> str:
