@@ -1,4 +1,5 @@
-"""Open endings read against the original's shape: cuts that leave a well-formed start.
+"""Open endings read against the original's shape and the revision's own lines: cuts that
+leave a well-formed start.
 
 A cut answer that ends on a whole word and a plausible line still gives itself away against
 the original pair: the list stops before the original's last items, an item of a `label:
@@ -7,6 +8,9 @@ than its lead-in announces, a lead-in is followed by one open item or an open li
 original gave a sentence, or a new sentence starts after a full stop and stops. Called by
 ``guard_truncation.cut_short`` once the response ends open (no closing character) and its last
 line is not one of the original's lines; each rule returns its name (the refusal detail).
+``cut_against_itself`` reads the last line against the revision's earlier lines (an item
+start repeated, a stump of its siblings, a prose line after a formula); the line helpers
+(``line_body``, ``line_family``, ``is_stump``) serve both modules.
 """
 
 from __future__ import annotations
@@ -14,6 +18,12 @@ from __future__ import annotations
 import re
 
 from midb_cli.boost.guard_words import COUNT_WORDS
+
+# Scripts without spaces between words: character pairs carry what trigrams carry elsewhere.
+GRAM_SIZE = {"ja": 2, "zh": 2, "ko": 2}
+# A response ends a sentence when its last character is one of these.
+CLOSING = frozenset(".!?;:…。！？；：؟۔)]}»”’\"'」』）】*`_~|>")
+SENTENCE_STOPS = frozenset(".!?。！？؟")
 
 #: a sentence stop after a word, then the next sentence, not in lower case (`Tokio. Es la
 #: ciu`; `Dr. Martin`, `etc. und` are no stops); in Japanese no space follows 。
@@ -150,8 +160,8 @@ def _fewer_than_announced(new: str, line: str, lang: str) -> bool:
 def answer_missing(old: str, new: str, lang: str) -> bool:
     """The original is a short answer and none of it is in the open revision: its values
     after short labels (`Özne: O` / `Fiil: yazıyor`: `O`, `yazıyor`), or its one token
-    (`Scaffold`, `64/1`) where the revision is a line of three words or more without a colon
-    (the answer's lead-in). A label of three words or more makes a title (`Tema: Subtítulo`)."""
+    (`Scaffold`, `64/1`; a list of one-word lines is no token) where the revision is a line of
+    three words or more without a colon (the answer's lead-in). A label of three words or more makes a title (`Tema: Subtítulo`)."""
     old = old.strip()
     if not old or len(old) > _SHORT_ANSWER:
         return False
@@ -161,6 +171,143 @@ def answer_missing(old: str, new: str, lang: str) -> bool:
     if len(values) == len(lines) and all(":" in x for x in lines):
         words = {w for v in values for w in _WORD.findall(v.lower()) if len(w) >= 3 or w.isdigit()}
         return bool(words) and not any(w in low for w in words)
-    if lang in _UNSPACED or " " in old or "\n" in new or ":" in new:
+    if lang in _UNSPACED or " " in old or "\n" in old or "\n" in new or ":" in new:
         return False
     return len(new.split()) >= 3 and old.lower().rstrip(".") not in low
+
+
+# an item (a prose line) below this share of the median length of the lines just before it
+# is a stump
+_STUMP_ITEM = 0.4
+_STUMP_LINE = 0.3  # (verse lines vary more than items)
+
+
+def is_stump(earlier: str, line: str) -> bool:
+    """The last item (or prose line) is a stump of the lines of its family just before it
+    (one at least, open or closed): under 0.4 of their median length for an item (`- Rychlé`
+    after `- Dlouhá výdrž baterie a rychlé nabíjení`), under 0.3 for a prose line."""
+    family = line_family(line)
+    sizes = []
+    for x in reversed(earlier.splitlines()):
+        if not x.strip():
+            continue
+        if line_family(x) != family or x.rstrip()[-1] in ":：":
+            break  # (a lead-in is no sibling of the answer's lines)
+        if family == "prose" and x.rstrip()[-1] in ",،、":
+            return False  # `Regards,` / `Jane Smith` / `Manager`: a signature
+        sizes.append(len(line_body(x)[0]))
+    if not sizes:
+        return False
+    sizes.sort()
+    share = _STUMP_LINE if family == "prose" else _STUMP_ITEM
+    return _below(len(line_body(line)[0]), sizes, share)
+
+
+def previous_line(text: str) -> str:
+    """The last line of ``text`` that is not blank (stripped at the end)."""
+    text = text.rstrip()
+    return text[text.rfind("\n") + 1 :]
+
+
+def line_family(line: str) -> str:
+    """The kind of a line for its siblings: a numbered item, a bulleted item, prose (steps
+    numbered after a bulleted list of ingredients are siblings of the steps only)."""
+    marker = _LIST_ITEM.match(line)
+    if not marker:
+        return "prose"
+    return "numbered" if line.lstrip()[:1].isdigit() else "bulleted"
+
+
+def cut_against_itself(old: str, new: str, lang: str) -> str | None:
+    """The last line, read against the revision's own earlier lines, is the start of one: it
+    repeats the first words of an earlier item that goes on (`- Courge` after `- Courge
+    d'hiver`), it is much shorter than the open lines of its kind before it (a list item or a
+    verse line cut), it is a prose line after a formula where every earlier sentence closed
+    (`Proto je součet` after `… = 55`), it is a stub of a few letters on a line of its own
+    (`Spr`), or the whole response is one open line announcing what the original lists."""
+    lines = [x.rstrip() for x in new.splitlines() if x.strip()]
+    last, item = line_body(lines[-1])
+    if len(lines) == 1:
+        return "lead_in_only" if _lead_in_only(old, new, lang) else None
+    earlier = lines[:-1]
+    if any(line_body(x)[0].rstrip(".;,") == last for x in (*earlier, *old.splitlines())):
+        return None  # a line the texts already have, as it was
+    gap = "" if lang in ("ja", "zh") else " "
+    if len(last) >= 2 and any(
+        (b := line_body(x)[0]).startswith(last + gap) and len(b) > len(last) + 1 for x in earlier
+    ):
+        return "repeats_an_item_start"
+    kind = _line_kind(lines[-1])
+    if kind != "prose" or item:
+        if kind == "item" and _shorter_than_siblings(lines, kind, _SHORT_ITEM):
+            return "short_last_item"
+        return None
+    if _shorter_than_siblings(lines, kind, _SHORT_VERSE):
+        return "short_last_line"
+    stub = 2 if lang in GRAM_SIZE else 4
+    if len(last) <= stub and last.isalpha() and last.lower() not in old.lower().split():
+        return "stub"
+    if ":" in last or "：" in last or _line_kind(earlier[-1]) != "formula":
+        return None
+    sentences = [x for x in earlier if _line_kind(x) == "prose" and _words(x, lang) >= 3]
+    if sentences and all(x[-1] in SENTENCE_STOPS or x[-1] in ":：" for x in sentences):
+        return "open_after_formula"
+    return None
+
+
+# the last item or verse line below this share of its open siblings' median length was cut
+_SHORT_ITEM = 0.4
+_SHORT_VERSE = 0.5
+_FORMULA = re.compile(r"[=≈]")
+# a one-line revision sharing less than this of the original's words never reached its answer
+_LEAD_IN_SHARE = 0.3
+
+
+def line_body(line: str) -> tuple[str, bool]:
+    marker = _LIST_ITEM.match(line)
+    return (line[marker.end() :] if marker else line).strip(), marker is not None
+
+
+def _line_kind(line: str) -> str:
+    if _LIST_ITEM.match(line):
+        return "item"
+    return "formula" if _FORMULA.search(line) else "prose"
+
+
+def _words(line: str, lang: str) -> int:
+    return len(line) // 4 if lang in GRAM_SIZE else len(line.split())
+
+
+def _shorter_than_siblings(lines: list[str], kind: str, share: float) -> bool:
+    """The last line is much shorter than the open lines of its kind just before it (two at
+    least): lists and verse keep their lines alike; a cut one is a stump."""
+    sizes = []
+    for x in reversed(lines[:-1]):
+        if _line_kind(x) != kind or x[-1] in CLOSING:
+            break
+        sizes.append(len(line_body(x)[0]))
+    if len(sizes) < 2:
+        return False
+    return _below(len(line_body(lines[-1])[0]), sizes, share)
+
+
+def _below(size: int, sizes: list[int], share: float) -> bool:
+    """``size`` is under ``share`` of the median of ``sizes``."""
+    sizes = sorted(sizes)
+    return size < share * sizes[len(sizes) // 2]
+
+
+def _lead_in_only(old: str, new: str, lang: str) -> bool:
+    """One open line where the original has several, sharing almost none of their words:
+    the revision stopped in the sentence that announces the answer (`Hier sind vier
+    Beispiele`)."""
+    if sum(1 for x in old.splitlines() if x.strip()) < 2:
+        return False
+    if lang in GRAM_SIZE:
+        words = {old[i : i + 2] for i in range(len(old) - 1) if old[i : i + 2].isalnum()}
+    else:
+        words = {w for w in _WORD.findall(old.lower()) if len(w) >= 3}
+    if len(words) < 2:
+        return False
+    text = new.lower()
+    return sum(w in text for w in words) < _LEAD_IN_SHARE * len(words)

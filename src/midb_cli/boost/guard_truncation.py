@@ -11,16 +11,25 @@ from __future__ import annotations
 
 import re
 
-from midb_cli.boost.guard_endings import answer_missing, cut_against_original
+from midb_cli.boost.guard_cut_words import NEVER_FINAL
+from midb_cli.boost.guard_endings import (
+    CLOSING,
+    SENTENCE_STOPS,
+    answer_missing,
+    cut_against_itself,
+    cut_against_original,
+    is_stump,
+    line_body,
+    line_family,
+    previous_line,
+)
+from midb_cli.boost.guard_endings import (
+    GRAM_SIZE as GRAM_SIZE,  # (guards.py reads it here)
+)
 from midb_cli.boost.guard_words import DANGLING
 
-# Scripts without spaces between words: character pairs carry what trigrams carry elsewhere.
-GRAM_SIZE = {"ja": 2, "zh": 2, "ko": 2}
-# A response ends a sentence when its last character is one of these.
-_CLOSING = frozenset(".!?;:…。！？；：؟۔)]}»”’\"'」』）】*`_~|>")
 # The last line is a list marker with at most two characters after it (`- `, `3.`, `- ф`).
 _BARE_ITEM = re.compile(r"(?:^|\n)[ \t]*(?:[-*•]|\d{1,3}[.)])(?:[ \t]+\S{0,2})?\Z")
-_SENTENCE_STOPS = frozenset(".!?。！？؟")
 _LIST_ITEM = re.compile(r"[ \t]*(?:[-*•]|\d{1,3}[.)])[ \t]")
 # (quotes differ by language: „…“ in cs and de, so only brackets and the straight quote count)
 _PAIRS = (("(", ")"), ("[", "]"), ("「", "」"), ("（", "）"))
@@ -55,10 +64,12 @@ def cut_short(old: str, new: str, lang: str, context: str = "") -> str | None:
     word cut in two)."""
     new = new.rstrip()
     if _BARE_ITEM.search(new):
-        return None if _BARE_ITEM.search(old.rstrip()) else "bare_list_marker"
+        if _BARE_ITEM.search(old.rstrip()):
+            return None
+        return "bare_list_marker"
     if new.endswith((":", "：")) and not old.rstrip().endswith((":", "：")):
         return "ends_on_a_colon"  # a lead-in or a label whose answer never came
-    if not new or new[-1] in _CLOSING:
+    if not new or new[-1] in CLOSING:
         return None
     start = new.rfind("\n") + 1
     line = new[start:]
@@ -68,6 +79,8 @@ def cut_short(old: str, new: str, lang: str, context: str = "") -> str | None:
         return "original_goes_on"
     if _ends_on_a_dangling_word(line, lang):
         return "function_word"
+    if _ends_mid_phrase(old, new, line, lang):
+        return "word_that_ends_no_line"
     if _ends_inside_a_word(old, new, lang, context):
         return "inside_word"
     if lang == "ja" and _japanese_cut(old, new, line):
@@ -76,6 +89,8 @@ def cut_short(old: str, new: str, lang: str, context: str = "") -> str | None:
         return "open_bracket_or_formula"
     if _item_cut(old, line):
         return "item_cut"
+    if _answer_just_started(old, new, line):
+        return "answer_just_started"
     if "#" in line.rsplit(None, 1)[-1] or _ATTRIBUTION.search(line):
         return None  # a hashtag ends a post; an author ends a quote
     if rule := cut_against_itself(old, new, lang) or cut_against_original(old, new, line, lang):
@@ -87,34 +102,47 @@ def cut_short(old: str, new: str, lang: str, context: str = "") -> str | None:
     earlier = new[:start].rstrip()
     item = bool(_LIST_ITEM.match(line))
     siblings = [x for x in earlier.splitlines() if x.strip()][-3:]
-    siblings = [x for x in siblings if bool(_LIST_ITEM.match(x)) == item]
-    if (
-        siblings
-        and bool(_LIST_ITEM.match(siblings[-1])) == item
-        and siblings[-1] == (earlier[earlier.rfind("\n") + 1 :])
-    ):
+    siblings = [x for x in siblings if line_family(x) == line_family(line)]
+    if siblings and siblings[-1] == (earlier[earlier.rfind("\n") + 1 :]):
         # The writer closes this kind of line (the previous ones end a sentence): an open
         # last one was cut. A title after `Here is a title:` follows a colon, not a stop.
-        closed = sum(x.rstrip()[-1] in _SENTENCE_STOPS for x in siblings)
+        closed = sum(x.rstrip()[-1] in SENTENCE_STOPS for x in siblings)
         if (
-            siblings[-1].rstrip()[-1] in _SENTENCE_STOPS
+            siblings[-1].rstrip()[-1] in SENTENCE_STOPS
             and (not item or closed >= min(2, len(siblings)))  # items: two of the last three
             and len(line.strip()) >= 3
         ):
             return "open_after_closed_lines"
+        if item and is_stump(earlier, line):
+            return "short_last_item"
+        if not item and previous_line(earlier)[-1] not in ":：,،、" and is_stump(earlier, line):
+            # (not an answer after its lead-in, nor the name under `Regards,`)
+            return "short_last_line"
         return None
     previous = earlier[earlier.rfind("\n") + 1 :]
     old = old.strip()
     if old[:1] in _QUOTES:
         old = old.rstrip(".").strip(_QUOTES)  # a quoted title: what is inside the quotes
-    if not old or old[-1] not in _CLOSING:
-        return None  # the original ends open too (a title, a list of words, a verse)
+    if not old or old[-1] not in CLOSING:
+        # The original ends open too (a title, a list of words, a verse): the revision may,
+        # unless its last line stands alone under lines of another kind (an item after
+        # prose, a line of prose after a list), which it does where it was cut.
+        if earlier:
+            return "lone_open_item" if item else "open_line_after_text"
+        return None
     short = len(line) < (15 if lang in GRAM_SIZE else 30)
-    if item or (short and (earlier or not _lead_in(line, lang))):
-        return None  # short items and lists: experts turn sentences into those
+    # The original closed its ending and the revision's last line has no sibling of its kind
+    # just before it: a lone open item under a heading (`Instructions:` / `1. Heat the oil
+    # in a`), a short open line after the rest (`Therefore` after the list)
+    if item:
+        return "lone_open_item"
+    if short and earlier:
+        return "short_line_after_text"
+    if short and not _lead_in(line, lang):
+        return None  # one short line: experts turn sentences into a list of words
     if ":" in line or "：" in line:
         return None  # an answer after a colon (`sont : A, B`)
-    if previous and previous[-1] not in _CLOSING and len(previous) < 100:
+    if previous and previous[-1] not in CLOSING and len(previous) < 100:
         return None  # lines left open on purpose: a verse, a list of lines
     if lang not in GRAM_SIZE:
         words = line.split()
@@ -158,6 +186,44 @@ def _ends_on_a_dangling_word(line: str, lang: str) -> bool:
     return last in words and not (len(last) == 1 and len(before) <= 2)
 
 
+# what may stand before a word or after it without making it another word
+_LEADING = "\"'“”„«»(¿¡[*"
+_TRAILING = " .,;:!?…)\"'»”"
+
+
+def _ends_mid_phrase(old: str, new: str, line: str, lang: str) -> bool:
+    """The last word is one the language's texts (almost) never end a line or a sentence on
+    (``guard_cut_words``: learned from the MEB data, `beberapa`, `aufgrund`, `memiliki`): the
+    response stopped inside a phrase. Not a value after a label (`- Verbo: aprender`), not a
+    post's hashtags, not a prose line left open like the one before it (verse ends `... and
+    we wonder how`), and not a word the original or the revision's earlier lines end a line on
+    themselves (`- Produzir algo` / `- Gerar algo`)."""
+    words = NEVER_FINAL.get(lang)
+    if not words:
+        return False
+    marker = _LIST_ITEM.match(line)
+    body = line[marker.end() :] if marker else line
+    head, _, last = body.rpartition(" ")
+    last = last.lstrip(_LEADING).lower()
+    if not head.strip() or last not in words or "#" in body:
+        return False
+    if ":" in body and len(body.rpartition(":")[2].split()) <= 2:
+        return False
+    previous = previous_line(new[: len(new) - len(line)])
+    if (
+        previous
+        and previous[-1] not in CLOSING
+        and line_family(previous) == line_family(line) == "prose"
+    ):
+        return False  # a line left open like the one before: verse
+    for text in (old, new[: len(new) - len(line)]):
+        for x in text.lower().splitlines():
+            tail = x.rstrip(_TRAILING).rpartition(" ")[2].lstrip(_LEADING)
+            if tail == last:
+                return False
+    return True
+
+
 def _open_bracket_or_formula(line: str, old: str) -> bool:
     """The last line opens a bracket or a quote it never closes, or a formula stops at an
     operator or before its result: the answer was cut inside them (unless the original's last
@@ -169,9 +235,11 @@ def _open_bracket_or_formula(line: str, old: str) -> bool:
             return True
     if line.count('"') % 2 and not old_line.count('"') % 2:
         return True
-    last = line.rsplit(None, 1)[-1]
+    head, _, last = line.rpartition(" ")
     if len(last) == 1 and last in _OPERATORS:
         return True
+    if last == "x" and head.rstrip()[-1:].isdigit() and "=" in head:
+        return True  # `(5 - 2) x 180 = 3 x`: a product without its second factor
     product = "=" not in line and "≈" not in line and bool(_PRODUCT.search(line))
     return product and not _PRODUCT.search(old_line)
 
@@ -190,7 +258,26 @@ def legal_open_ending(old: str, new: str) -> bool:
     if "\n" not in new and old[:1] in _QUOTES and old.rstrip(".")[-1:] in _QUOTES:
         return True
     label, colon, value = line.rpartition(":")
-    return bool(colon and _LIST_ITEM.match(label) and len(value.split()) == 1)
+    if colon and _LIST_ITEM.match(label) and len(value.split()) == 1:
+        return True
+    return _ends_like_an_original_line(old, line)
+
+
+def _ends_like_an_original_line(old: str, line: str) -> bool:
+    """The last line ends on the last two words of a line of the original (`… sont John et
+    Lisa` for `John et Lisa`, `N - Neptun` for `… N Neptun`), or on the one word of one of
+    its items (`…, Guyana und Suriname` for `-Suriname`): the revision ends where the
+    original ends a line (its list marker aside), an answer given as the original gave it."""
+    last = _WORD.findall(line.lower())[-2:]
+    if not last or not last[-1].isalpha():
+        return False
+    for old_line in old.lower().splitlines():
+        words = _WORD.findall(line_body(old_line)[0])
+        if len(words) >= 2 and words[-2:] == last:
+            return True
+        if len(words) == 1 and len(words[0]) >= 3 and words == last[-1:]:
+            return True
+    return False
 
 
 def _original_line(old: str, line: str) -> bool:
@@ -212,7 +299,7 @@ def _answer_never_reached(old: str, new: str, lang: str) -> bool:
     almost none of its words are in the revision: the revision stopped before the answer
     (`Verilen cümledeki özne` for the original `Özne: kedi`)."""
     old = old.strip()
-    if not old or "\n" in old or len(old) > _SHORT_ANSWER or old[-1] in _CLOSING:
+    if not old or "\n" in old or len(old) > _SHORT_ANSWER or old[-1] in CLOSING:
         return False
     if lang in GRAM_SIZE:
         words = {old[i : i + 2] for i in range(len(old) - 1) if old[i : i + 2].isalnum()}
@@ -242,6 +329,24 @@ def _item_cut(old: str, line: str) -> bool:
         if old_body.startswith(body + " "):
             longer = True
     return longer
+
+
+def _answer_just_started(old: str, new: str, line: str) -> bool:
+    """After a lead-in (`La phrase corrigée est :`), the last line is the first word or two of
+    a line of the original that goes on for three words or more (`Il` for `Il a fini son
+    repas.`): the answer was cut after its first words."""
+    words = line.split()
+    if len(words) > 2 or _LIST_ITEM.match(line):
+        return False
+    lines = [x.rstrip() for x in new.splitlines() if x.strip()]
+    if len(lines) < 2 or not lines[-2].endswith((":", "：")):
+        return False
+    start = " ".join(words) + " "
+    for old_line in old.splitlines():
+        body = old_line.strip().lstrip(_QUOTES)
+        if body.startswith(start) and len(body.split()) >= len(words) + 3:
+            return True
+    return False
 
 
 def _japanese_cut(old: str, new: str, line: str) -> bool:
@@ -300,93 +405,3 @@ def _stops_where_original_goes_on(old: str, new: str, lang: str) -> bool:
         found = True
         at = old.find(tail, at + 1)
     return found
-
-
-def cut_against_itself(old: str, new: str, lang: str) -> str | None:
-    """The last line, read against the revision's own earlier lines, is the start of one: it
-    repeats the first words of an earlier item that goes on (`- Courge` after `- Courge
-    d'hiver`), it is much shorter than the open lines of its kind before it (a list item or a
-    verse line cut), it is a prose line after a formula where every earlier sentence closed
-    (`Proto je součet` after `… = 55`), it is a stub of a few letters on a line of its own
-    (`Spr`), or the whole response is one open line announcing what the original lists."""
-    lines = [x.rstrip() for x in new.splitlines() if x.strip()]
-    last, item = _body(lines[-1])
-    if len(lines) == 1:
-        return "lead_in_only" if _lead_in_only(old, new, lang) else None
-    earlier = lines[:-1]
-    if any(_body(x)[0].rstrip(".;,") == last for x in (*earlier, *old.splitlines())):
-        return None  # a line the texts already have, as it was
-    gap = "" if lang in ("ja", "zh") else " "
-    if len(last) >= 2 and any(
-        (b := _body(x)[0]).startswith(last + gap) and len(b) > len(last) + 1 for x in earlier
-    ):
-        return "repeats_an_item_start"
-    kind = _line_kind(lines[-1])
-    if kind != "prose" or item:
-        if kind == "item" and _shorter_than_siblings(lines, kind, _SHORT_ITEM):
-            return "short_last_item"
-        return None
-    if _shorter_than_siblings(lines, kind, _SHORT_VERSE):
-        return "short_last_line"
-    stub = 2 if lang in GRAM_SIZE else 4
-    if len(last) <= stub and last.isalpha() and last.lower() not in old.lower().split():
-        return "stub"
-    if ":" in last or "：" in last or _line_kind(earlier[-1]) != "formula":
-        return None
-    sentences = [x for x in earlier if _line_kind(x) == "prose" and _words(x, lang) >= 3]
-    if sentences and all(x[-1] in _SENTENCE_STOPS or x[-1] in ":：" for x in sentences):
-        return "open_after_formula"
-    return None
-
-
-# the last item or verse line below this share of its open siblings' median length was cut
-_SHORT_ITEM = 0.4
-_SHORT_VERSE = 0.5
-_FORMULA = re.compile(r"[=≈]")
-# a one-line revision sharing less than this of the original's words never reached its answer
-_LEAD_IN_SHARE = 0.3
-
-
-def _body(line: str) -> tuple[str, bool]:
-    marker = _LIST_ITEM.match(line)
-    return (line[marker.end() :] if marker else line).strip(), marker is not None
-
-
-def _line_kind(line: str) -> str:
-    if _LIST_ITEM.match(line):
-        return "item"
-    return "formula" if _FORMULA.search(line) else "prose"
-
-
-def _words(line: str, lang: str) -> int:
-    return len(line) // 4 if lang in GRAM_SIZE else len(line.split())
-
-
-def _shorter_than_siblings(lines: list[str], kind: str, share: float) -> bool:
-    """The last line is much shorter than the open lines of its kind just before it (two at
-    least): lists and verse keep their lines alike; a cut one is a stump."""
-    sizes = []
-    for x in reversed(lines[:-1]):
-        if _line_kind(x) != kind or x[-1] in _CLOSING:
-            break
-        sizes.append(len(_body(x)[0]))
-    if len(sizes) < 2:
-        return False
-    sizes.sort()
-    return len(_body(lines[-1])[0]) < share * sizes[len(sizes) // 2]
-
-
-def _lead_in_only(old: str, new: str, lang: str) -> bool:
-    """One open line where the original has several, sharing almost none of their words:
-    the revision stopped in the sentence that announces the answer (`Hier sind vier
-    Beispiele`)."""
-    if sum(1 for x in old.splitlines() if x.strip()) < 2:
-        return False
-    if lang in GRAM_SIZE:
-        words = {old[i : i + 2] for i in range(len(old) - 1) if old[i : i + 2].isalnum()}
-    else:
-        words = {w for w in _WORD.findall(old.lower()) if len(w) >= 3}
-    if len(words) < 2:
-        return False
-    text = new.lower()
-    return sum(w in text for w in words) < _LEAD_IN_SHARE * len(words)
