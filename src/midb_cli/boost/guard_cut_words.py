@@ -7,7 +7,9 @@ response that stops on one of them stopped mid-phrase (`the assistant helps`, `L
 en la`): articles and prepositions, and also the verbs, quantifiers and nouns that are always
 followed by their object or complement (`memiliki`, `beberapa`, `aufgrund`). Unspaced scripts
 (ja, zh) have no words to list. Counted per whitespace token, lower-cased, quotes and brackets
-stripped; only words of two letters or more.
+stripped; only words of two letters or more. `python bench/build_cut_words.py --check` proves
+the table is what the data gives (`--write` regenerates it). The data: the MIDB training pairs
+of zhaocorey/MIDB, Apache License 2.0 (examples/NOTICE.md).
 """
 
 from __future__ import annotations
