@@ -106,3 +106,56 @@ def test_no_module_is_over_the_size_limit() -> None:
     assert len(sizes) > 40
     too_long = {name: n for name, n in sizes.items() if n > MAX_LINES}
     assert not too_long, f"modules over {MAX_LINES} lines: {too_long}"
+
+
+# What a rules boost must not load: the LLM registry (entry points), the HTTP client, the prompt
+# files, the result cache (sqlite3) and the shard runner (multiprocessing). Start-up is paid on
+# every run and every shard (issue 11); a fresh interpreter, since this one has loaded them all.
+NOT_FOR_RULES = (
+    "midb_cli.llm.registry",
+    "midb_cli.llm.http_transport",
+    "midb_cli.llm.openai_backend",
+    "midb_cli.llm.prompts",
+    "midb_cli.llm.cache",
+    "midb_cli.boost.llm",
+    "midb_cli.scale.local",
+    "sqlite3",
+)
+
+_RUN_AND_LIST_MODULES = """
+import sys
+from midb_cli.cli.main import main
+sys.argv = ["midb", "boost", sys.argv[1], "-o", sys.argv[2], "--quiet"]
+try:
+    main()
+except SystemExit as exc:
+    assert not exc.code, exc.code
+print("\\n".join(sorted(sys.modules)))
+"""
+
+
+def test_a_rules_boost_does_not_import_the_llm_layer(tmp_path: Path) -> None:
+    import json
+    import subprocess
+    import sys
+
+    record = {
+        "Raw Instruction": "Name three colours.",
+        "Raw Input": "",
+        "Raw Response": "Red, green and blue.",
+        "Revised Instruction": "Name three colours.",
+        "Revised Input": "",
+        "Revised Response": "Red, green and blue.",
+    }
+    source = tmp_path / "in.jsonl"
+    source.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    done = subprocess.run(
+        [sys.executable, "-c", _RUN_AND_LIST_MODULES, str(source), str(out)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    loaded = set(done.stdout.split())
+    assert "midb_cli.boost.pipeline" in loaded and out.exists()  # the run really ran
+    assert sorted(loaded & set(NOT_FOR_RULES)) == []

@@ -5,14 +5,13 @@ LLM booster over it. A third-party backend plugin is therefore an engine with no
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from midb_cli.boost.protocol import Booster, BoosterSpec, EngineSelection
 from midb_cli.boost.rules import SPEC as RULES
 from midb_cli.errors import EngineError, UsageError
-from midb_cli.llm.registry import backend_specs, broken_plugins, create_backend, get_backend_spec
-from midb_cli.llm.registry import parse_options as parse_backend_options
 
 
 @dataclass(frozen=True)
@@ -42,7 +41,13 @@ def _builtin_boosters() -> None:
         register_booster(RULES)
 
 
+# The LLM registry (entry points, importlib.metadata) loads only when an engine other than a
+# registered booster is named or listed: a rules run never pays for it.
+
+
 def engine_names() -> list[str]:
+    from midb_cli.llm.registry import backend_specs
+
     _builtin_boosters()
     return sorted({*_BOOSTERS, *(spec.name for spec in backend_specs())})
 
@@ -50,6 +55,8 @@ def engine_names() -> list[str]:
 def engine_table() -> list[EngineInfo]:
     """Every engine with whether it can run here (for `midb engines`), plugins that failed to
     load last, marked unusable with their error."""
+    from midb_cli.llm.registry import backend_specs, broken_plugins
+
     _builtin_boosters()
     rows = [
         EngineInfo(s.name, s.description, *s.availability(), "built in") for s in _BOOSTERS.values()
@@ -80,12 +87,22 @@ def check_engine(selection: EngineSelection) -> None:
                 "they are for LLM engines such as --engine openai"
             )
         return
+    from midb_cli.llm.registry import get_backend_spec
+    from midb_cli.llm.registry import parse_options as parse_backend_options
+
     spec = get_backend_spec(selection.name)
     if spec is None:
         raise UsageError(
             f"unknown engine {selection.name!r}; available: {', '.join(engine_names())}"
         )
     parse_backend_options(spec, selection.backend_options)
+
+
+def is_llm_booster(booster: Booster) -> bool:
+    """Whether ``booster`` is the LLM booster, without importing the LLM layer for a rules run:
+    while ``midb_cli.boost.llm`` is not loaded, no LLMBooster exists."""
+    llm = sys.modules.get("midb_cli.boost.llm")
+    return llm is not None and isinstance(booster, llm.LLMBooster)
 
 
 def create_booster(selection: EngineSelection) -> Booster:
@@ -101,6 +118,7 @@ def create_booster(selection: EngineSelection) -> Booster:
         return booster_spec.factory(selection)
     from midb_cli.boost.llm import LLMBooster
     from midb_cli.llm.prompts import load_prompt
+    from midb_cli.llm.registry import create_backend
 
     prompt = load_prompt(selection.llm.prompt)
     backend, options = create_backend(selection.name, selection.backend_options)

@@ -21,9 +21,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from midb_cli.boost.engines import check_engine, create_booster
+from midb_cli.boost.engines import check_engine, create_booster, is_llm_booster
 from midb_cli.boost.guards import RevisionGuard
-from midb_cli.boost.llm import LLMBooster
 from midb_cli.boost.options import BoostOptions as BoostOptions  # re-exported
 from midb_cli.boost.ordering import ReorderBuffer
 from midb_cli.boost.output import ExistingOutput, ResumableOutput
@@ -144,7 +143,7 @@ class _BoostRun:
     def run(self) -> BoostSummary:
         started = time.monotonic()
         booster = self._booster or create_booster(self.engine)
-        self._rewrites_responses = isinstance(booster, LLMBooster)
+        self._rewrites_responses = is_llm_booster(booster)
         self._needs_seed = not isinstance(booster, RulesBooster)  # rules sample nothing
         self._note_fallback = _optional_hook(booster, "note_fallback")
         self.summary.engine_stats = _optional_hook(booster, "stats")

@@ -322,6 +322,8 @@ def _runner(workers: str, ray: str | None, input: str) -> Any:
         from midb_cli.scale.ray_run import run_ray
 
         return lambda options, **kw: run_ray(options, ray, **kw)
+    if workers == "1":  # the default: the shard machinery (multiprocessing, sqlite) stays unloaded
+        return run_boost
     from midb_cli.scale.local import resolve_workers, run_local
 
     n = resolve_workers(workers, input)

@@ -4,12 +4,14 @@ options apply their own defaults and refuse flags they do not take."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from midb_cli.errors import UsageError
-from midb_cli.llm.settings import LLMSettings
+
+if TYPE_CHECKING:
+    from midb_cli.llm.settings import LLMSettings
 
 ENGINE_PANEL = "Engine (LLM engines)"
 
@@ -151,6 +153,8 @@ def llm_settings(
     cache: str | None,
     no_cache: bool,
 ) -> LLMSettings:
+    from midb_cli.llm.settings import LLMSettings
+
     return LLMSettings(
         prompt=prompt,
         temperature=temperature,

@@ -5,11 +5,13 @@ concurrency) are not here: they belong to the backend's own options class."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from midb_cli.llm.backend import SamplingConfig
-from midb_cli.llm.cache import ResultCache, default_cache_path
-from midb_cli.llm.prompts import PromptSpec
+
+if TYPE_CHECKING:  # loaded when a run opens them: a rules run needs neither
+    from midb_cli.llm.cache import ResultCache
+    from midb_cli.llm.prompts import PromptSpec
 
 
 @dataclass
@@ -39,6 +41,8 @@ class LLMSettings:
     def open_cache(self) -> ResultCache | None:
         if self.no_cache:
             return None
+        from midb_cli.llm.cache import ResultCache, default_cache_path
+
         return ResultCache(self.cache_path or default_cache_path())
 
 
