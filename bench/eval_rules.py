@@ -6,6 +6,8 @@ checked on what that fix did, and the run exits 1 with the offending records on 
 
 - no ASCII space after 、 or 。 that was not there before;
 - no list half converted: a line that gained 、 has no ASCII separator comma left;
+- no Arabic field half converted: a field that gained ، has no line of Arabic text left
+  ending in an ASCII `,` or `;` (`عزيزي [الاسم],` … `مع خالص التحية،`);
 - no text moved out of a multi-example task (an instruction with `Example 1:` headings or
   both input and output example labels keeps its text);
 - digits and code (fenced blocks, inline code) unchanged, except what a cut or a collapsed
@@ -44,6 +46,8 @@ SEPARATOR_COMMA_RE = re.compile(r",(?!\d)|(?<!\d),")
 DIGITS_RE = re.compile(r"\d+")
 CODE_RE = re.compile(r"```.*?```|`[^`\n]+`", re.S)
 LETTERS_RE = re.compile(r"[^\W\d_]+")
+# a line whose first letter is Arabic and that ends in an ASCII comma or semicolon
+AR_ASCII_LINE_END_RE = re.compile(r"^[^\w\n]*[\u0600-\u06ff][^\n]*[,;][ \t]*$", re.M)
 EXAMPLE_HEADING_RE = re.compile(
     r"(?:example|beispiel|ejemplo|exemple|esempio|exemplo|пример|örnek|contoh|příklad|"
     r"ví dụ|παράδειγμα|مثال|例|예제?|ตัวอย่าง|示例)\s*\d",
@@ -98,6 +102,12 @@ def violations(kind: str, before: Pair, after: Pair, applied: list[str]) -> list
             for b, a in zip(b_lines, a_lines, strict=True):
                 if a.count("、") > b.count("、") and SEPARATOR_COMMA_RE.search(CODE_RE.sub("", a)):
                     out.append(f"list half converted in {role}: {a[:80]!r}")
+        if (
+            kind == "punctuation_locale"
+            and after.get(role).count("،") > before.get(role).count("،")
+            and AR_ASCII_LINE_END_RE.search(CODE_RE.sub("", after.get(role)))
+        ):
+            out.append(f"Arabic field half converted in {role}")
     moved = any("moved input text out of instruction" in x for x in applied)
     if moved and (
         EXAMPLE_HEADING_RE.search(before.instruction) or OUTPUT_LABEL_RE.search(before.instruction)

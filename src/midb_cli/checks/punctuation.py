@@ -34,6 +34,12 @@ _PUNCT = {
     "el": (EL_PUNCT_RE, {"?": ";"}),
     "ar": (AR_PUNCT_RE, {"?": "؟", ",": "،", ";": "؛"}),
 }
+# An ASCII `,`/`;` at a line end after a closing bracket or a Latin word (`عزيزي [الاسم],`,
+# `عزيزي XXX,`): Arabic punctuation when the line is Arabic text, but only converted along
+# with the field's other marks, so a letter does not keep one ASCII comma of many.
+_AR_LINE_END_RE = re.compile(r"(?<=[\])A-Za-z])[,;](?=[ \t]*(?:\n|$))")
+_AR_LETTER_RE = re.compile(r"[^\W\d_]")
+_AR_SCRIPT = re.compile("[\u0600-\u06ff]")
 _CJK_CHAR_RE = re.compile("[" + _CJK + "]")
 # Japanese text (or a closing bracket of it) on one side of a comma, spaces aside.
 _JA_BEFORE = re.compile("[" + _CJK + "」』）】]")
@@ -67,9 +73,32 @@ def punctuation_edits(masked: str, lang: str) -> list[Edit] | None:
     marks = find_punctuation(masked, lang)
     if not marks:
         return []
+    if lang == "ar":
+        return _ar_edits(masked, marks)
     if lang not in ("ja", "zh"):
         return [(i, i + 1, repl) for i, repl in marks]
     return _cjk_edits(masked, _PUNCT[lang][1])
+
+
+def _ar_edits(masked: str, marks: list[tuple[int, str]]) -> list[Edit]:
+    """The detected marks, and a line-end comma of an Arabic line the pattern cannot see
+    (after `]`, `)` or a Latin word) when nothing else on that line stays ASCII."""
+    table = _PUNCT["ar"][1]
+    edits = [(i, i + 1, repl) for i, repl in marks]
+    detected = {i for i, _ in marks}
+    for m in _AR_LINE_END_RE.finditer(masked):
+        i = m.start()
+        if i in detected:
+            continue
+        start = masked.rfind("\n", 0, i) + 1
+        line = masked[start:i]
+        first = _AR_LETTER_RE.search(line)
+        if first is None or not _AR_SCRIPT.match(first.group(0)):
+            continue  # a Latin line (an English greeting, a list of names)
+        if any(c in ",;?" and start + k not in detected for k, c in enumerate(line)):
+            continue  # another ASCII mark on the line stays: converting this one half-converts it
+        edits.append((i, i + 1, table[masked[i]]))
+    return edits
 
 
 def _cjk_edits(masked: str, table: dict[str, str]) -> list[Edit] | None:
