@@ -57,38 +57,3 @@ def test_enough_keeps_every_answer_on_samples() -> None:
 )
 def test_enough_keeps_every_answer_on_random_text(text: str, prior: str | None) -> None:
     _agrees(text, prior)
-
-
-_GROUP_LANG = {"kana": "ja", "han": "ja"}  # kana and Han count together for ja and for zh
-
-
-def _chars_of(text: str, lang: str) -> int:
-    """The characters of ``lang``'s script in ``text``, classified one by one."""
-    found = 0
-    for char in text:
-        match = scripts._SCRIPT_RUNS.fullmatch(char)
-        group = match.lastgroup if match is not None else None
-        if group is not None and _GROUP_LANG.get(group, group) == ("ja" if lang == "zh" else lang):
-            found += 1
-    return found
-
-
-@settings(max_examples=300, deadline=None)
-@given(
-    st.lists(
-        st.sampled_from(
-            ["한국어", "かな", "日本語", "ไทย", "αβγ", "слово", "عربي", "word", " ", "1."]
-        ),
-        max_size=40,
-    ),
-    st.sampled_from([None, "ja"]),
-)
-def test_a_script_share_counts_every_character_of_the_script(
-    words: list[str], prior: str | None
-) -> None:
-    """Mixed scripts in any order: the winning script's share is its characters over the
-    letters, however its runs are split by spaces, digits and other scripts."""
-    text = "".join(words)
-    found = script_profile(text, prior, enough=ENOUGH)
-    if found.lang is not None:
-        assert found.share == min(_chars_of(text, found.lang) / count_letters(text), 1.0)

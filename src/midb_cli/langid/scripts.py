@@ -30,8 +30,6 @@ _SCRIPT_CHAR = re.compile(
     "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u0e00-\u0e7f\u0370-\u03ff\u1f00-\u1fff"
     "\u0400-\u052f\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]"
 )
-# Everything else: deleting it leaves a text's script characters, one run per change of script.
-_NOT_SCRIPT_CHARS = re.compile(f"[^{_SCRIPT_CHAR.pattern[1:-1]}]+")
 _LETTER_RUNS = re.compile(r"[^\W\d_]+")
 # Frequent simplified-Chinese characters that Japanese does not use: kanji-only text with
 # one of these is Chinese even in a Japanese file.
@@ -90,19 +88,12 @@ def script_profile(text: str, prior: str | None = None, enough: int | None = Non
     letters = count_letters(text)
     if not letters:
         return ScriptProfile(letters)
-    # The script characters alone: most texts are then one run (one script), and the others a
-    # run per change of script, not one per word. The scripts' classes do not overlap, so the
-    # counts are those of the runs in the text.
-    chars = _NOT_SCRIPT_CHARS.sub("", text)
-    whole = _SCRIPT_RUNS.fullmatch(chars)
-    counts: dict[str, int]
-    if whole is not None:
-        counts = {whole.lastgroup or "": len(chars)}
-    else:
-        counts = {}
-        for match in _SCRIPT_RUNS.finditer(chars):
-            group = match.lastgroup or ""
-            counts[group] = counts.get(group, 0) + match.end() - match.start()
+    counts: dict[str, int] = {}
+    for match in _SCRIPT_RUNS.finditer(text, first.start()):
+        group = match.lastgroup or ""
+        counts[group] = counts.get(group, 0) + match.end() - match.start()
+    if not counts:
+        return ScriptProfile(letters)
     kana = counts.pop("kana", 0)
     han = counts.pop("han", 0)
     cjk = kana + han
