@@ -177,6 +177,35 @@ def test_a_long_clear_field_reads_the_same_from_its_head(identifier: LanguageIde
     assert found.confidence >= 0.95
 
 
+LONG_FIELDS = [
+    # German head, English tail: the first look says de (1.0), the whole field less sure
+    "Die Photosynthese ist der Vorgang, bei dem Pflanzen mit Hilfe von Sonnenlicht Zucker"
+    " herstellen. This process happens mainly in the leaves of the plant, inside tiny parts of"
+    " the cells called chloroplasts.",
+    "Die Photosynthese ist der Vorgang, bei dem Pflanzen mit Hilfe von Sonnenlicht aus Wasser"
+    " und Kohlendioxid Zucker und Sauerstoff herstellen. Sie findet vor allem in den Blättern"
+    " statt, in winzigen Bestandteilen der Zellen.",
+    "La photosynthèse est le processus par lequel les plantes fabriquent du sucre et de"
+    " l'oxygène à partir d'eau et de dioxyde de carbone, grâce à la lumière du soleil. Elle a"
+    " lieu surtout dans les feuilles.",
+    "1. Evite itens de uso único, como sacolas plásticas e canudos.\n2. Reduza o consumo de"
+    " carne e coma alternativas mais sustentáveis.\n3. Caminhe ou ande de bicicleta em vez de"
+    " dirigir sempre que possível.",
+]
+
+
+@pytest.mark.parametrize("priors", [(None, "es", "de", "en"), ("es", "en", None, "de")])
+def test_cached_answers_do_not_depend_on_what_was_asked_before(
+    priors: tuple[str | None, ...],
+) -> None:
+    """A prior in a close language skips the first look at a long field: the scores of a
+    field its first look settled must not answer for it then (nor the other way round)."""
+    uncached, cached = LanguageIdentifier(cache_size=0), LanguageIdentifier()
+    for text in LONG_FIELDS:
+        for prior in priors:
+            assert cached.identify_text(text, prior) == uncached.identify_text(text, prior)
+
+
 def test_kanji_only_text_is_chinese_unless_the_file_is_japanese(
     identifier: LanguageIdentifier,
 ) -> None:
