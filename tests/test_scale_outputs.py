@@ -112,3 +112,27 @@ def test_parquet_without_pyarrow_is_refused_before_any_shard_runs(tmp_path: Path
     assert result.returncode == 2, result.stderr
     assert "Parquet needs pyarrow: pip install 'midb-cli[parquet]'" in result.stderr
     assert not Path(f"{out}.midb").exists()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("boost", "{i}", "-o", "{i}", "--workers", "2", "--overwrite"),
+        ("boost", "{i}", "-o", "{o}", "--rejects", "{i}", "--workers", "2"),
+        ("boost", "{i}", "-o", "{o}", "--report", "{i}", "--workers", "2"),
+        ("shard", "plan", "{i}", "-o", "{i}", "--shards", "2", "--overwrite"),
+    ],
+    ids=["output", "rejects", "report", "shard-plan"],
+)
+def test_a_sharded_run_never_writes_over_its_input(tmp_path: Path, args: tuple[str, ...]) -> None:
+    # a new user's trial: with --workers or shards, -o/--rejects/--report equal to the input
+    # replaced or deleted it (a plain run refused them)
+    data = tmp_path / "in.jsonl"
+    data.write_bytes(MIXED.read_bytes())
+    out = tmp_path / "out.jsonl"
+    done = midb(*(a.format(i=data, o=out) for a in args))
+    assert done.returncode == 2, done.stderr
+    assert "is the input file" in done.stderr
+    assert data.read_bytes() == MIXED.read_bytes()
+    assert not out.exists()
+    assert not Path(f"{out}.midb").exists() and not Path(f"{data}.midb").exists()

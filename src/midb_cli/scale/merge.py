@@ -29,6 +29,7 @@ from midb_cli.boost.summary import BoostSummary
 from midb_cli.errors import InputError
 from midb_cli.records.lock import OutputLock
 from midb_cli.records.parquet import is_parquet_file, parquet_schema
+from midb_cli.records.paths import refuse_clashes
 from midb_cli.records.writer import atomic_writer
 from midb_cli.scale.cache import fold_caches
 from midb_cli.scale.manifest import Plan
@@ -78,6 +79,16 @@ def merged_summary(plan: Plan) -> BoostSummary | None:
 
 def merge_plan(plan: Plan, *, wait: bool = False) -> BoostSummary:
     """Merge a plan whose shards are done (``wait``: until they are)."""
+    options = plan.options
+    # the plan was checked when it was made; a manifest edited since must not write an input
+    refuse_clashes(
+        {
+            "-o": options.output,
+            "--rejects": options.rejects or default_rejects_path(options.output),
+            "--report": options.report,
+        },
+        [options.input],
+    )
     earlier = merged_summary(plan)
     if earlier is not None:
         return earlier
