@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 from hypothesis import given
@@ -213,6 +215,14 @@ def test_terminal_view_filters_by_id_and_language(tmp_path: Path) -> None:
     out, err = invoke(str(MEB), "--lang", "ja", "--sort", "input")
     assert len(re.findall(r"^line-\d+  ja ·", out, re.M)) == 4
     assert "4 match --lang/--id" in err
+
+
+def test_an_unknown_language_is_a_usage_error_not_an_empty_result() -> None:
+    cmd = [sys.executable, "-m", "midb_cli", "diff", str(MEB), "--lang", "xx"]
+    result = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2
+    assert "unknown language 'xx'" in result.stderr and "Traceback" not in result.stderr
+    invoke(str(MEB), "--lang", "und")  # a language diff shows records in: a filter
 
 
 # -- HTML -----------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING
 
 from midb_cli.errors import UsageError
+from midb_cli.languages import SUPPORTED_LANGUAGES, UNDETERMINED
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -173,6 +174,11 @@ def _validate(options: DiffOptions) -> None:
     ):
         if value is not None and value not in allowed:
             raise UsageError(f"{name} must be one of {', '.join(allowed)}, not {value!r}")
+    # a language no record can have matches nothing: a typo, not an empty result
+    known = (*SUPPORTED_LANGUAGES, UNDETERMINED)
+    for lang in options.langs:
+        if lang not in known:
+            raise UsageError(f"unknown language {lang!r}; choose from: {', '.join(known)}")
 
 
 class _Shower:
