@@ -136,3 +136,14 @@ def test_a_sharded_run_never_writes_over_its_input(tmp_path: Path, args: tuple[s
     assert data.read_bytes() == MIXED.read_bytes()
     assert not out.exists()
     assert not Path(f"{out}.midb").exists() and not Path(f"{data}.midb").exists()
+
+
+def test_a_plan_of_an_empty_input_is_refused_at_once(tmp_path: Path) -> None:
+    # as a plain run refuses it (exit 3), not after every shard ran, at the merge
+    empty = tmp_path / "empty.jsonl"
+    empty.write_bytes(b"")
+    out = tmp_path / "out.jsonl"
+    done = midb("shard", "plan", str(empty), "-o", str(out), "--shards", "2")
+    assert done.returncode == 3, done.stderr
+    assert "no record: the input is empty" in done.stderr
+    assert not Path(f"{out}.midb").exists()

@@ -15,7 +15,7 @@ from typing import IO
 
 from midb_cli.boost.paths import validate_paths, work_path
 from midb_cli.boost.pipeline import BoostOptions
-from midb_cli.errors import UsageError
+from midb_cli.errors import InputError, UsageError
 from midb_cli.langid import LanguageIdentifier, estimate_prior
 from midb_cli.langid.stream import PRIOR_WINDOW
 from midb_cli.records.parquet import is_parquet_file
@@ -128,6 +128,8 @@ def file_prior(options: BoostOptions) -> tuple[str | None, str | None]:
     close = getattr(items, "close", None)
     if close is not None:
         close()
+    if not head:  # read to its end (a file of rejects only fails in the reader)
+        raise InputError(f"{options.input}: no record: the input is empty")
     schema = reader.schema.name if reader.schema is not None else None
     if identifier.forced_prior:
         return identifier.forced_prior, schema
