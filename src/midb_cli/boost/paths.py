@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from midb_cli.errors import InputError, UsageError
 from midb_cli.records.paths import refuse_clashes
+
+if TYPE_CHECKING:
+    from midb_cli.boost.options import BoostOptions
 
 
 def default_rejects_path(output: str) -> str:
@@ -44,6 +48,17 @@ def validate_paths(
             "--cache": cache,
         },
         inputs,
+    )
+
+
+def validate_run_paths(options: BoostOptions) -> None:
+    """``validate_paths`` of a boost run: a plain run, and a sharded one before its plan."""
+    validate_paths(
+        options.output,
+        [options.input] + ([options.source] if options.source else []),
+        options.rejects,
+        options.report,
+        options.engine.llm.cache_path,
     )
 
 

@@ -29,7 +29,7 @@ from midb_cli.boost.output import ExistingOutput, ResumableOutput
 from midb_cli.boost.paths import (
     default_rejects_path,
     remove_file,
-    validate_paths,
+    validate_run_paths,
     work_path,
     write_parquet,
 )
@@ -98,13 +98,7 @@ class _BoostRun:
         identifier: LanguageIdentifier | None,
         on_progress: ProgressHook | None,
     ) -> None:
-        validate_paths(
-            options.output,
-            [options.input] + ([options.source] if options.source else []),
-            options.rejects,
-            options.report,
-            options.engine.llm.cache_path,
-        )
+        validate_run_paths(options)
         # Cheap checks first: a typo in a flag must not wait for models to load.
         resolve_kinds(options.select, options.ignore)
         if booster is None:

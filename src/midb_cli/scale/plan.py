@@ -13,7 +13,7 @@ import os
 import shutil
 from typing import IO
 
-from midb_cli.boost.paths import validate_paths, work_path
+from midb_cli.boost.paths import validate_run_paths, work_path
 from midb_cli.boost.pipeline import BoostOptions
 from midb_cli.errors import InputError, UsageError
 from midb_cli.langid import LanguageIdentifier, estimate_prior
@@ -37,7 +37,7 @@ def ensure_plan(options: BoostOptions, shards: int) -> Plan:
     """The job's plan: the existing one when it fits this run (a rerun resumes), else a new
     one; ``options.overwrite`` throws an old one away. Paths are checked first, as a plain run
     checks them: no output (the merged OUT, rejects, report, cache) may be the input."""
-    validate_plan_paths(options)
+    validate_run_paths(options)
     directory = plan_directory(options.output)
     if options.overwrite and directory.exists():
         shutil.rmtree(directory)
@@ -57,17 +57,6 @@ def ensure_plan(options: BoostOptions, shards: int) -> Plan:
     plan = make_plan(options, shards)
     save_plan(plan)
     return plan
-
-
-def validate_plan_paths(options: BoostOptions) -> None:
-    """``validate_paths`` of a plain run, before a plan (or an old one) is touched."""
-    validate_paths(
-        options.output,
-        [options.input] + ([options.source] if options.source else []),
-        options.rejects,
-        options.report,
-        options.engine.llm.cache_path,
-    )
 
 
 def make_plan(options: BoostOptions, shards: int) -> Plan:
