@@ -4,7 +4,8 @@ The cut guards read a response that stops on such a word as cut off (`... Las en
 The table is learned from the EVEN rows of ../shared/data/midb_train only (raw and revised
 fields); the odd rows stay held out for bench/eval_guards.py. A word is listed when it occurs
 at least ``--min-count`` times and ends a line, or comes before punctuation, in at most
-``--max-final`` of them. Unspaced scripts (ja, zh) have no words to list.
+``--max-final`` of them, unless it is a word that ends sentences in everyday text (``_CAN_END``:
+"also", interrogatives). Unspaced scripts (ja, zh) have no words to list.
 
     python bench/build_cut_words.py --check     # the committed table is what the data gives
     python bench/build_cut_words.py --write     # regenerate the module's table
@@ -26,6 +27,22 @@ MODULE = Path(__file__).resolve().parents[1] / "src" / "midb_cli" / "boost" / "g
 _LEAD = "\"'“”„«»(¿¡[*-•"
 _TRAIL = ".,;:!?…)\"'»”。、！？؟،"
 _UNSPACED = ("ja", "zh")
+# Words that end sentences in everyday text though the MEB answers (formal, complete) rarely
+# end on them: "also/too" (`Yo también.`, `Saya juga.`) and interrogatives that can only be one
+# and close an indirect question (`no sabemos por qué`); ambiguous ones (`como`, `wie`: also
+# "as") stay listed. Linguistic knowledge, not data: a false cut costs a good revision.
+_CAN_END = {
+    "es": "también tampoco qué quién quiénes cómo cuándo dónde cuál",  # accented: questions
+    "pt": "também quê porquê",
+    "it": "anche",
+    "fr": "aussi pourquoi quoi",
+    "de": "auch",
+    "id": "juga",
+    "ms": "juga",
+    "cs": "také taky",
+    "vi": "nữa",
+    "ar": "أيضا أيضًا",
+}
 _TABLE_START = "_WORDS = {"
 _TABLE_END = "\n}\n"
 
@@ -56,10 +73,15 @@ def build(data: Path, min_count: int, max_final: float) -> dict[str, list[str]]:
         for i, (raw, revised) in enumerate(load(path)):
             if i % 2 == 0:  # even rows only: the odd rows are held out
                 count_words([*raw, *revised], final, total)
+        can_end = set(_CAN_END.get(lang, "").split())
         table[lang] = sorted(
             w
             for w, n in total.items()
-            if n >= min_count and final[w] <= max_final * n and len(w) >= 2 and w.isalpha()
+            if n >= min_count
+            and final[w] <= max_final * n
+            and len(w) >= 2
+            and w.isalpha()
+            and w not in can_end
         )
     return table
 

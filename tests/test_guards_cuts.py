@@ -92,6 +92,25 @@ def test_a_cut_on_a_word_that_ends_no_line_is_refused(
             "La lune brille.\nElle veille sur nous.",
             "La lune se lève sur la mer tranquille\nElle nous regarde et nous demandons comment",
         ),
+        # "also" and an indirect question end sentences in everyday text
+        (
+            "id",
+            "Apakah kamu suka kopi?",
+            "Ya, saya suka kopi dan teh",
+            "Ya, saya suka kopi dan adik saya juga",
+        ),
+        (
+            "es",
+            "Escribe un título para una canción sobre la amistad.",
+            "Tú y yo",
+            "Tú y yo también",
+        ),
+        (
+            "es",
+            "Escribe un título para una canción triste.",
+            "Nadie sabe la razón",
+            "Nadie sabe por qué",
+        ),
         # a post ends on its hashtags
         (
             "id",
