@@ -85,3 +85,20 @@ def test_a_one_line_or_foreign_short_answer_still_collapses() -> None:
     )
     result = judge(chat, chat.with_field("response", "Orang 1: Hai! Apa khabar?"), "ms")
     assert result.reason == "guard:response_collapsed"
+
+
+def test_emoji_do_not_make_a_short_answer_a_whole_rewrite() -> None:
+    # emoji lie past U+3000 like kana and hangul; they must not switch the rewrite test to
+    # character pairs, where a six-character "sentence" passes (a reviewer's reproduction).
+    # A long input keeps the pair-length guard out of it; no loop anywhere (loops lift it).
+    names = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india"]
+    long_input = " ".join(f"{a} {b} {c}." for a in names for b in names for c in names[:3])
+    response = (
+        "Photosynthesis is the process by which plants convert light into chemical energy. "
+        "It takes place in the chloroplasts, where chlorophyll absorbs red and blue light. "
+        "Water is split, oxygen is released, and carbon dioxide is fixed into sugars."
+    )
+    original = Pair("Explain photosynthesis.", long_input, response)
+    for short in ("Plants. Light.", "🌱 Plants. 🌱 Light."):
+        verdict = judge(original, original.with_field("response", short), "en")
+        assert verdict.reason == "guard:response_collapsed", short

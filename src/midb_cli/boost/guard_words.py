@@ -89,7 +89,8 @@ _WHOLE_SENTENCES = 2
 _SENTENCE_WORDS = 3
 #: ... and this share of its content words taken from the record
 _REWRITE_SHARE = 0.4
-_UNSPACED_FROM = 0x3000  # kana, CJK and hangul: character pairs, not words
+# kana, CJK and hangul: character pairs, not words (not "everything from U+3000": emoji too)
+_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 
 
 def whole_rewrite(original: Pair, response: str) -> bool:
@@ -100,7 +101,7 @@ def whole_rewrite(original: Pair, response: str) -> bool:
         return False
     head = response[:_SIMILAR_CHARS].lower()
     text = " ".join((original.instruction, original.input, original.response)).lower()
-    if any(ord(c) >= _UNSPACED_FROM for c in head[:40]):
+    if _UNSPACED.search(head, 0, 40):
         new = {head[i : i + 2] for i in range(len(head) - 1) if head[i : i + 2].isalnum()}
         found = sum(g in text for g in new)
     else:
@@ -124,4 +125,4 @@ def _sentence_like(text: str) -> bool:
     words = text.split()
     if len(words) >= _SENTENCE_WORDS:
         return True
-    return bool(words) and any(ord(c) >= _UNSPACED_FROM for c in text) and len(text.strip()) >= 6
+    return bool(words) and bool(_UNSPACED.search(text)) and len(text.strip()) >= 6
