@@ -86,8 +86,9 @@ def merge_plan(plan: Plan, *, wait: bool = False) -> BoostSummary:
             "-o": options.output,
             "--rejects": options.rejects or default_rejects_path(options.output),
             "--report": options.report,
+            "--cache": options.engine.llm.cache_path,  # the shards' caches are folded into it
         },
-        [options.input],
+        [options.input, options.source],
     )
     earlier = merged_summary(plan)
     if earlier is not None:
