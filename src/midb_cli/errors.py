@@ -30,6 +30,11 @@ class UsageError(MidbError):
 class InputError(MidbError):
     exit_code = EXIT_INPUT
 
+    @classmethod
+    def empty(cls, path: str) -> InputError:
+        """A run over an input without a single record: it did not succeed (exit 3)."""
+        return cls(f"{path}: no record: the input is empty")
+
 
 class EngineError(MidbError):
     exit_code = EXIT_ENGINE

@@ -202,7 +202,7 @@ class _BoostRun:
         # rejects only already failed in the reader). A shard judges no file: the merge does.
         ranged = self.reader.start is not None or self.reader.end is not None
         if self.summary.total_written == 0 and not self.summary.rejected and not ranged:
-            raise InputError(f"{self.options.input}: no record: the input is empty")
+            raise InputError.empty(self.options.input)
         if self.work != self.options.output:
             write_parquet(self.work, self.options.output, self.reader.arrow_schema)
         if self.options.report:

@@ -157,7 +157,7 @@ class OutputMerge:
             if summary.total_written == 0 and summary.rejected:
                 raise InputError(_nothing_valid(plan, summary))
             if summary.total_written == 0:  # as a plain run over an empty input
-                raise InputError(f"{options.input}: no record: the input is empty")
+                raise InputError.empty(options.input)
         except BaseException:
             self.abort()
             raise

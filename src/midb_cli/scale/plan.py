@@ -117,8 +117,10 @@ def file_prior(options: BoostOptions) -> tuple[str | None, str | None]:
     close = getattr(items, "close", None)
     if close is not None:
         close()
-    if not head:  # read to its end (a file of rejects only fails in the reader)
-        raise InputError(f"{options.input}: no record: the input is empty")
+    # the reader read to the end without a record; a file of rejects only raised its own
+    # "no valid record" error there
+    if not head:
+        raise InputError.empty(options.input)
     schema = reader.schema.name if reader.schema is not None else None
     if identifier.forced_prior:
         return identifier.forced_prior, schema
