@@ -17,22 +17,21 @@ from __future__ import annotations
 
 import re
 
-from midb_cli.boost.guard_words import COUNT_WORDS
+from midb_cli.boost.guard_words import COUNT_WORDS, SENTENCE_STOPS
 
 # Scripts without spaces between words: character pairs carry what trigrams carry elsewhere.
 GRAM_SIZE = {"ja": 2, "zh": 2, "ko": 2}
 # A response ends a sentence when its last character is one of these.
 CLOSING = frozenset(".!?;:…。！？；：؟۔)]}»”’\"'」』）】*`_~|>")
-SENTENCE_STOPS = frozenset(".!?。！？؟")
 
 #: a sentence stop after a word, then the next sentence, not in lower case (`Tokio. Es la
 #: ciu`; `Dr. Martin`, `etc. und` are no stops); in Japanese no space follows 。
 _STOP_INSIDE = re.compile(r"(?<=[^\W\d_]{3})[.!?。！？؟]\s+(?=\w)|[。！？](?=\w)")
-_LIST_ITEM = re.compile(r"[ \t]*(?:[-*•]|\d{1,3}[.)])[ \t]")
+LIST_ITEM = re.compile(r"[ \t]*(?:[-*•]|\d{1,3}[.)])[ \t]")
 _LABELLED = re.compile(r"[ \t]*(?:[-*•]|\d{1,3}[.)])[ \t]+[^:：\n]{1,40}[:：][ \t]*\S")
 _WORD = re.compile(r"\w+")
 _SEPARATORS = re.compile(r"[,،、]")
-_QUOTES = "\"'“”„«»「」『』"
+QUOTES = "\"'“”„«»「」『』"
 #: an original this short is an answer (a value, labelled values, one token)
 _SHORT_ANSWER = 100
 #: a line with this share of capitalised words is a title
@@ -50,7 +49,7 @@ def cut_against_original(old: str, new: str, line: str, lang: str) -> str | None
     read against the original response ``old``; None when nothing says so."""
     if _fewer_than_announced(new, line, lang):
         return "fewer_than_announced"
-    if _LIST_ITEM.match(line):
+    if LIST_ITEM.match(line):
         return _list_cut(old, new, line, lang)
     if "#" in line:
         return None  # a post ends on its hashtags
@@ -75,17 +74,17 @@ def _list_cut(old: str, new: str, line: str, lang: str) -> str | None:
     """The last item has only the label its siblings give a value (`- Kata kerja` after
     `- Subjek: kucing`), or the list follows the original's item by item and stops before
     the original's last items (one open item where the original lists three or more)."""
-    marker = _LIST_ITEM.match(line)
+    marker = LIST_ITEM.match(line)
     assert marker is not None
     body = line[marker.end() :]
-    earlier = [x for x in new.splitlines()[:-1] if _LIST_ITEM.match(x)]
+    earlier = [x for x in new.splitlines()[:-1] if LIST_ITEM.match(x)]
     if earlier and ":" not in body and "：" not in body:
         siblings = earlier[-3:]
         if all(_LABELLED.match(x) for x in siblings):
             return "label_without_value"
     if not earlier and _after_lead_in(new):
         return "first_item_only"  # a list of one item after `Here are the nouns:`
-    old_items = sum(1 for x in old.splitlines() if _LIST_ITEM.match(x))
+    old_items = sum(1 for x in old.splitlines() if LIST_ITEM.match(x))
     if old_items < 3 or len(earlier) + 1 >= old_items:
         return None
     if not earlier:
@@ -113,7 +112,7 @@ def _open_line_after_lead_in(old: str, new: str, line: str, lang: str) -> bool:
     if (len(line.strip()) < 8) if lang in _NO_SPACES else len(line.split()) < 2:
         return False
     old = old.strip()
-    if not old or old[-1] not in ".!?。！？؟" or old[0] in _QUOTES:
+    if not old or old[-1] not in ".!?。！？؟" or old[0] in QUOTES:
         return False
     if lang in _UNSPACED:
         return True
@@ -123,7 +122,7 @@ def _open_line_after_lead_in(old: str, new: str, line: str, lang: str) -> bool:
 
 def _in_original(item: str, low: str, lang: str) -> bool:
     """Most of the item's words (their first five letters: inflection) are in the original."""
-    marker = _LIST_ITEM.match(item)
+    marker = LIST_ITEM.match(item)
     body = (item[marker.end() :] if marker else item).lower()
     if lang in _UNSPACED:
         grams = [body[i : i + 2] for i in range(len(body) - 1) if body[i : i + 2].isalnum()]
@@ -138,10 +137,10 @@ def _fewer_than_announced(new: str, line: str, lang: str) -> bool:
     counts = COUNT_WORDS.get(lang)
     if not counts:
         return False
-    if _LIST_ITEM.match(line):
+    if LIST_ITEM.match(line):
         lead, items = "", 0
         for x in reversed(new.splitlines()):
-            if _LIST_ITEM.match(x):
+            if LIST_ITEM.match(x):
                 items += 1
             elif x.strip():
                 lead = x.rstrip()
@@ -161,7 +160,8 @@ def answer_missing(old: str, new: str, lang: str) -> bool:
     """The original is a short answer and none of it is in the open revision: its values
     after short labels (`Özne: O` / `Fiil: yazıyor`: `O`, `yazıyor`), or its one token
     (`Scaffold`, `64/1`; a list of one-word lines is no token) where the revision is a line of
-    three words or more without a colon (the answer's lead-in). A label of three words or more makes a title (`Tema: Subtítulo`)."""
+    three words or more without a colon (the answer's lead-in). A label of three words or
+    more makes a title (`Tema: Subtítulo`)."""
     old = old.strip()
     if not old or len(old) > _SHORT_ANSWER:
         return False
@@ -198,7 +198,6 @@ def is_stump(earlier: str, line: str) -> bool:
         sizes.append(len(line_body(x)[0]))
     if not sizes:
         return False
-    sizes.sort()
     share = _STUMP_LINE if family == "prose" else _STUMP_ITEM
     return _below(len(line_body(line)[0]), sizes, share)
 
@@ -212,7 +211,7 @@ def previous_line(text: str) -> str:
 def line_family(line: str) -> str:
     """The kind of a line for its siblings: a numbered item, a bulleted item, prose (steps
     numbered after a bulleted list of ingredients are siblings of the steps only)."""
-    marker = _LIST_ITEM.match(line)
+    marker = LIST_ITEM.match(line)
     if not marker:
         return "prose"
     return "numbered" if line.lstrip()[:1].isdigit() else "bulleted"
@@ -264,12 +263,12 @@ _LEAD_IN_SHARE = 0.3
 
 
 def line_body(line: str) -> tuple[str, bool]:
-    marker = _LIST_ITEM.match(line)
+    marker = LIST_ITEM.match(line)
     return (line[marker.end() :] if marker else line).strip(), marker is not None
 
 
 def _line_kind(line: str) -> str:
-    if _LIST_ITEM.match(line):
+    if LIST_ITEM.match(line):
         return "item"
     return "formula" if _FORMULA.search(line) else "prose"
 

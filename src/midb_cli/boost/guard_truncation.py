@@ -14,7 +14,8 @@ import re
 from midb_cli.boost.guard_cut_words import NEVER_FINAL
 from midb_cli.boost.guard_endings import (
     CLOSING,
-    SENTENCE_STOPS,
+    LIST_ITEM,
+    QUOTES,
     answer_missing,
     cut_against_itself,
     cut_against_original,
@@ -26,14 +27,12 @@ from midb_cli.boost.guard_endings import (
 from midb_cli.boost.guard_endings import (
     GRAM_SIZE as GRAM_SIZE,  # (guards.py reads it here)
 )
-from midb_cli.boost.guard_words import DANGLING
+from midb_cli.boost.guard_words import DANGLING, SENTENCE_STOPS
 
 # The last line is a list marker with at most two characters after it (`- `, `3.`, `- ф`).
 _BARE_ITEM = re.compile(r"(?:^|\n)[ \t]*(?:[-*•]|\d{1,3}[.)])(?:[ \t]+\S{0,2})?\Z")
-_LIST_ITEM = re.compile(r"[ \t]*(?:[-*•]|\d{1,3}[.)])[ \t]")
 # (quotes differ by language: „…“ in cs and de, so only brackets and the straight quote count)
 _PAIRS = (("(", ")"), ("[", "]"), ("「", "」"), ("（", "）"))
-_QUOTES = "\"'“”„«»「」『』"
 # `"A quote." - Author`: an attribution ends open
 _ATTRIBUTION = re.compile(r"[\"'“”»」.!?]\s*[-–—]\s*\w[^\n]{0,60}\Z")
 _WORD = re.compile(r"\w+")
@@ -100,7 +99,7 @@ def cut_short(old: str, new: str, lang: str, context: str = "") -> str | None:
     if _answer_never_reached(old, new, lang) or answer_missing(old, new, lang):
         return "answer_never_reached"
     earlier = new[:start].rstrip()
-    item = bool(_LIST_ITEM.match(line))
+    item = bool(LIST_ITEM.match(line))
     siblings = [x for x in earlier.splitlines() if x.strip()][-3:]
     siblings = [x for x in siblings if line_family(x) == line_family(line)]
     if siblings and siblings[-1] == (earlier[earlier.rfind("\n") + 1 :]):
@@ -121,8 +120,8 @@ def cut_short(old: str, new: str, lang: str, context: str = "") -> str | None:
         return None
     previous = earlier[earlier.rfind("\n") + 1 :]
     old = old.strip()
-    if old[:1] in _QUOTES:
-        old = old.rstrip(".").strip(_QUOTES)  # a quoted title: what is inside the quotes
+    if old[:1] in QUOTES:
+        old = old.rstrip(".").strip(QUOTES)  # a quoted title: what is inside the quotes
     if not old or old[-1] not in CLOSING:
         # The original ends open too (a title, a list of words, a verse): the revision may,
         # unless its last line stands alone under lines of another kind (an item after
@@ -201,7 +200,7 @@ def _ends_mid_phrase(old: str, new: str, line: str, lang: str) -> bool:
     words = NEVER_FINAL.get(lang)
     if not words:
         return False
-    marker = _LIST_ITEM.match(line)
+    marker = LIST_ITEM.match(line)
     body = line[marker.end() :] if marker else line
     head, _, last = body.rpartition(" ")
     last = last.lstrip(_LEADING).lower()
@@ -255,10 +254,10 @@ def legal_open_ending(old: str, new: str) -> bool:
     if _original_line(old, line):
         return True
     old = old.strip()
-    if "\n" not in new and old[:1] in _QUOTES and old.rstrip(".")[-1:] in _QUOTES:
+    if "\n" not in new and old[:1] in QUOTES and old.rstrip(".")[-1:] in QUOTES:
         return True
     label, colon, value = line.rpartition(":")
-    if colon and _LIST_ITEM.match(label) and len(value.split()) == 1:
+    if colon and LIST_ITEM.match(label) and len(value.split()) == 1:
         return True
     return _ends_like_an_original_line(old, line)
 
@@ -282,12 +281,12 @@ def _ends_like_an_original_line(old: str, line: str) -> bool:
 
 def _original_line(old: str, line: str) -> bool:
     """The last line is a line of the original (its list marker aside)."""
-    marker = _LIST_ITEM.match(line)
+    marker = LIST_ITEM.match(line)
     body = (line[marker.end() :] if marker else line).strip()
     if len(body) < 3:
         return False
     for old_line in old.splitlines():
-        old_marker = _LIST_ITEM.match(old_line)
+        old_marker = LIST_ITEM.match(old_line)
         old_body = (old_line[old_marker.end() :] if old_marker else old_line).strip()
         if body == old_body or (old_marker and body == old_body.rstrip(".;")):
             return True
@@ -316,13 +315,13 @@ def _answer_never_reached(old: str, new: str, lang: str) -> bool:
 def _item_cut(old: str, line: str) -> bool:
     """The last list item is the start of an item or a line of the original, words missing
     (`- Opalovací` where the original lists `Opalovací krém`)."""
-    marker = _LIST_ITEM.match(line)
+    marker = LIST_ITEM.match(line)
     body = (line[marker.end() :] if marker else line).strip()
     if len(body) < 3 or (not marker and len(body.split()) < 2):
         return False
     longer = False
     for old_line in old.splitlines():
-        old_marker = _LIST_ITEM.match(old_line)
+        old_marker = LIST_ITEM.match(old_line)
         old_body = (old_line[old_marker.end() :] if old_marker else old_line).strip()
         if old_body.rstrip(".;,") == body:
             return False  # the original's own item, as it was
@@ -336,14 +335,14 @@ def _answer_just_started(old: str, new: str, line: str) -> bool:
     a line of the original that goes on for three words or more (`Il` for `Il a fini son
     repas.`): the answer was cut after its first words."""
     words = line.split()
-    if len(words) > 2 or _LIST_ITEM.match(line):
+    if len(words) > 2 or LIST_ITEM.match(line):
         return False
     lines = [x.rstrip() for x in new.splitlines() if x.strip()]
     if len(lines) < 2 or not lines[-2].endswith((":", "：")):
         return False
     start = " ".join(words) + " "
     for old_line in old.splitlines():
-        body = old_line.strip().lstrip(_QUOTES)
+        body = old_line.strip().lstrip(QUOTES)
         if body.startswith(start) and len(body.split()) >= len(words) + 3:
             return True
     return False

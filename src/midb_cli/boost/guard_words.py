@@ -80,8 +80,9 @@ COUNT_WORDS: dict[str, dict[str, int]] = {
 # Whole answers: a shorter revision of two finished sentences or more, its words taken from
 # the record, is a rewrite (guards.py spares it the collapse guard).
 _WORD = re.compile(r"\w+")
+#: marks that end a sentence (guard_endings and guard_truncation read them here)
+SENTENCE_STOPS = frozenset(".!?。！？؟")
 _SIMILAR_CHARS = 300  # the head of a field is enough to tell
-_SENTENCE_STOPS = ".!?。！？؟"
 #: a sentence ends at a stop after a letter, before a space or the end (`3.5`, `e.g.x` do not)
 _SENTENCE_END = re.compile(r"(?<=[^\W\d_])[.!?。！？؟]+[\"'»”)]*(?=\s|$)|[。！？]|[:：][ \t]*\n")
 _CLOSERS = "\"'»”)*"
@@ -114,7 +115,7 @@ def _whole_answer(text: str) -> bool:
     """Two sentences or more (a lead-in line ending in a colon counts as one), the last one
     finished: what a one-line or one-word answer is not."""
     text = text.rstrip().rstrip(_CLOSERS)
-    if not text or text[-1] not in _SENTENCE_STOPS:
+    if not text or text[-1] not in SENTENCE_STOPS:
         return False
     sentences = _SENTENCE_END.split(text)
     return sum(_sentence_like(x) for x in sentences) >= _WHOLE_SENTENCES
