@@ -48,6 +48,18 @@ class ExistingOutput:
     #: lines that may hold an `error` record (a byte count, an upper bound; 0 means none)
     error_marks: int = 0
 
+    def check_continues(self, output: object, record_id: str, index: int, where: str) -> None:
+        """The input's record ``index`` (``where``: its path and line) must have the id this
+        output holds there, checked at the first and the last record it holds."""
+        expected = self.first_id if index == 1 else self.last_id
+        if index in (1, self.records) and record_id != expected:
+            which = "first" if index == 1 else "last"
+            raise InputError(
+                f"{output} does not continue this input: its {which} record has id "
+                f"{expected!r}, the input's record {index:,} ({where}) has {record_id!r}; use "
+                "--overwrite to start over"
+            )
+
 
 class ResumableOutput:
     """Append records to ``path``; ``open(resume=True)`` keeps what an earlier run wrote."""

@@ -40,17 +40,17 @@ from midb_cli.boost.protocol import (
     BoostOutcome,
     record_seed,
 )
-from midb_cli.boost.retry import RetryPass, retry_path
+from midb_cli.boost.retry import RetryPass, retry_pass_for
 from midb_cli.boost.rules import RulesBooster
-from midb_cli.boost.signals import CtrlC
+from midb_cli.boost.signals import CtrlC, HeldBlock
 from midb_cli.boost.source import AlignedSource, source_from_key
 from midb_cli.boost.summary import BoostSummary
 from midb_cli.checks import Checker, resolve_kinds
 from midb_cli.checks.finding import Finding
 from midb_cli.distance import pair_distance
 from midb_cli.errors import InputError, MidbError, UsageError
-from midb_cli.langid import LanguageIdentifier, RecordLanguage, estimate_prior
-from midb_cli.langid.stream import PRIOR_WINDOW
+from midb_cli.langid import LanguageIdentifier, RecordLanguage
+from midb_cli.langid.stream import with_file_prior
 from midb_cli.languages import UNDETERMINED
 from midb_cli.records.pair import Pair
 from midb_cli.records.reader import META_KEY, Record, RecordReader, Reject, prompt_only
@@ -122,6 +122,10 @@ class _BoostRun:
         self._rewrites_responses = False
         self._needs_seed = True
         self.buffer: ReorderBuffer[_Entry, BoostOutcome] = ReorderBuffer()
+        #: where a read item is counted, whole (the run's CtrlC; a plain counter before it)
+        self._landing: HeldBlock = CtrlC().held()
+        #: the files `_boost` opened, until it has closed them
+        self._closed: tuple[ResumableOutput, RejectsWriter, RetryPass | None] | None = None
         self.reader = RecordReader(
             options.input,
             schema=options.schema,
@@ -136,6 +140,31 @@ class _BoostRun:
     # -- the run ------------------------------------------------------------------------------
     def run(self) -> BoostSummary:
         started = time.monotonic()
+        try:
+            # One handler for the whole run: a signal while the run closes its files waits
+            # for them to be closed (and the lock released) before it is raised.
+            with CtrlC() as ctrl_c:
+                self._landing = ctrl_c.held()
+                self._boost()
+            self._finish()
+        except MidbError as exc:
+            # e.g. the server went away: what was written stays, the counts say how far it got
+            self.summary.unfinished = len(self.buffer)
+            exc.summary = self.summary  # type: ignore[attr-defined]
+            raise
+        except KeyboardInterrupt as exc:
+            self.summary.interrupted = True
+            self.summary.unfinished = len(self.buffer)
+            exc.summary = self.summary  # type: ignore[attr-defined]
+            raise
+        finally:
+            if self._closed is not None:  # a signal landed in _boost's own cleanup
+                self._close_files(*self._closed)
+            self.summary.elapsed = time.monotonic() - started
+        return self.summary
+
+    def _boost(self) -> None:
+        """Every record through the booster into the output, in order; the files closed."""
         booster = self._booster or create_booster(self.engine)
         self._rewrites_responses = is_llm_booster(booster)
         self._needs_seed = not isinstance(booster, RulesBooster)  # rules sample nothing
@@ -148,56 +177,65 @@ class _BoostRun:
         output = ResumableOutput(self.work)
         rejects = RejectsWriter(self.rejects_path)
         retry: RetryPass | None = None
+        self._closed = (output, rejects, None)
         try:
-            with CtrlC() as ctrl_c:
-                existing = output.open(resume=not self.options.overwrite)
-                if existing.last_engine not in (None, self.engine_name):
-                    raise UsageError(
-                        f"{self.work} was written by engine {existing.last_engine!r}, "
-                        f"this run uses {self.engine_name!r}; use --overwrite to start over, or "
-                        "another -o"
-                    )
-                retry = self._retry_pass(existing)
-                target = retry.output if retry else output
-                done = retry.existing if retry else existing
+            existing = output.open(resume=not self.options.overwrite)
+            if existing.last_engine not in (None, self.engine_name):
+                raise UsageError(
+                    f"{self.work} was written by engine {existing.last_engine!r}, "
+                    f"this run uses {self.engine_name!r}; use --overwrite to start over, or "
+                    "another -o"
+                )
+            retry = retry_pass_for(
+                self.work,
+                existing,
+                overwrite=self.options.overwrite,
+                retry=self.options.retry_errors,
+            )
+            self._closed = (output, rejects, retry)
+            target = retry.output if retry else output
+            done = retry.existing if retry else existing
+            with self._landing:  # what an earlier run wrote counts as read and written
                 self.summary.resumed = done.records
-                self.summary.repaired_bytes = existing.repaired_bytes
-                remove_file(self.rejects_path)  # rewritten in full, also over the resumed part
-                for outcome in booster.boost(self._items(done, rejects, retry)):
-                    with ctrl_c.held():
-                        self.buffer.complete(outcome.id, outcome)
-                        self._drain(target)
-                with ctrl_c.held():
-                    for key, entry in self.buffer.unanswered():
-                        no_answer = BoostOutcome(
-                            key, "error", entry.record.pair, "engine:no_answer"
-                        )
-                        self.buffer.complete(key, no_answer)
+                self.summary.read = done.records
+            self.summary.repaired_bytes = existing.repaired_bytes
+            remove_file(self.rejects_path)  # rewritten in full, also over the resumed part
+            for outcome in booster.boost(self._items(done, rejects, retry)):
+                with self._landing:
+                    self.buffer.complete(outcome.id, outcome)
                     self._drain(target)
-                    if retry is not None:
-                        retry.finish()
-        except MidbError as exc:
-            # e.g. the server went away: what was written stays, the counts say how far it got
-            self.summary.unfinished = len(self.buffer)
-            exc.summary = self.summary  # type: ignore[attr-defined]
-            raise
-        except KeyboardInterrupt as exc:
-            self.summary.interrupted = True
-            self.summary.unfinished = len(self.buffer)
-            exc.summary = self.summary  # type: ignore[attr-defined]
-            raise
+            with self._landing:
+                for key, entry in self.buffer.unanswered():
+                    no_answer = BoostOutcome(key, "error", entry.record.pair, "engine:no_answer")
+                    self.buffer.complete(key, no_answer)
+                self._drain(target)
+                if retry is not None:
+                    retry.finish()
         finally:
-            self._collect_warnings()
             try:
-                booster.close()
+                with self._landing:
+                    self._collect_warnings()
+                booster.close()  # not held: a slow engine shutdown can still be interrupted
             finally:
-                try:
-                    if retry is not None:
-                        retry.close()
-                finally:
-                    output.close()
-                    rejects.close()
-                    self.summary.elapsed = time.monotonic() - started
+                self._close_files(output, rejects, retry)
+        self._closed = None
+
+    def _close_files(
+        self, output: ResumableOutput, rejects: RejectsWriter, retry: RetryPass | None
+    ) -> None:
+        """Flush and close the run's files and release the lock, whole (a signal meanwhile
+        waits). Closing twice is harmless: ``run`` closes again if a signal landed in the
+        cleanup before this was reached."""
+        with self._landing:
+            try:
+                if retry is not None:
+                    retry.close()
+            finally:
+                output.close()
+                rejects.close()
+
+    def _finish(self) -> None:
+        """After the last record: the empty-input check, the Parquet output, the report."""
         # A run over an empty input read nothing: exit 3, not "done" with no OUT (a file of
         # rejects only already failed in the reader). A shard judges no file: the merge does.
         ranged = self.reader.start is not None or self.reader.end is not None
@@ -217,18 +255,6 @@ class _BoostRun:
                 rejects_path=self.rejects_path,
                 rejected=self.summary.rejected,
             )
-        return self.summary
-
-    def _retry_pass(self, existing: ExistingOutput) -> RetryPass | None:
-        """A pass that asks again for `error` records, when there are any (or a pass that a
-        kill interrupted is waiting to be continued)."""
-        stale = retry_path(self.work)
-        if self.options.overwrite or not self.options.retry_errors:
-            remove_file(str(stale))  # starting over, or keeping errors: an old pass is void
-            return None
-        if not existing.error_marks and not stale.exists():
-            return None
-        return RetryPass(self.work, existing)
 
     def _collect_warnings(self) -> None:
         stats = self.summary.engine_stats() if self.summary.engine_stats else {}
@@ -253,28 +279,25 @@ class _BoostRun:
         stream, prior = self._with_prior(iter(reader))
         skip = existing.records
         index = 0
+        # `read` is counted where an item lands (the rejects file or the reorder buffer; the
+        # part an earlier run wrote when the output was opened), in one block that Ctrl-C and
+        # SIGTERM wait for: read = written + rejected + unfinished whenever a signal arrives.
+        landing = self._landing
+        summary = self.summary
         for item in stream:
-            # `read` is counted where the item lands (rejects file, skipped, or the reorder
-            # buffer), so read = written + rejected + unfinished holds at any interruption.
             if isinstance(item, Reject):
-                rejects.write(item)
-                self.summary.rejected += 1
-                self.summary.read += 1
+                with landing:
+                    rejects.write(item)
+                    summary.rejected += 1
+                    summary.read += 1
                 continue
             index += 1
             source = aligned.next_for(item) if aligned else None
-            if index <= skip:
-                self._check_resume_point(item, index, existing)
-                self.summary.read += 1
+            if index <= skip:  # written by an earlier run (counted when the output opened)
+                existing.check_continues(self.work, item.id, index, f"{item.path}:{item.line}")
                 continue
             if retry is not None and index <= retry.old.records:
-                raw, meta = retry.next_old()
-                if meta["id"] != item.id:
-                    raise InputError(
-                        f"{self.work}:{index}: has id {meta['id']!r}, the input's record "
-                        f"{index:,} has {item.id!r}: it is not the output of this input; use "
-                        "--overwrite to start over"
-                    )
+                raw, meta = retry.next_old(item.id)
                 if meta.get("status") != "error":
                     yield self._copy(item, raw)  # finished earlier: kept byte for byte
                     continue
@@ -299,31 +322,11 @@ class _BoostRun:
     def _with_prior(
         self, items: Iterator[Record | Reject]
     ) -> tuple[Iterator[Record | Reject], str | None]:
-        """The file's language prior from its first records (the same window on every run)."""
+        """The file's language prior from its first records (the same window on every run),
+        or the whole file's prior a shard was given."""
         if self.options.prior_given:
             return items, self.options.prior
-        if self.identifier.forced_prior:
-            return items, self.identifier.forced_prior
-        head: list[Record | Reject] = []
-        records = 0
-        for item in items:
-            head.append(item)
-            if isinstance(item, Record):
-                records += 1
-                if records >= PRIOR_WINDOW:
-                    break
-        prior = estimate_prior((r.pair for r in head if isinstance(r, Record)), self.identifier)
-        return _chain(head, items), prior
-
-    def _check_resume_point(self, record: Record, index: int, existing: ExistingOutput) -> None:
-        expected = existing.first_id if index == 1 else existing.last_id
-        if index in (1, existing.records) and record.id != expected:
-            where = "first" if index == 1 else "last"
-            raise InputError(
-                f"{self.work} does not continue this input: its {where} record has id "
-                f"{expected!r}, the input's record {index:,} ({record.path}:{record.line}) has "
-                f"{record.id!r}; use --overwrite to start over"
-            )
+        return with_file_prior(items, self.identifier)
 
     def _to_item(self, record: Record, prior: str | None, source: Pair | None) -> BoostItem:
         lang = self.identifier.identify(record.pair, prior)
@@ -333,8 +336,9 @@ class _BoostRun:
         key = record.id
         if self.buffer.in_flight(key):  # duplicate ids: keep keys unique while in flight
             key = f"{record.id}#line{record.line}"
-        self.buffer.register(key, _Entry(record, lang, findings, source))
-        self.summary.read += 1
+        with self._landing:
+            self.buffer.register(key, _Entry(record, lang, findings, source))
+            self.summary.read += 1
         seed = record_seed(record.id, self.engine.llm.seed) if self._needs_seed else 0
         return BoostItem(key, record.pair, lang.lang, findings, source, seed)
 
@@ -345,8 +349,9 @@ class _BoostRun:
         key = record.id
         if self.buffer.in_flight(key):
             key = f"{record.id}#line{record.line}"
-        self.buffer.register(key, _Entry(record, None, [], None, copied=raw))
-        self.summary.read += 1
+        with self._landing:
+            self.buffer.register(key, _Entry(record, None, [], None, copied=raw))
+            self.summary.read += 1
         return BoostItem(key, record.pair, UNDETERMINED, [], passthrough=True)
 
     # -- writing side -------------------------------------------------------------------------
@@ -431,10 +436,3 @@ def _optional_hook(booster: Booster, name: str) -> Callable[..., Any] | None:
     """An optional method beyond the Booster protocol (see ``Booster``)."""
     hook = getattr(booster, name, None)
     return hook if callable(hook) else None
-
-
-def _chain(
-    head: list[Record | Reject], rest: Iterator[Record | Reject]
-) -> Iterator[Record | Reject]:
-    yield from head
-    yield from rest

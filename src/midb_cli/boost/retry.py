@@ -26,6 +26,21 @@ def retry_path(output: str | os.PathLike[str]) -> Path:
     return path.with_name(path.name + RETRY_SUFFIX)
 
 
+def retry_pass_for(
+    output_path: str | os.PathLike[str], existing: ExistingOutput, *, overwrite: bool, retry: bool
+) -> RetryPass | None:
+    """A pass that asks again for the `error` records of ``existing``, when there are any (or
+    a pass that a kill interrupted is waiting to be continued). ``overwrite`` (starting over)
+    or not ``retry`` (keeping errors) voids an old pass."""
+    stale = retry_path(output_path)
+    if overwrite or not retry:
+        stale.unlink(missing_ok=True)
+        return None
+    if not existing.error_marks and not stale.exists():
+        return None
+    return RetryPass(output_path, existing)
+
+
 class RetryPass:
     """The rebuilt output (``output``) and a reader over the old one (``next_old``)."""
 
@@ -48,14 +63,22 @@ class RetryPass:
             self._old.readline()
             self._old_line += 1
 
-    def next_old(self) -> tuple[bytes, dict[str, Any]]:
-        """The next line of the old output and its ``midb`` object."""
+    def next_old(self, record_id: str) -> tuple[bytes, dict[str, Any]]:
+        """The next line of the old output and its ``midb`` object, which must belong to the
+        input's next record, ``record_id``."""
         assert self._old is not None
         raw = self._old.readline()
         self._old_line += 1
         if not raw.endswith(b"\n"):
             raise InputError(f"{self.target}:{self._old_line}: ended while being retried")
-        return raw, output_meta(self.target, self._old_line, raw.rstrip(b"\n"))
+        meta = output_meta(self.target, self._old_line, raw.rstrip(b"\n"))
+        if meta["id"] != record_id:
+            raise InputError(
+                f"{self.target}:{self._old_line}: has id {meta['id']!r}, the input's record "
+                f"{self._old_line:,} has {record_id!r}: it is not the output of this input; use "
+                "--overwrite to start over"
+            )
+        return raw, meta
 
     def finish(self) -> None:
         """Everything is written: the rebuilt output replaces the old one in one step."""

@@ -7,10 +7,8 @@ script can tell the two apart. Either way the same command resumes.
 
 from __future__ import annotations
 
-import contextlib
 import signal
 import threading
-from collections.abc import Iterator
 from typing import Any
 
 from midb_cli.errors import EXIT_INTERRUPTED, EXIT_TERMINATED
@@ -35,6 +33,7 @@ class CtrlC:
         self._depth = 0
         self._pending: type[KeyboardInterrupt] | None = None
         self._previous: dict[int, Any] = {}
+        self._held = HeldBlock(self)
 
     def __enter__(self) -> CtrlC:
         if threading.current_thread() is threading.main_thread():
@@ -56,13 +55,28 @@ class CtrlC:
         else:
             raise kind
 
-    @contextlib.contextmanager
-    def held(self) -> Iterator[None]:
-        self._depth += 1
-        try:
-            yield
-        finally:
-            self._depth -= 1
-        if not self._depth and self._pending is not None:
-            kind, self._pending = self._pending, None
+    def held(self) -> HeldBlock:
+        """``with ctrl_c.held():`` runs its block whole; a signal that arrives meanwhile is
+        raised at its end."""
+        return self._held
+
+
+class HeldBlock:
+    """The block of ``CtrlC.held``: a plain object rather than a generator-based context
+    manager, because the pipeline enters one for every record it reads."""
+
+    __slots__ = ("_ctrl_c",)
+
+    def __init__(self, ctrl_c: CtrlC) -> None:
+        self._ctrl_c = ctrl_c
+
+    def __enter__(self) -> None:
+        self._ctrl_c._depth += 1
+
+    def __exit__(self, exc_type: object, *exc: object) -> None:
+        ctrl_c = self._ctrl_c
+        ctrl_c._depth -= 1
+        # an error leaving the block goes first (the signal stays pending, as it would have)
+        if exc_type is None and not ctrl_c._depth and ctrl_c._pending is not None:
+            kind, ctrl_c._pending = ctrl_c._pending, None
             raise kind

@@ -163,10 +163,7 @@ def _languages(
 ) -> Iterator[tuple[Record | Reject, Any]]:
     """Each record with its language, identified as `midb boost` does: the file's prior from
     its first records, then each raw pair."""
-    from itertools import chain, islice
-
-    from midb_cli.langid import estimate_prior
-    from midb_cli.langid.stream import PRIOR_WINDOW
+    from midb_cli.langid.stream import with_file_prior
 
     reader = RecordReader(
         path,
@@ -175,19 +172,8 @@ def _languages(
         id_key=options.reader.id_key,
         strict=options.reader.strict,
     )
-    items = iter(reader)
-    prior = identifier.forced_prior
-    head: list[Record | Reject] = []
-    if prior is None:
-        records = 0
-        for item in items:
-            head.append(item)
-            if isinstance(item, Record):
-                records += 1
-                if records >= PRIOR_WINDOW:
-                    break
-        prior = estimate_prior((r.pair for r in head if isinstance(r, Record)), identifier)
-    for item in chain(head, islice(items, None)):
+    items, prior = with_file_prior(iter(reader), identifier)
+    for item in items:
         if isinstance(item, Reject):
             yield item, None
         else:

@@ -11,7 +11,12 @@ from collections.abc import Iterable, Iterator
 from itertools import chain, islice
 from typing import TypeVar
 
-from midb_cli.langid.identify import LanguageIdentifier, RecordLanguage, dominant_language
+from midb_cli.langid.identify import (
+    LanguageIdentifier,
+    RecordLanguage,
+    dominant_language,
+    estimate_prior,
+)
 from midb_cli.records.reader import Record, Reject
 
 PRIOR_WINDOW = 1000
@@ -43,3 +48,23 @@ def identify_stream(
             yield item, identifier.identify(item.original, prior)
         else:
             yield item, None
+
+
+def with_file_prior(
+    items: Iterator[Record | Reject], identifier: LanguageIdentifier
+) -> tuple[Iterator[Record | Reject], str | None]:
+    """The file's language prior as `midb boost` estimates it, and the items again from the
+    first: the dominant language of the first ``PRIOR_WINDOW`` records (rejects do not count),
+    or the identifier's forced prior (``--lang``) without reading anything."""
+    if identifier.forced_prior:
+        return items, identifier.forced_prior
+    head: list[Record | Reject] = []
+    records = 0
+    for item in items:
+        head.append(item)
+        if isinstance(item, Record):
+            records += 1
+            if records >= PRIOR_WINDOW:
+                break
+    prior = estimate_prior((r.pair for r in head if isinstance(r, Record)), identifier)
+    return chain(head, items), prior
