@@ -5,8 +5,10 @@
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 from midb_cli.boost.guard_truncation import GRAM_SIZE
+from midb_cli.boost.guard_words import DANGLING
 from midb_cli.langid import RecordLanguage
 from midb_cli.languages import UNDETERMINED
 from midb_cli.records.pair import Pair
@@ -19,10 +21,13 @@ _SWAP_TASK_COPY = 0.9  # a response this alike to the original instruction is th
 _SIMILAR_CHARS = 300  # similarity reads the head of a field: enough to tell, cheap
 _WORD = re.compile(r"\w+")
 _KANA = "".join(map(chr, range(0x3000, 0x30A0)))  # CJK punctuation and hiragana
-#: share of the new instruction's words found in the record that makes it this record's task
+#: share of the new instruction's content words found in the record that makes it this
+#: record's task (function words left out: `para`, `dans`, `eine` are in every record)
 _RELATED_SHARE = 0.75
 #: ... and for an instruction the MT had left in another language (translated by the expert)
-_TRANSLATED_RELATED_SHARE = 0.25
+_TRANSLATED_RELATED_SHARE = 0.4
+#: languages whose words are syllables (`tình yêu`): pairs of syllables are the words
+_SYLLABLE_LANGUAGES = frozenset({"vi"})
 #: an instruction this alike to the original's (Dice) is the same task, rephrased; between
 #: GuardSettings.min_instruction_similarity and this, the record must hold this share of its
 #: content words (a template shared with another record's task is not enough)
@@ -73,15 +78,22 @@ def instruction_changed(
 def _related_share(instruction: str, original: Pair, response: str, lang: str) -> float:
     """The share of the new instruction's content words that come from the record itself:
     experts rewrite a vague task into one that fits the answer; an instruction of another
-    task does not share this record's words."""
+    task does not share this record's words. Character pairs in unspaced scripts, pairs of
+    syllables in Vietnamese (a syllable alone, `được`, `trong`, is in every record)."""
+    text = " ".join((original.instruction, original.input, original.response, response)).lower()
     if lang in GRAM_SIZE:
         head = instruction[:_SIMILAR_CHARS]
         words = {head[i : i + 2] for i in range(len(head) - 1) if head[i : i + 2].isalnum()}
+    elif lang in _SYLLABLE_LANGUAGES:
+        syllables = _WORD.findall(instruction[:_SIMILAR_CHARS].lower())
+        words = {f"{a} {b}" for a, b in pairwise(syllables)}
+        text = " ".join(_WORD.findall(text))
     else:
-        words = {w for w in _WORD.findall(instruction[:_SIMILAR_CHARS].lower()) if len(w) >= 4}
+        function = DANGLING.get(lang, frozenset())
+        head = instruction[:_SIMILAR_CHARS].lower()
+        words = {w for w in _WORD.findall(head) if len(w) >= 4 and w not in function}
     if len(words) < 2:
         return 0.0
-    text = " ".join((original.instruction, original.input, original.response, response)).lower()
     return sum(w in text for w in words) / len(words)
 
 
