@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from midb_cli.boost.guard_cut_signals import cut_inside_a_word, result_missing
 from midb_cli.boost.guard_cut_words import NEVER_FINAL
 from midb_cli.boost.guard_endings import (
     CLOSING,
@@ -82,6 +83,8 @@ def cut_short(old: str, new: str, lang: str, context: str = "") -> str | None:
         return "word_that_ends_no_line"
     if _ends_inside_a_word(old, new, lang, context):
         return "inside_word"
+    if cut_inside_a_word(old, new, lang, context):
+        return "letters_that_end_no_word"
     if lang == "ja" and _japanese_cut(old, new, line):
         return "japanese_cut"
     if _open_bracket_or_formula(line, old):
@@ -90,6 +93,8 @@ def cut_short(old: str, new: str, lang: str, context: str = "") -> str | None:
         return "item_cut"
     if _answer_just_started(old, new, line):
         return "answer_just_started"
+    if result_missing(old, new, context):
+        return "result_missing"
     if "#" in line.rsplit(None, 1)[-1] or _ATTRIBUTION.search(line):
         return None  # a hashtag ends a post; an author ends a quote
     if rule := cut_against_itself(old, new, lang) or cut_against_original(old, new, line, lang):

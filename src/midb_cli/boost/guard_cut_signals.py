@@ -1,0 +1,59 @@
+"""Cuts told by what the open revision lost of its original: the original's result, a whole
+last word.
+
+Called by ``guard_truncation.cut_short`` once the revised response ends open (no closing
+character) and its last line is not one of the original's lines. Each function answers one
+question and is named by the rule it serves (the refusal detail is chosen by the caller).
+"""
+
+from __future__ import annotations
+
+import re
+
+from midb_cli.boost.guard_cut_grams import NEVER_WORD_END
+
+# A number on its own: not inside a word or a tag (`#vote2020`, `COVID-19`, `4A`), not a list
+# marker (removed first) nor a label's (`Grupo 1: Anna`), decimal commas read as points
+# (`25,13` is `25.13`)
+_NUMBER = re.compile(r"(?<![\w#/-])\d+(?:[.,]\d+)*(?!\w|\s*[:：])")
+_MARKER = re.compile(r"(?m)^[ \t]*(?:[-*•]|\d{1,3}[.)])[ \t]")
+_DECIMAL_COMMA = re.compile(r"(?<=\d),(?=\d)")
+# the last word of a text, letters only (`Isol`, `Saudi-Ara`: `Ara`)
+_LAST_WORD = re.compile(r"[^\W\d_]+\Z")
+_WORD = re.compile(r"\w+")
+
+
+def _numbers_text(text: str) -> str:
+    return _DECIMAL_COMMA.sub(".", _MARKER.sub("", text))
+
+
+def result_missing(old: str, new: str, context: str) -> bool:
+    """The original gives a number the task does not (its result: `… is 25.13 cm.` for a
+    circle of radius 4), the revision is worked with numbers too, and none of the original's
+    results is anywhere in it: the revision stopped before its result (`C = 2π x 4`, `278 /
+    16 = 17`). ``context``: the task's fields (their numbers are given, not results)."""
+    if not any(c.isdigit() for c in new):
+        return False
+    given = _numbers_text(context)
+    results = {x for x in _NUMBER.findall(_numbers_text(old)) if x not in given}
+    if not results:
+        return False
+    text = _numbers_text(new)
+    return not any(x in text for x in results)
+
+
+def cut_inside_a_word(old: str, new: str, lang: str, context: str) -> bool:
+    """The last word ends on three letters that (almost) never end a word of the language
+    (``guard_cut_grams``, learned: `Ostr`, `kön`, `irri`) and is no word of the texts (the
+    original, the task, the revision's earlier lines: a name or a term they use is whole)."""
+    grams = NEVER_WORD_END.get(lang)
+    if not grams:
+        return False
+    found = _LAST_WORD.search(new)
+    if not found:
+        return False
+    word = found.group().lower()
+    if len(word) < 4 or word[-3:] not in grams:
+        return False
+    text = " ".join((old, context, new[: found.start()])).lower()
+    return word not in set(_WORD.findall(text))

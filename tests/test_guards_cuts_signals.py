@@ -1,0 +1,126 @@
+"""Cuts told by what the open revision lost of its original (boost/guard_cut_signals.py, read
+by boost/guard_truncation.py): the original's result, a whole last word; and the good
+revisions that keep them. Fixture strings written for the tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from guard_judge import judge
+from midb_cli.boost.guard_cut_grams import NEVER_WORD_END
+from midb_cli.records.pair import Pair
+
+
+def _judge(
+    instruction: str, original_response: str, response: str, lang: str, input_text: str = ""
+) -> tuple[str, str]:
+    original = Pair(instruction, input_text, original_response)
+    result = judge(original, original.with_field("response", response), lang, finish_reason="stop")
+    return result.reason or "", result.detail
+
+
+@pytest.mark.parametrize(
+    ("lang", "instruction", "original_response", "response"),
+    [
+        # the working stops before the result the original gives
+        (
+            "ms",
+            "Kira luas segi empat tepat dengan panjang 8 cm dan lebar 3 cm.",
+            "Luas segi empat tepat itu ialah 24 cm persegi.",
+            "Luas segi empat tepat dikira dengan formula:\n\nLuas = panjang x lebar\n\n"
+            "Dengan panjang 8 cm dan lebar 3 cm, kita dapat:\n\nLuas = 8 cm x",
+        ),
+        # a prose cut in the middle of the working (a decimal comma in the original)
+        (
+            "pt",
+            "Converta 5 polegadas em centímetros.",
+            "5 polegadas equivalem a 12,7 centímetros.",
+            "Para converter polegadas em centímetros, multiplicamos por 2.54. Assim, 5 vezes",
+        ),
+        (
+            "ar",
+            "ما هو متوسط الأعداد 3 و 6 و 12؟",
+            "متوسط الأعداد هو 7.",
+            "لحساب المتوسط نجمع الأعداد: 3 + 6 + 12 = 21، ثم نقسم المجموع 21",
+        ),
+    ],
+)
+def test_a_cut_before_the_result_is_refused(
+    lang: str, instruction: str, original_response: str, response: str
+) -> None:
+    assert _judge(instruction, original_response, response, lang) == (
+        "guard:truncated",
+        "result_missing",
+    )
+
+
+@pytest.mark.parametrize(
+    ("lang", "instruction", "original_response", "response"),
+    [
+        # the result is there, as a decimal point where the original has a comma
+        (
+            "de",
+            "Rechne 3 Meilen in Kilometer um.",
+            "3 Meilen sind 4,83 Kilometer.",
+            "Eine Meile entspricht 1,609 Kilometern\n\n3 x 1,609 = 4.83 Kilometer",
+        ),
+        # the original's numbers are labels of its groups, not results
+        (
+            "id",
+            "Kelompokkan nama berikut menjadi dua: Ana, Budi, Citra, Dodi.",
+            "Kelompok 1: Ana, Citra\nKelompok 2: Budi, Dodi",
+            "Berikut dua kelompok yang mungkin:\n\n- Perempuan: Ana, Citra\n\n- Laki-laki: Budi, Dodi",
+        ),
+    ],
+)
+def test_a_revision_that_keeps_the_result_is_accepted(
+    lang: str, instruction: str, original_response: str, response: str
+) -> None:
+    assert _judge(instruction, original_response, response, lang) == ("", "")
+
+
+@pytest.mark.parametrize(
+    ("lang", "instruction", "original_response", "response"),
+    [
+        (
+            "de",
+            "Nenne drei Haustiere.",
+            "Hund, Katze, Hamster.",
+            "Drei Haustiere:\n\n- Hund\n\n- Katze\n\n- Meerschw",
+        ),
+        (
+            "es",
+            "Nombra frutas de invierno.",
+            "Naranjas, mandarinas y kiwis.",
+            "Frutas de invierno:\n\n- Naranjas\n\n- Mandarinas\n\n- Granad",
+        ),
+        (
+            "cs",
+            "Vyjmenuj tři řeky.",
+            "Vltava, Labe, Ohře.",
+            "Řeky:\n\n- Vltava\n\n- Labe\n\n- Morav",
+        ),
+    ],
+)
+def test_a_cut_inside_a_word_is_refused(
+    lang: str, instruction: str, original_response: str, response: str
+) -> None:
+    assert _judge(instruction, original_response, response, lang) == (
+        "guard:truncated",
+        "letters_that_end_no_word",
+    )
+
+
+def test_a_word_the_texts_use_is_whole() -> None:
+    # `Aragorn` ends on letters no Italian word ends on, but the original names him
+    response = "I personaggi della Compagnia sono:\n\n- Frodo\n\n- Legolas\n\n- Aragorn"
+    original = "Frodo, Legolas e Aragorn."
+    assert "orn" in NEVER_WORD_END["it"]
+    assert _judge("Chi fa parte della Compagnia?", original, response, "it") == ("", "")
+
+
+def test_the_table_lists_letters_no_word_ends_on() -> None:
+    # learned; a word goes on after them in every language listed
+    assert "kön" in NEVER_WORD_END["de"]
+    assert all(len(g) == 3 and g == g.lower() for grams in NEVER_WORD_END.values() for g in grams)
+    assert not {"ko", "vi", "ja", "zh"} & set(NEVER_WORD_END)  # syllables, no word bounds
