@@ -124,3 +124,38 @@ def test_the_table_lists_letters_no_word_ends_on() -> None:
     assert "kön" in NEVER_WORD_END["de"]
     assert all(len(g) == 3 and g == g.lower() for grams in NEVER_WORD_END.values() for g in grams)
     assert not {"ko", "vi", "ja", "zh"} & set(NEVER_WORD_END)  # syllables, no word bounds
+
+
+@pytest.mark.parametrize(
+    ("lang", "instruction", "original_response", "response", "rule"),
+    [
+        # the answer after a colon on the lead-in's own line: the original's first word
+        (
+            "ar",
+            "ما هي الدول المذكورة في النص؟",
+            "المملكة العربية السعودية، مصر، الأردن.",
+            "الدول المذكورة في النص هي: المملكة",
+            "answer_just_started",
+        ),
+        # Vietnamese words are short: four of them say where the original goes on
+        (
+            "vi",
+            "Tóm tắt lợi ích của việc đi bộ.",
+            "Đi bộ giúp tim khỏe, ngủ ngon và giảm căng thẳng mỗi ngày.",
+            "Lợi ích chính là: đi bộ giúp tim khỏe, ngủ ngon và giảm",
+            "original_goes_on",
+        ),
+        # a word cut down to three letters
+        (
+            "de",
+            "Was denkst du?",
+            "Ich glaube, dass du es schaffst.",
+            "Ich glaube, dass Sie es kön",
+            "letters_that_end_no_word",
+        ),
+    ],
+)
+def test_an_answer_cut_after_its_first_words_is_refused(
+    lang: str, instruction: str, original_response: str, response: str, rule: str
+) -> None:
+    assert _judge(instruction, original_response, response, lang) == ("guard:truncated", rule)

@@ -53,7 +53,7 @@ def cut_inside_a_word(old: str, new: str, lang: str, context: str) -> bool:
     if not found:
         return False
     word = found.group().lower()
-    if len(word) < 4 or word[-3:] not in grams:
+    if len(word) < 3 or word[-3:] not in grams:
         return False
     text = " ".join((old, context, new[: found.start()])).lower()
     return word not in set(_WORD.findall(text))

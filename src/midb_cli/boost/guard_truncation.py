@@ -336,14 +336,17 @@ def _item_cut(old: str, line: str) -> bool:
 
 
 def _answer_just_started(old: str, new: str, line: str) -> bool:
-    """After a lead-in (`La phrase corrigée est :`), the last line is the first word or two of
-    a line of the original that goes on for three words or more (`Il` for `Il a fini son
-    repas.`): the answer was cut after its first words."""
-    words = line.split()
-    if len(words) > 2 or LIST_ITEM.match(line):
+    """After a lead-in (`La phrase corrigée est :`, on the line before or on the same line),
+    the answer is the first word or two of a line of the original that goes on for three
+    words or more (`Il` for `Il a fini son repas.`): it was cut after its first words."""
+    if LIST_ITEM.match(line):
+        return False
+    head, colon, answer = line.rpartition(":")
+    words = answer.split()
+    if len(words) > 2:
         return False
     lines = [x.rstrip() for x in new.splitlines() if x.strip()]
-    if len(lines) < 2 or not lines[-2].endswith((":", "：")):
+    if not (colon and head.strip()) and (len(lines) < 2 or not lines[-2].endswith((":", "："))):
         return False
     start = " ".join(words) + " "
     for old_line in old.splitlines():
@@ -396,8 +399,11 @@ def _stops_where_original_goes_on(old: str, new: str, lang: str) -> bool:
     if lang in GRAM_SIZE:
         tail = new[-8:]
     else:
-        words = new.rsplit(None, 3)
+        # the last three words, four when they are short (Vietnamese syllables: `có sức khỏe`)
+        words = new.rsplit(None, 4)
         tail = " ".join(words[-3:]) if len(words) >= 3 else ""
+        if len(tail) < 12 and len(words) >= 4:
+            tail = " ".join(words[-4:])
     if len(tail) < (8 if lang in GRAM_SIZE else 12):  # (8 characters in ja/ko/zh: no floor)
         return False
     at = old.find(tail)
