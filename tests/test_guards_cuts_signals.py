@@ -159,3 +159,50 @@ def test_an_answer_cut_after_its_first_words_is_refused(
     lang: str, instruction: str, original_response: str, response: str, rule: str
 ) -> None:
     assert _judge(instruction, original_response, response, lang) == ("guard:truncated", rule)
+
+
+@pytest.mark.parametrize(
+    ("lang", "instruction", "original_response", "response"),
+    [
+        # a two-character item the original lists
+        (
+            "ko",
+            "요리용 허브 네 가지를 나열하세요.",
+            "바질, 민트, 파슬리, 로즈마리.",
+            "요리용 허브 목록입니다:\n\n- 바질\n\n- 파슬리\n\n- 로즈마리\n\n- 민트",
+        ),
+        (
+            "vi",
+            "Liệt kê đồ mang đi biển.",
+            "1. Mũ\n2. Kem\n3. Khăn",
+            "Đồ mang đi biển:\n\n- Kem\n\n- Khăn\n\n- Mũ",
+        ),
+        (
+            "ar",
+            "رتب الكلمات أبجديًا: كلب، قط، بيت.",
+            "بيت، قط، كلب",
+            "الكلمات مرتبة أبجديًا:\n\n- بيت\n\n- كلب\n\n- قط",
+        ),
+        # the original's own last item, however short
+        (
+            "ja",
+            "好きな飲み物を三つ挙げて。",
+            "- 水\n- お茶\n- 牛乳",
+            "好きな飲み物：\n\n- 水\n\n- お茶\n\n- 牛乳",
+        ),
+    ],
+)
+def test_a_short_whole_last_item_is_accepted(
+    lang: str, instruction: str, original_response: str, response: str
+) -> None:
+    assert _judge(instruction, original_response, response, lang) == ("", "")
+
+
+def test_a_bare_marker_is_refused_where_the_original_ends_on_a_short_item() -> None:
+    # (the original's `5. 연민` is no bare marker: its item has two characters)
+    original = "1. 낙관주의\n2. 자기 신뢰\n3. 감사\n4. 창의성\n5. 연민"
+    response = "긍정적인 태도 다섯 가지:\n\n- 낙관주의\n\n- 자기 신뢰\n\n- 감사\n\n- 창의성\n\n-"
+    assert _judge("긍정적인 태도 다섯 가지를 나열하세요.", original, response, "ko") == (
+        "guard:truncated",
+        "bare_list_marker",
+    )

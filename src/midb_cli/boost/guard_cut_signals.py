@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from midb_cli.boost.guard_cut_grams import NEVER_WORD_END
+from midb_cli.boost.guard_endings import line_body
 
 # A number on its own: not inside a word or a tag (`#vote2020`, `COVID-19`, `4A`), not a list
 # marker (removed first) nor a label's (`Grupo 1: Anna`), decimal commas read as points
@@ -21,6 +22,8 @@ _DECIMAL_COMMA = re.compile(r"(?<=\d),(?=\d)")
 # the last word of a text, letters only (`Isol`, `Saudi-Ara`: `Ara`)
 _LAST_WORD = re.compile(r"[^\W\d_]+\Z")
 _WORD = re.compile(r"\w+")
+# The last line is a list marker with at most two characters after it (`- `, `3.`, `- ф`).
+_BARE_ITEM = re.compile(r"(?:^|\n)[ \t]*(?:[-*•]|\d{1,3}[.)])(?:[ \t]+\S{0,2})?\Z")
 
 
 def _numbers_text(text: str) -> str:
@@ -57,3 +60,18 @@ def cut_inside_a_word(old: str, new: str, lang: str, context: str) -> bool:
         return False
     text = " ".join((old, context, new[: found.start()])).lower()
     return word not in set(_WORD.findall(text))
+
+
+def bare_item(old: str, new: str, context: str) -> bool:
+    """The last item is a list marker with nothing after it where the original's last item
+    has something (`5. 연민`: two characters are no bare marker), or with one or two
+    characters that are no word of the texts (`- ф`; not `- قط` where the original lists
+    `قط`): the answer was cut at its last item."""
+    if not _BARE_ITEM.search(new):
+        return False
+    body = line_body(new[new.rfind("\n") + 1 :])[0]
+    old = old.rstrip()
+    if not body:
+        return bool(line_body(old[old.rfind("\n") + 1 :])[0]) or not _BARE_ITEM.search(old)
+    text = " ".join((old, context, new[: new.rfind("\n")])).lower()
+    return body.lower() not in _WORD.findall(text)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from midb_cli.boost.guard_cut_signals import cut_inside_a_word, result_missing
+from midb_cli.boost.guard_cut_signals import bare_item, cut_inside_a_word, result_missing
 from midb_cli.boost.guard_cut_words import NEVER_FINAL
 from midb_cli.boost.guard_endings import (
     CLOSING,
@@ -30,8 +30,6 @@ from midb_cli.boost.guard_endings import (
 )
 from midb_cli.boost.guard_words import DANGLING, SENTENCE_STOPS
 
-# The last line is a list marker with at most two characters after it (`- `, `3.`, `- ф`).
-_BARE_ITEM = re.compile(r"(?:^|\n)[ \t]*(?:[-*•]|\d{1,3}[.)])(?:[ \t]+\S{0,2})?\Z")
 # (quotes differ by language: „…“ in cs and de, so only brackets and the straight quote count)
 _PAIRS = (("(", ")"), ("[", "]"), ("「", "」"), ("（", "）"))
 # `"A quote." - Author`: an attribution ends open
@@ -63,9 +61,7 @@ def cut_short(old: str, new: str, lang: str, context: str = "") -> str | None:
     the original closed its own. ``context``: the record's other fields (their words tell a
     word cut in two)."""
     new = new.rstrip()
-    if _BARE_ITEM.search(new):
-        if _BARE_ITEM.search(old.rstrip()):
-            return None
+    if bare_item(old, new, context):
         return "bare_list_marker"
     if new.endswith((":", "：")) and not old.rstrip().endswith((":", "：")):
         return "ends_on_a_colon"  # a lead-in or a label whose answer never came
@@ -73,7 +69,7 @@ def cut_short(old: str, new: str, lang: str, context: str = "") -> str | None:
         return None
     start = new.rfind("\n") + 1
     line = new[start:]
-    if _original_line(old, line):
+    if _original_line(old, line, short=lang in GRAM_SIZE):
         return None  # the original's own last item or line, as it was
     if _stops_where_original_goes_on(old, new, lang):
         return "original_goes_on"
@@ -284,11 +280,12 @@ def _ends_like_an_original_line(old: str, line: str) -> bool:
     return False
 
 
-def _original_line(old: str, line: str) -> bool:
-    """The last line is a line of the original (its list marker aside)."""
+def _original_line(old: str, line: str, *, short: bool = False) -> bool:
+    """The last line is a line of the original (its list marker aside); ``short``: even one
+    of one or two characters (a whole word in Korean, Japanese, Chinese: `- 팝`)."""
     marker = LIST_ITEM.match(line)
     body = (line[marker.end() :] if marker else line).strip()
-    if len(body) < 3:
+    if len(body) < (1 if short else 3):
         return False
     for old_line in old.splitlines():
         old_marker = LIST_ITEM.match(old_line)
