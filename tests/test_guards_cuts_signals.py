@@ -145,6 +145,14 @@ def test_the_table_lists_letters_no_word_ends_on() -> None:
             "Lợi ích chính là: đi bộ giúp tim khỏe, ngủ ngon và giảm",
             "original_goes_on",
         ),
+        # two words the original always goes on after
+        (
+            "es",
+            "¿Quién escribió Cien años de soledad?",
+            "Gabriel García Márquez",
+            "La novela fue escrita por Gabriel García",
+            "original_goes_on",
+        ),
         # a word cut down to three letters
         (
             "de",
@@ -182,6 +190,13 @@ def test_an_answer_cut_after_its_first_words_is_refused(
             "رتب الكلمات أبجديًا: كلب، قط، بيت.",
             "بيت، قط، كلب",
             "الكلمات مرتبة أبجديًا:\n\n- بيت\n\n- كلب\n\n- قط",
+        ),
+        # two words the original ends a line on too
+        (
+            "pt",
+            "Liste duas cidades do Brasil.",
+            "São Paulo é a maior cidade do país.\nRio de Janeiro",
+            "Duas cidades do Brasil são São Paulo e Rio de Janeiro",
         ),
         # the original's own last item, however short
         (

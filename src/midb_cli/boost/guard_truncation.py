@@ -392,23 +392,35 @@ def _ends_inside_a_word(old: str, new: str, lang: str, context: str = "") -> boo
 
 def _stops_where_original_goes_on(old: str, new: str, lang: str) -> bool:
     """The revision's last words appear in the original with more of the same sentence after
-    them: the revision was cut there (mid-word when the original goes on with a letter)."""
+    them: the revision was cut there (mid-word when the original goes on with a letter). Read
+    on the last three words (four when they are short: Vietnamese syllables), else on the last
+    two words of letters (`Carly Rae` for `Carly Rae Jepsen`)."""
     if lang in GRAM_SIZE:
-        tail = new[-8:]
-    else:
-        # the last three words, four when they are short (Vietnamese syllables: `có sức khỏe`)
-        words = new.rsplit(None, 4)
-        tail = " ".join(words[-3:]) if len(words) >= 3 else ""
-        if len(tail) < 12 and len(words) >= 4:
-            tail = " ".join(words[-4:])
-    if len(tail) < (8 if lang in GRAM_SIZE else 12):  # (8 characters in ja/ko/zh: no floor)
-        return False
+        return len(new) >= 8 and _goes_on(old, new[-8:])
+    words = new.rsplit(None, 4)
+    tail = " ".join(words[-3:]) if len(words) >= 3 else ""
+    if len(tail) < 12 and len(words) >= 4:
+        tail = " ".join(words[-4:])
+    if len(tail) >= 12 and _goes_on(old, tail):
+        return True
+    tail = " ".join(words[-2:]).lstrip("-*•:").strip()
+    if len(words) < 2 or len(tail) < 6 or not tail.replace(" ", "").isalpha():
+        return False  # (a value may drop its unit: `1920 x 1080` for `1920 x 1080 Pixel`)
+    return _goes_on(old, tail, True)
+
+
+def _goes_on(old: str, tail: str, whole: bool = False) -> bool:
+    """``tail`` is in ``old`` (``whole``: from the start of a word), and every time with more
+    of the same sentence after it."""
     at = old.find(tail)
     found = False
     while at >= 0:
         after = old[at + len(tail) : at + len(tail) + 2]
-        if not (after[:1].isalnum() or (after[:1] == " " and after[1:2].isalnum())):
+        if whole and at and old[at - 1].isalnum():
+            pass  # inside another word
+        elif not (after[:1].isalnum() or (after[:1] == " " and after[1:2].isalnum())):
             return False  # the original too ends these words somewhere: a legal ending
-        found = True
+        else:
+            found = True
         at = old.find(tail, at + 1)
     return found
