@@ -221,3 +221,35 @@ def test_a_bare_marker_is_refused_where_the_original_ends_on_a_short_item() -> N
         "guard:truncated",
         "bare_list_marker",
     )
+
+
+def test_a_revision_that_restates_the_task_is_refused() -> None:
+    instruction = "Kenal pasti kata kerja dalam ayat yang diberikan: Ali menendang bola itu."
+    original = "Kata kerja dalam ayat itu ialah menendang."
+    result = _judge(instruction, original, "Kata kerja dalam ayat yang diberikan", "ms")
+    assert result == ("guard:truncated", "task_restated")
+
+
+@pytest.mark.parametrize(
+    ("lang", "instruction", "original_response", "response"),
+    [
+        # a title made of the task's words
+        (
+            "id",
+            "Buat judul untuk artikel tentang kaos katun ramah lingkungan.",
+            "Kaos Katun - Kebutuhan Klasik",
+            "Kaos Katun Klasik yang Ramah Lingkungan",
+        ),
+        # the task's words and the answer's
+        (
+            "ms",
+            "Kenal pasti kata kerja dalam ayat yang diberikan: Ali menendang bola itu.",
+            "menendang",
+            "Kata kerja dalam ayat yang diberikan ialah menendang",
+        ),
+    ],
+)
+def test_a_revision_with_the_task_words_and_an_answer_is_accepted(
+    lang: str, instruction: str, original_response: str, response: str
+) -> None:
+    assert _judge(instruction, original_response, response, lang) == ("", "")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from midb_cli.boost.guard_cut_grams import NEVER_WORD_END
-from midb_cli.boost.guard_endings import line_body
+from midb_cli.boost.guard_endings import GRAM_SIZE, line_body
 
 # A number on its own: not inside a word or a tag (`#vote2020`, `COVID-19`, `4A`), not a list
 # marker (removed first) nor a label's (`Grupo 1: Anna`), decimal commas read as points
@@ -43,6 +43,42 @@ def result_missing(old: str, new: str, context: str) -> bool:
         return False
     text = _numbers_text(new)
     return not any(x in text for x in results)
+
+
+# a one-line revision this much made of the task's words restates the task
+_TASK_SHARE = 0.7
+# ... unless it is a title (this share of its words capitalised; nouns in German)
+_TITLE_CAPITALS = {"de": 0.7}
+_TITLE_SHARE = 0.4
+
+
+def _words(text: str, lang: str) -> list[str]:
+    """The words of ``text`` that carry content: character pairs in Korean, Japanese,
+    Chinese; words of three letters or more elsewhere."""
+    text = text.lower()
+    if lang in GRAM_SIZE:
+        return [text[i : i + 2] for i in range(len(text) - 1) if text[i : i + 2].isalnum()]
+    return [w for w in _WORD.findall(text) if len(w) >= 3]
+
+
+def restates_the_task(old: str, new: str, lang: str, task: str) -> bool:
+    """The revision is one open line (no colon, not a title) made of the task's own words
+    (`Entiti dalam ayat yang diberikan` for `Kenal pasti entiti dalam ayat yang diberikan`),
+    with none of the words the original answers with: it stopped before the answer."""
+    if "\n" in new or ":" in new or "：" in new:
+        return False
+    words = _words(new, lang)
+    if len(words) < 3:
+        return False
+    spaced = new.split()
+    share = _TITLE_CAPITALS.get(lang, _TITLE_SHARE)
+    if lang not in GRAM_SIZE and sum(w[:1].isupper() for w in spaced) >= share * len(spaced):
+        return False
+    given = set(_words(task, lang))
+    if sum(w in given for w in words) < _TASK_SHARE * len(words):
+        return False
+    answer = set(_words(old, lang)) - given
+    return bool(answer) and not answer & set(words)
 
 
 def cut_inside_a_word(old: str, new: str, lang: str, context: str) -> bool:

@@ -11,7 +11,12 @@ from __future__ import annotations
 
 import re
 
-from midb_cli.boost.guard_cut_signals import bare_item, cut_inside_a_word, result_missing
+from midb_cli.boost.guard_cut_signals import (
+    bare_item,
+    cut_inside_a_word,
+    restates_the_task,
+    result_missing,
+)
 from midb_cli.boost.guard_cut_words import NEVER_FINAL
 from midb_cli.boost.guard_endings import (
     CLOSING,
@@ -91,6 +96,8 @@ def cut_short(old: str, new: str, lang: str, context: str = "") -> str | None:
         return "answer_just_started"
     if result_missing(old, new, context):
         return "result_missing"
+    if restates_the_task(old, new, lang, context):
+        return "task_restated"
     if "#" in line.rsplit(None, 1)[-1] or _ATTRIBUTION.search(line):
         return None  # a hashtag ends a post; an author ends a quote
     if rule := cut_against_itself(old, new, lang) or cut_against_original(old, new, line, lang):
