@@ -37,6 +37,13 @@ def _judge(
             "5 polegadas equivalem a 12,7 centímetros.",
             "Para converter polegadas em centímetros, multiplicamos por 2.54. Assim, 5 vezes",
         ),
+        # a unit written onto the number (Korean)
+        (
+            "ko",
+            "3킬로미터는 몇 미터입니까?",
+            "3킬로미터는 3000미터입니다.",
+            "킬로미터를 미터로 바꾸려면 1000을 곱합니다:\n\n3킬로미터 = 3 x 1000",
+        ),
         (
             "ar",
             "ما هو متوسط الأعداد 3 و 6 و 12؟",

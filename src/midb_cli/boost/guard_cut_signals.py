@@ -13,11 +13,11 @@ import re
 from midb_cli.boost.guard_cut_grams import NEVER_WORD_END
 from midb_cli.boost.guard_endings import GRAM_SIZE, line_body
 
-# A number on its own: not inside a word or a tag (`#vote2020`, `COVID-19`, `4A`), not a list
-# marker (removed first) nor a label's (`Grupo 1: Anna`), decimal commas read as points
-# (`25,13` is `25.13`)
-_NUMBER = re.compile(r"(?<![\w#/-])\d+(?:[.,]\d+)*(?!\w|\s*[:：])")
-_MARKER = re.compile(r"(?m)^[ \t]*(?:[-*•]|\d{1,3}[.)])[ \t]")
+# A number on its own: not inside a Latin word or a tag (`#vote2020`, `COVID-19`, `4A`; a unit
+# may follow in other scripts: `3000미터`), not a list marker nor a hashtag (removed first) nor
+# a label's (`Grupo 1: Anna`), decimal commas read as points (`25,13` is `25.13`)
+_NUMBER = re.compile(r"(?<![0-9A-Za-z_#/-])\d+(?:[.,]\d+)*(?![0-9A-Za-z_]|\s*[:：])")
+_MARKER = re.compile(r"(?m)^[ \t]*(?:[-*•]|\d{1,3}[.)])[ \t]|#\S+")
 _DECIMAL_COMMA = re.compile(r"(?<=\d),(?=\d)")
 # the last word of a text, letters only (`Isol`, `Saudi-Ara`: `Ara`)
 _LAST_WORD = re.compile(r"[^\W\d_]+\Z")
