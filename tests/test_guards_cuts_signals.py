@@ -260,3 +260,19 @@ def test_a_revision_with_the_task_words_and_an_answer_is_accepted(
     lang: str, instruction: str, original_response: str, response: str
 ) -> None:
     assert _judge(instruction, original_response, response, lang) == ("", "")
+
+
+def test_a_timeline_that_merges_items_and_ends_on_the_original_last_one_is_accepted() -> None:
+    # the revision merges the original's items: fewer of them, the last one short, but it
+    # ends where the original's last item ends
+    original = (
+        "- 1889: Construction de la tour\n- 1900: Exposition universelle\n"
+        "- 1909: Antenne de radio\n- 1957: Antenne de télévision\n- 1985: Nouvel éclairage"
+    )
+    response = (
+        "- 1889-1900 : construction de la tour, puis accueil de l'Exposition universelle et "
+        "de millions de visiteurs venus du monde entier\n\n"
+        "- 1909-1957 : installation des antennes de radio puis de télévision au sommet\n\n"
+        "- 1986 : Nouvel éclairage"
+    )
+    assert _judge("Résume l'histoire de la tour Eiffel.", original, response, "fr") == ("", "")

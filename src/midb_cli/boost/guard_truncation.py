@@ -25,8 +25,8 @@ from midb_cli.boost.guard_endings import (
     answer_missing,
     cut_against_itself,
     cut_against_original,
+    ends_like_an_original_line,
     is_stump,
-    line_body,
     line_family,
     previous_line,
 )
@@ -120,6 +120,8 @@ def cut_short(old: str, new: str, lang: str, context: str = "") -> str | None:
             and len(line.strip()) >= 3
         ):
             return "open_after_closed_lines"
+        if ends_like_an_original_line(old, line):
+            return None  # a short line that ends like one of the original's (`1924: X Y`)
         if item and is_stump(earlier, line):
             return "short_last_item"
         if not item and previous_line(earlier)[-1] not in ":：,،、" and is_stump(earlier, line):
@@ -267,24 +269,7 @@ def legal_open_ending(old: str, new: str) -> bool:
     label, colon, value = line.rpartition(":")
     if colon and LIST_ITEM.match(label) and len(value.split()) == 1:
         return True
-    return _ends_like_an_original_line(old, line)
-
-
-def _ends_like_an_original_line(old: str, line: str) -> bool:
-    """The last line ends on the last two words of a line of the original (`… sont John et
-    Lisa` for `John et Lisa`, `N - Neptun` for `… N Neptun`), or on the one word of one of
-    its items (`…, Guyana und Suriname` for `-Suriname`): the revision ends where the
-    original ends a line (its list marker aside), an answer given as the original gave it."""
-    last = _WORD.findall(line.lower())[-2:]
-    if not last or not last[-1].isalpha():
-        return False
-    for old_line in old.lower().splitlines():
-        words = _WORD.findall(line_body(old_line)[0])
-        if len(words) >= 2 and words[-2:] == last:
-            return True
-        if len(words) == 1 and len(words[0]) >= 3 and words == last[-1:]:
-            return True
-    return False
+    return ends_like_an_original_line(old, line)
 
 
 def _original_line(old: str, line: str, *, short: bool = False) -> bool:
