@@ -1,21 +1,30 @@
-"""Build the table of words that (almost) never end a line: src/midb_cli/boost/guard_cut_words.py.
+"""Build the learned cut tables: src/midb_cli/boost/guard_cut_words.py and guard_cut_grams.py.
 
-The cut guards read a response that stops on such a word as cut off (`... Las entidades en la`).
-The table is learned from the EVEN rows of ../shared/data/midb_train only (raw and revised
-fields); the odd rows stay held out for bench/eval_guards.py. A word is listed when it occurs
-at least ``--min-count`` times and ends a line, or comes before punctuation, in at most
-``--max-final`` of them, unless it is a word that ends sentences in everyday text (``_CAN_END``:
-"also", interrogatives). Unspaced scripts (ja, zh) have no words to list.
+The cut guards read a response that stops on a word no line ends on as cut off (`... Las
+entidades en la`), and one that stops on three letters no word ends on as cut inside a word
+(`... Ostr`). Both tables are learned from the EVEN rows of ../shared/data/midb_train only (raw
+and revised fields); the odd rows stay held out for bench/eval_guards.py.
 
-    python bench/build_cut_words.py --check     # the committed table is what the data gives
-    python bench/build_cut_words.py --write     # regenerate the module's table
+Words: a word is listed when it occurs at least ``--min-count`` times and ends a line, or comes
+before punctuation, in at most ``--max-final`` of them, unless it is a word that ends sentences
+in everyday text (``_CAN_END``: "also", interrogatives). Unspaced scripts (ja, zh) have no words
+to list.
 
-Exit code 1 when ``--check`` finds a difference (the words that differ are printed).
+Word ends: three lower-case letters are listed when, of the (at least ``--min-grams``) times a
+run of letters reaches them, the word ends there at most ``--max-gram-end`` of the time (`ostr`
+goes on: `ostrý`, `ostrov`). Not for scripts whose every syllable can end a word (ko, vi) or that
+have no word bounds (ja, zh).
+
+    python bench/build_cut_words.py --check     # the committed tables are what the data gives
+    python bench/build_cut_words.py --write     # regenerate the modules' tables
+
+Exit code 1 when ``--check`` finds a difference (the entries that differ are printed).
 """
 
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import textwrap
 from collections import Counter
@@ -23,7 +32,11 @@ from pathlib import Path
 
 from eval_guards import DATA_DIRS, load
 
-MODULE = Path(__file__).resolve().parents[1] / "src" / "midb_cli" / "boost" / "guard_cut_words.py"
+BOOST = Path(__file__).resolve().parents[1] / "src" / "midb_cli" / "boost"
+MODULE = BOOST / "guard_cut_words.py"
+GRAMS_MODULE = BOOST / "guard_cut_grams.py"
+_LETTERS = re.compile(r"[^\W\d_]+")
+_NO_WORD_ENDS = ("ja", "zh", "ko", "vi")
 _LEAD = "\"'“”„«»(¿¡[*-•"
 _TRAIL = ".,;:!?…)\"'»”。、！？؟،"
 _UNSPACED = ("ja", "zh")
@@ -86,8 +99,36 @@ def build(data: Path, min_count: int, max_final: float) -> dict[str, list[str]]:
     return table
 
 
-def render(table: dict[str, list[str]]) -> str:
-    out = [_TABLE_START]
+def count_grams(texts: list[str], ends: Counter[str], reached: Counter[str]) -> None:
+    """Count, for every three letters of a word of ``texts``, how often a word reaches them
+    and how often it ends there."""
+    for text in texts:
+        for word in _LETTERS.findall(text.lower()):
+            for j in range(3, len(word) + 1):
+                reached[word[j - 3 : j]] += 1
+            if len(word) >= 3:
+                ends[word[-3:]] += 1
+
+
+def build_grams(data: Path, min_count: int, max_end: float) -> dict[str, list[str]]:
+    table: dict[str, list[str]] = {}
+    for path in sorted(data.glob("*.jsonl.gz")):
+        lang = path.name.split(".")[0]
+        if lang in _NO_WORD_ENDS:
+            continue
+        ends: Counter[str] = Counter()
+        reached: Counter[str] = Counter()
+        for i, (raw, revised) in enumerate(load(path)):
+            if i % 2 == 0:  # even rows only: the odd rows are held out
+                count_grams([*raw, *revised], ends, reached)
+        table[lang] = sorted(
+            g for g, n in reached.items() if n >= min_count and ends[g] <= max_end * n
+        )
+    return table
+
+
+def render(table: dict[str, list[str]], start: str = _TABLE_START) -> str:
+    out = [start]
     for lang, words in table.items():
         lines = textwrap.wrap(" ".join(words), 88, break_long_words=False, break_on_hyphens=False)
         out.append(f'    "{lang}": (')
@@ -105,22 +146,43 @@ def main() -> int:
     mode.add_argument("--write", action="store_true", help="rewrite the module's table")
     parser.add_argument("--min-count", type=int, default=20)
     parser.add_argument("--max-final", type=float, default=0.02)
+    parser.add_argument("--min-grams", type=int, default=100)
+    parser.add_argument("--max-gram-end", type=float, default=0.01)
     args = parser.parse_args()
     data = next((d for d in DATA_DIRS if d.is_dir()), None)
     if data is None:
         print("shared MEB data not found; nothing to build", file=sys.stderr)
         return 0
-    table = build(data, args.min_count, args.max_final)
-    source = MODULE.read_text(encoding="utf-8")
-    start = source.index(_TABLE_START)
+    words = build(data, args.min_count, args.max_final)
+    grams = build_grams(data, args.min_grams, args.max_gram_end)
+    differ = 0
+    for module, table, name, start in (
+        (MODULE, words, "NEVER_FINAL", _TABLE_START),
+        (GRAMS_MODULE, grams, "NEVER_WORD_END", _GRAMS_START),
+    ):
+        differ += _write_or_check(module, table, name, start, write=args.write)
+    return 1 if differ else 0
+
+
+_GRAMS_START = "_GRAMS = {"
+
+
+def _write_or_check(
+    module: Path, table: dict[str, list[str]], name: str, table_start: str, *, write: bool
+) -> int:
+    """Write ``table`` into ``module`` or compare it with the committed one (the number of
+    languages that differ)."""
+    source = module.read_text(encoding="utf-8")
+    start = source.index(table_start)
     end = source.index(_TABLE_END, start) + len(_TABLE_END)
-    if args.write:
-        MODULE.write_text(source[:start] + render(table) + source[end:], encoding="utf-8")
-        print(f"wrote {MODULE}: {sum(map(len, table.values()))} words")
+    if write:
+        text = source[:start] + render(table, table_start) + source[end:]
+        module.write_text(text, encoding="utf-8")
+        print(f"wrote {module}: {sum(map(len, table.values()))} entries")
         return 0
     namespace: dict[str, object] = {}
-    exec(compile(source, str(MODULE), "exec"), namespace)
-    committed = namespace["NEVER_FINAL"]
+    exec(compile(source, str(module), "exec"), namespace)
+    committed = namespace[name]
     assert isinstance(committed, dict)
     differ = 0
     for lang in sorted(set(table) | set(committed)):
@@ -132,8 +194,8 @@ def main() -> int:
                 f"{sorted(kept - built)[:20]}"
             )
         else:
-            print(f"{lang}: {len(built)} words, identical")
-    return 1 if differ else 0
+            print(f"{lang}: {len(built)} entries, identical")
+    return differ
 
 
 if __name__ == "__main__":

@@ -91,7 +91,9 @@ def _list_cut(old: str, new: str, line: str, lang: str) -> str | None:
         return "first_item_only"
     low = old.lower()
     followed = sum(_in_original(x, low, lang) for x in earlier)
-    if followed >= _MIRRORED_ITEMS * len(earlier):
+    if followed >= _MIRRORED_ITEMS * len(earlier) and not ends_like_an_original_line(
+        previous_line(old), line
+    ):  # (merged items end where the original's last one does: not dropped)
         return "dropped_last_items"
     return None
 
@@ -187,7 +189,7 @@ def is_stump(earlier: str, line: str) -> bool:
     (one at least, open or closed): under 0.4 of their median length for an item (`- Rychlé`
     after `- Dlouhá výdrž baterie a rychlé nabíjení`), under 0.3 for a prose line."""
     family = line_family(line)
-    sizes = []
+    sizes: list[str] = []
     for x in reversed(earlier.splitlines()):
         if not x.strip():
             continue
@@ -195,11 +197,28 @@ def is_stump(earlier: str, line: str) -> bool:
             break  # (a lead-in is no sibling of the answer's lines)
         if family == "prose" and x.rstrip()[-1] in ",،、":
             return False  # `Regards,` / `Jane Smith` / `Manager`: a signature
-        sizes.append(len(line_body(x)[0]))
+        sizes.append(line_body(x)[0])
     if not sizes:
         return False
     share = _STUMP_LINE if family == "prose" else _STUMP_ITEM
-    return _below(len(line_body(line)[0]), sizes, share)
+    return _below(len(line_body(line)[0]), [len(x) for x in sizes], share)
+
+
+def ends_like_an_original_line(old: str, line: str) -> bool:
+    """The last line ends on the last two words of a line of the original (`… sont John et
+    Lisa` for `John et Lisa`, `N - Neptun` for `… N Neptun`), or on the one word of one of
+    its items (`…, Guyana und Suriname` for `-Suriname`): the revision ends where the
+    original ends a line (its list marker aside), an answer given as the original gave it."""
+    last = _WORD.findall(line.lower())[-2:]
+    if not last or not last[-1].isalpha():
+        return False
+    for old_line in old.lower().splitlines():
+        words = _WORD.findall(line_body(old_line)[0])
+        if len(words) >= 2 and words[-2:] == last:
+            return True
+        if len(words) == 1 and len(words[0]) >= 3 and words == last[-1:]:
+            return True
+    return False
 
 
 def previous_line(text: str) -> str:
@@ -239,7 +258,7 @@ def cut_against_itself(old: str, new: str, lang: str) -> str | None:
     kind = _line_kind(lines[-1])
     if kind != "prose" or item:
         if kind == "item" and _shorter_than_siblings(lines, kind, _SHORT_ITEM):
-            return "short_last_item"
+            return None if ends_like_an_original_line(old, lines[-1]) else "short_last_item"
         return None
     if _shorter_than_siblings(lines, kind, _SHORT_VERSE):
         return "short_last_line"
@@ -280,14 +299,14 @@ def _words(line: str, lang: str) -> int:
 def _shorter_than_siblings(lines: list[str], kind: str, share: float) -> bool:
     """The last line is much shorter than the open lines of its kind just before it (two at
     least): lists and verse keep their lines alike; a cut one is a stump."""
-    sizes = []
+    sizes: list[str] = []
     for x in reversed(lines[:-1]):
         if _line_kind(x) != kind or x[-1] in CLOSING:
             break
-        sizes.append(len(line_body(x)[0]))
+        sizes.append(line_body(x)[0])
     if len(sizes) < 2:
         return False
-    return _below(len(line_body(lines[-1])[0]), sizes, share)
+    return _below(len(line_body(lines[-1])[0]), [len(x) for x in sizes], share)
 
 
 def _below(size: int, sizes: list[int], share: float) -> bool:

@@ -11,6 +11,12 @@ from __future__ import annotations
 
 import re
 
+from midb_cli.boost.guard_cut_signals import (
+    bare_item,
+    cut_inside_a_word,
+    restates_the_task,
+    result_missing,
+)
 from midb_cli.boost.guard_cut_words import NEVER_FINAL
 from midb_cli.boost.guard_endings import (
     CLOSING,
@@ -19,8 +25,8 @@ from midb_cli.boost.guard_endings import (
     answer_missing,
     cut_against_itself,
     cut_against_original,
+    ends_like_an_original_line,
     is_stump,
-    line_body,
     line_family,
     previous_line,
 )
@@ -29,8 +35,6 @@ from midb_cli.boost.guard_endings import (
 )
 from midb_cli.boost.guard_words import DANGLING, SENTENCE_STOPS
 
-# The last line is a list marker with at most two characters after it (`- `, `3.`, `- ф`).
-_BARE_ITEM = re.compile(r"(?:^|\n)[ \t]*(?:[-*•]|\d{1,3}[.)])(?:[ \t]+\S{0,2})?\Z")
 # (quotes differ by language: „…“ in cs and de, so only brackets and the straight quote count)
 _PAIRS = (("(", ")"), ("[", "]"), ("「", "」"), ("（", "）"))
 # `"A quote." - Author`: an attribution ends open
@@ -62,9 +66,7 @@ def cut_short(old: str, new: str, lang: str, context: str = "") -> str | None:
     the original closed its own. ``context``: the record's other fields (their words tell a
     word cut in two)."""
     new = new.rstrip()
-    if _BARE_ITEM.search(new):
-        if _BARE_ITEM.search(old.rstrip()):
-            return None
+    if bare_item(old, new, context):
         return "bare_list_marker"
     if new.endswith((":", "：")) and not old.rstrip().endswith((":", "：")):
         return "ends_on_a_colon"  # a lead-in or a label whose answer never came
@@ -72,7 +74,7 @@ def cut_short(old: str, new: str, lang: str, context: str = "") -> str | None:
         return None
     start = new.rfind("\n") + 1
     line = new[start:]
-    if _original_line(old, line):
+    if _original_line(old, line, short=lang in GRAM_SIZE):
         return None  # the original's own last item or line, as it was
     if _stops_where_original_goes_on(old, new, lang):
         return "original_goes_on"
@@ -82,6 +84,8 @@ def cut_short(old: str, new: str, lang: str, context: str = "") -> str | None:
         return "word_that_ends_no_line"
     if _ends_inside_a_word(old, new, lang, context):
         return "inside_word"
+    if cut_inside_a_word(old, new, lang, context):
+        return "letters_that_end_no_word"
     if lang == "ja" and _japanese_cut(old, new, line):
         return "japanese_cut"
     if _open_bracket_or_formula(line, old):
@@ -90,6 +94,10 @@ def cut_short(old: str, new: str, lang: str, context: str = "") -> str | None:
         return "item_cut"
     if _answer_just_started(old, new, line):
         return "answer_just_started"
+    if result_missing(old, new, context):
+        return "result_missing"
+    if restates_the_task(old, new, lang, context):
+        return "task_restated"
     if "#" in line.rsplit(None, 1)[-1] or _ATTRIBUTION.search(line):
         return None  # a hashtag ends a post; an author ends a quote
     if rule := cut_against_itself(old, new, lang) or cut_against_original(old, new, line, lang):
@@ -112,6 +120,8 @@ def cut_short(old: str, new: str, lang: str, context: str = "") -> str | None:
             and len(line.strip()) >= 3
         ):
             return "open_after_closed_lines"
+        if ends_like_an_original_line(old, line):
+            return None  # a short line that ends like one of the original's (`1924: X Y`)
         if item and is_stump(earlier, line):
             return "short_last_item"
         if not item and previous_line(earlier)[-1] not in ":：,،、" and is_stump(earlier, line):
@@ -259,31 +269,15 @@ def legal_open_ending(old: str, new: str) -> bool:
     label, colon, value = line.rpartition(":")
     if colon and LIST_ITEM.match(label) and len(value.split()) == 1:
         return True
-    return _ends_like_an_original_line(old, line)
+    return ends_like_an_original_line(old, line)
 
 
-def _ends_like_an_original_line(old: str, line: str) -> bool:
-    """The last line ends on the last two words of a line of the original (`… sont John et
-    Lisa` for `John et Lisa`, `N - Neptun` for `… N Neptun`), or on the one word of one of
-    its items (`…, Guyana und Suriname` for `-Suriname`): the revision ends where the
-    original ends a line (its list marker aside), an answer given as the original gave it."""
-    last = _WORD.findall(line.lower())[-2:]
-    if not last or not last[-1].isalpha():
-        return False
-    for old_line in old.lower().splitlines():
-        words = _WORD.findall(line_body(old_line)[0])
-        if len(words) >= 2 and words[-2:] == last:
-            return True
-        if len(words) == 1 and len(words[0]) >= 3 and words == last[-1:]:
-            return True
-    return False
-
-
-def _original_line(old: str, line: str) -> bool:
-    """The last line is a line of the original (its list marker aside)."""
+def _original_line(old: str, line: str, *, short: bool = False) -> bool:
+    """The last line is a line of the original (its list marker aside); ``short``: even one
+    of one or two characters (a whole word in Korean, Japanese, Chinese: `- 팝`)."""
     marker = LIST_ITEM.match(line)
     body = (line[marker.end() :] if marker else line).strip()
-    if len(body) < 3:
+    if len(body) < (1 if short else 3):
         return False
     for old_line in old.splitlines():
         old_marker = LIST_ITEM.match(old_line)
@@ -331,14 +325,17 @@ def _item_cut(old: str, line: str) -> bool:
 
 
 def _answer_just_started(old: str, new: str, line: str) -> bool:
-    """After a lead-in (`La phrase corrigée est :`), the last line is the first word or two of
-    a line of the original that goes on for three words or more (`Il` for `Il a fini son
-    repas.`): the answer was cut after its first words."""
-    words = line.split()
-    if len(words) > 2 or LIST_ITEM.match(line):
+    """After a lead-in (`La phrase corrigée est :`, on the line before or on the same line),
+    the answer is the first word or two of a line of the original that goes on for three
+    words or more (`Il` for `Il a fini son repas.`): it was cut after its first words."""
+    if LIST_ITEM.match(line):
+        return False
+    head, colon, answer = line.rpartition(":")
+    words = answer.split()
+    if len(words) > 2:
         return False
     lines = [x.rstrip() for x in new.splitlines() if x.strip()]
-    if len(lines) < 2 or not lines[-2].endswith((":", "：")):
+    if not (colon and head.strip()) and (len(lines) < 2 or not lines[-2].endswith((":", "："))):
         return False
     start = " ".join(words) + " "
     for old_line in old.splitlines():
@@ -387,20 +384,35 @@ def _ends_inside_a_word(old: str, new: str, lang: str, context: str = "") -> boo
 
 def _stops_where_original_goes_on(old: str, new: str, lang: str) -> bool:
     """The revision's last words appear in the original with more of the same sentence after
-    them: the revision was cut there (mid-word when the original goes on with a letter)."""
+    them: the revision was cut there (mid-word when the original goes on with a letter). Read
+    on the last three words (four when they are short: Vietnamese syllables), else on the last
+    two words of letters (`Carly Rae` for `Carly Rae Jepsen`)."""
     if lang in GRAM_SIZE:
-        tail = new[-8:]
-    else:
-        words = new.rsplit(None, 3)
-        tail = " ".join(words[-3:]) if len(words) >= 3 else ""
-    if len(tail) < (8 if lang in GRAM_SIZE else 12):  # (8 characters in ja/ko/zh: no floor)
-        return False
+        return len(new) >= 8 and _goes_on(old, new[-8:])
+    words = new.rsplit(None, 4)
+    tail = " ".join(words[-3:]) if len(words) >= 3 else ""
+    if len(tail) < 12 and len(words) >= 4:
+        tail = " ".join(words[-4:])
+    if len(tail) >= 12 and _goes_on(old, tail):
+        return True
+    tail = " ".join(words[-2:]).lstrip("-*•:").strip()
+    if len(words) < 2 or len(tail) < 6 or not tail.replace(" ", "").isalpha():
+        return False  # (a value may drop its unit: `1920 x 1080` for `1920 x 1080 Pixel`)
+    return _goes_on(old, tail, True)
+
+
+def _goes_on(old: str, tail: str, whole: bool = False) -> bool:
+    """``tail`` is in ``old`` (``whole``: from the start of a word), and every time with more
+    of the same sentence after it."""
     at = old.find(tail)
     found = False
     while at >= 0:
         after = old[at + len(tail) : at + len(tail) + 2]
-        if not (after[:1].isalnum() or (after[:1] == " " and after[1:2].isalnum())):
+        if whole and at and old[at - 1].isalnum():
+            pass  # inside another word
+        elif not (after[:1].isalnum() or (after[:1] == " " and after[1:2].isalnum())):
             return False  # the original too ends these words somewhere: a legal ending
-        found = True
+        else:
+            found = True
         at = old.find(tail, at + 1)
     return found

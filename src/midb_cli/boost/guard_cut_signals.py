@@ -1,0 +1,113 @@
+"""Cuts told by what the open revision lost of its original: the original's result, a whole
+last word.
+
+Called by ``guard_truncation.cut_short`` once the revised response ends open (no closing
+character) and its last line is not one of the original's lines. Each function answers one
+question and is named by the rule it serves (the refusal detail is chosen by the caller).
+"""
+
+from __future__ import annotations
+
+import re
+
+from midb_cli.boost.guard_cut_grams import NEVER_WORD_END
+from midb_cli.boost.guard_endings import GRAM_SIZE, line_body
+
+# A number on its own: not inside a Latin word or a tag (`#vote2020`, `COVID-19`, `4A`; a unit
+# may follow in other scripts: `3000미터`), not a list marker nor a hashtag (removed first) nor
+# a label's (`Grupo 1: Anna`), decimal commas read as points (`25,13` is `25.13`)
+_NUMBER = re.compile(r"(?<![0-9A-Za-z_#/-])\d+(?:[.,]\d+)*(?![0-9A-Za-z_]|\s*[:：])")
+_MARKER = re.compile(r"(?m)^[ \t]*(?:[-*•]|\d{1,3}[.)])[ \t]|#\S+")
+_DECIMAL_COMMA = re.compile(r"(?<=\d),(?=\d)")
+# the last word of a text, letters only (`Isol`, `Saudi-Ara`: `Ara`)
+_LAST_WORD = re.compile(r"[^\W\d_]+\Z")
+_WORD = re.compile(r"\w+")
+# The last line is a list marker with at most two characters after it (`- `, `3.`, `- ф`).
+_BARE_ITEM = re.compile(r"(?:^|\n)[ \t]*(?:[-*•]|\d{1,3}[.)])(?:[ \t]+\S{0,2})?\Z")
+
+
+def _numbers_text(text: str) -> str:
+    return _DECIMAL_COMMA.sub(".", _MARKER.sub("", text))
+
+
+def result_missing(old: str, new: str, context: str) -> bool:
+    """The original gives a number the task does not (its result: `… is 25.13 cm.` for a
+    circle of radius 4), the revision is worked with numbers too, and none of the original's
+    results is anywhere in it: the revision stopped before its result (`C = 2π x 4`, `278 /
+    16 = 17`). ``context``: the task's fields (their numbers are given, not results)."""
+    if not any(c.isdigit() for c in new):
+        return False
+    given = _numbers_text(context)
+    results = {x for x in _NUMBER.findall(_numbers_text(old)) if x not in given}
+    if not results:
+        return False
+    text = _numbers_text(new)
+    return not any(x in text for x in results)
+
+
+# a one-line revision this much made of the task's words restates the task
+_TASK_SHARE = 0.7
+# ... unless it is a title (this share of its words capitalised; nouns in German)
+_TITLE_CAPITALS = {"de": 0.7}
+_TITLE_SHARE = 0.4
+
+
+def _words(text: str, lang: str) -> list[str]:
+    """The words of ``text`` that carry content: character pairs in Korean, Japanese,
+    Chinese; words of three letters or more elsewhere."""
+    text = text.lower()
+    if lang in GRAM_SIZE:
+        return [text[i : i + 2] for i in range(len(text) - 1) if text[i : i + 2].isalnum()]
+    return [w for w in _WORD.findall(text) if len(w) >= 3]
+
+
+def restates_the_task(old: str, new: str, lang: str, task: str) -> bool:
+    """The revision is one open line (no colon, not a title) made of the task's own words
+    (`Entiti dalam ayat yang diberikan` for `Kenal pasti entiti dalam ayat yang diberikan`),
+    with none of the words the original answers with: it stopped before the answer."""
+    if "\n" in new or ":" in new or "：" in new:
+        return False
+    words = _words(new, lang)
+    if len(words) < 3:
+        return False
+    spaced = new.split()
+    share = _TITLE_CAPITALS.get(lang, _TITLE_SHARE)
+    if lang not in GRAM_SIZE and sum(w[:1].isupper() for w in spaced) >= share * len(spaced):
+        return False
+    given = set(_words(task, lang))
+    if sum(w in given for w in words) < _TASK_SHARE * len(words):
+        return False
+    answer = set(_words(old, lang)) - given
+    return bool(answer) and not answer & set(words)
+
+
+def cut_inside_a_word(old: str, new: str, lang: str, context: str) -> bool:
+    """The last word ends on three letters that (almost) never end a word of the language
+    (``guard_cut_grams``, learned: `Ostr`, `kön`, `irri`) and is no word of the texts (the
+    original, the task, the revision's earlier lines: a name or a term they use is whole)."""
+    grams = NEVER_WORD_END.get(lang)
+    if not grams:
+        return False
+    found = _LAST_WORD.search(new)
+    if not found:
+        return False
+    word = found.group().lower()
+    if len(word) < 3 or word[-3:] not in grams:
+        return False
+    text = " ".join((old, context, new[: found.start()])).lower()
+    return word not in set(_WORD.findall(text))
+
+
+def bare_item(old: str, new: str, context: str) -> bool:
+    """The last item is a list marker with nothing after it where the original's last item
+    has something (`5. 연민`: two characters are no bare marker), or with one or two
+    characters that are no word of the texts (`- ф`; not `- قط` where the original lists
+    `قط`): the answer was cut at its last item."""
+    if not _BARE_ITEM.search(new):
+        return False
+    body = line_body(new[new.rfind("\n") + 1 :])[0]
+    old = old.rstrip()
+    if not body:
+        return bool(line_body(old[old.rfind("\n") + 1 :])[0]) or not _BARE_ITEM.search(old)
+    text = " ".join((old, context, new[: new.rfind("\n")])).lower()
+    return body.lower() not in _WORD.findall(text)

@@ -1,0 +1,278 @@
+"""Cuts told by what the open revision lost of its original (boost/guard_cut_signals.py, read
+by boost/guard_truncation.py): the original's result, a whole last word; and the good
+revisions that keep them. Fixture strings written for the tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from guard_judge import judge
+from midb_cli.boost.guard_cut_grams import NEVER_WORD_END
+from midb_cli.records.pair import Pair
+
+
+def _judge(
+    instruction: str, original_response: str, response: str, lang: str, input_text: str = ""
+) -> tuple[str, str]:
+    original = Pair(instruction, input_text, original_response)
+    result = judge(original, original.with_field("response", response), lang, finish_reason="stop")
+    return result.reason or "", result.detail
+
+
+@pytest.mark.parametrize(
+    ("lang", "instruction", "original_response", "response"),
+    [
+        # the working stops before the result the original gives
+        (
+            "ms",
+            "Kira luas segi empat tepat dengan panjang 8 cm dan lebar 3 cm.",
+            "Luas segi empat tepat itu ialah 24 cm persegi.",
+            "Luas segi empat tepat dikira dengan formula:\n\nLuas = panjang x lebar\n\n"
+            "Dengan panjang 8 cm dan lebar 3 cm, kita dapat:\n\nLuas = 8 cm x",
+        ),
+        # a prose cut in the middle of the working (a decimal comma in the original)
+        (
+            "pt",
+            "Converta 5 polegadas em centímetros.",
+            "5 polegadas equivalem a 12,7 centímetros.",
+            "Para converter polegadas em centímetros, multiplicamos por 2.54. Assim, 5 vezes",
+        ),
+        # a unit written onto the number (Korean)
+        (
+            "ko",
+            "3킬로미터는 몇 미터입니까?",
+            "3킬로미터는 3000미터입니다.",
+            "킬로미터를 미터로 바꾸려면 1000을 곱합니다:\n\n3킬로미터 = 3 x 1000",
+        ),
+        (
+            "ar",
+            "ما هو متوسط الأعداد 3 و 6 و 12؟",
+            "متوسط الأعداد هو 7.",
+            "لحساب المتوسط نجمع الأعداد: 3 + 6 + 12 = 21، ثم نقسم المجموع 21",
+        ),
+    ],
+)
+def test_a_cut_before_the_result_is_refused(
+    lang: str, instruction: str, original_response: str, response: str
+) -> None:
+    assert _judge(instruction, original_response, response, lang) == (
+        "guard:truncated",
+        "result_missing",
+    )
+
+
+@pytest.mark.parametrize(
+    ("lang", "instruction", "original_response", "response"),
+    [
+        # the result is there, as a decimal point where the original has a comma
+        (
+            "de",
+            "Rechne 3 Meilen in Kilometer um.",
+            "3 Meilen sind 4,83 Kilometer.",
+            "Eine Meile entspricht 1,609 Kilometern\n\n3 x 1,609 = 4.83 Kilometer",
+        ),
+        # the original's numbers are labels of its groups, not results
+        (
+            "id",
+            "Kelompokkan nama berikut menjadi dua: Ana, Budi, Citra, Dodi.",
+            "Kelompok 1: Ana, Citra\nKelompok 2: Budi, Dodi",
+            "Berikut dua kelompok yang mungkin:\n\n- Perempuan: Ana, Citra\n\n- Laki-laki: Budi, Dodi",
+        ),
+    ],
+)
+def test_a_revision_that_keeps_the_result_is_accepted(
+    lang: str, instruction: str, original_response: str, response: str
+) -> None:
+    assert _judge(instruction, original_response, response, lang) == ("", "")
+
+
+@pytest.mark.parametrize(
+    ("lang", "instruction", "original_response", "response"),
+    [
+        (
+            "de",
+            "Nenne drei Haustiere.",
+            "Hund, Katze, Hamster.",
+            "Drei Haustiere:\n\n- Hund\n\n- Katze\n\n- Meerschw",
+        ),
+        (
+            "es",
+            "Nombra frutas de invierno.",
+            "Naranjas, mandarinas y kiwis.",
+            "Frutas de invierno:\n\n- Naranjas\n\n- Mandarinas\n\n- Granad",
+        ),
+        (
+            "cs",
+            "Vyjmenuj tři řeky.",
+            "Vltava, Labe, Ohře.",
+            "Řeky:\n\n- Vltava\n\n- Labe\n\n- Morav",
+        ),
+    ],
+)
+def test_a_cut_inside_a_word_is_refused(
+    lang: str, instruction: str, original_response: str, response: str
+) -> None:
+    assert _judge(instruction, original_response, response, lang) == (
+        "guard:truncated",
+        "letters_that_end_no_word",
+    )
+
+
+def test_a_word_the_texts_use_is_whole() -> None:
+    # `Aragorn` ends on letters no Italian word ends on, but the original names him
+    response = "I personaggi della Compagnia sono:\n\n- Frodo\n\n- Legolas\n\n- Aragorn"
+    original = "Frodo, Legolas e Aragorn."
+    assert "orn" in NEVER_WORD_END["it"]
+    assert _judge("Chi fa parte della Compagnia?", original, response, "it") == ("", "")
+
+
+def test_the_table_lists_letters_no_word_ends_on() -> None:
+    # learned; a word goes on after them in every language listed
+    assert "kön" in NEVER_WORD_END["de"]
+    assert all(len(g) == 3 and g == g.lower() for grams in NEVER_WORD_END.values() for g in grams)
+    assert not {"ko", "vi", "ja", "zh"} & set(NEVER_WORD_END)  # syllables, no word bounds
+
+
+@pytest.mark.parametrize(
+    ("lang", "instruction", "original_response", "response", "rule"),
+    [
+        # the answer after a colon on the lead-in's own line: the original's first word
+        (
+            "ar",
+            "ما هي الدول المذكورة في النص؟",
+            "المملكة العربية السعودية، مصر، الأردن.",
+            "الدول المذكورة في النص هي: المملكة",
+            "answer_just_started",
+        ),
+        # Vietnamese words are short: four of them say where the original goes on
+        (
+            "vi",
+            "Tóm tắt lợi ích của việc đi bộ.",
+            "Đi bộ giúp tim khỏe, ngủ ngon và giảm căng thẳng mỗi ngày.",
+            "Lợi ích chính là: đi bộ giúp tim khỏe, ngủ ngon và giảm",
+            "original_goes_on",
+        ),
+        # two words the original always goes on after
+        (
+            "es",
+            "¿Quién escribió Cien años de soledad?",
+            "Gabriel García Márquez",
+            "La novela fue escrita por Gabriel García",
+            "original_goes_on",
+        ),
+        # a word cut down to three letters
+        (
+            "de",
+            "Was denkst du?",
+            "Ich glaube, dass du es schaffst.",
+            "Ich glaube, dass Sie es kön",
+            "letters_that_end_no_word",
+        ),
+    ],
+)
+def test_an_answer_cut_after_its_first_words_is_refused(
+    lang: str, instruction: str, original_response: str, response: str, rule: str
+) -> None:
+    assert _judge(instruction, original_response, response, lang) == ("guard:truncated", rule)
+
+
+@pytest.mark.parametrize(
+    ("lang", "instruction", "original_response", "response"),
+    [
+        # a two-character item the original lists
+        (
+            "ko",
+            "요리용 허브 네 가지를 나열하세요.",
+            "바질, 민트, 파슬리, 로즈마리.",
+            "요리용 허브 목록입니다:\n\n- 바질\n\n- 파슬리\n\n- 로즈마리\n\n- 민트",
+        ),
+        (
+            "vi",
+            "Liệt kê đồ mang đi biển.",
+            "1. Mũ\n2. Kem\n3. Khăn",
+            "Đồ mang đi biển:\n\n- Kem\n\n- Khăn\n\n- Mũ",
+        ),
+        (
+            "ar",
+            "رتب الكلمات أبجديًا: كلب، قط، بيت.",
+            "بيت، قط، كلب",
+            "الكلمات مرتبة أبجديًا:\n\n- بيت\n\n- كلب\n\n- قط",
+        ),
+        # two words the original ends a line on too
+        (
+            "pt",
+            "Liste duas cidades do Brasil.",
+            "São Paulo é a maior cidade do país.\nRio de Janeiro",
+            "Duas cidades do Brasil são São Paulo e Rio de Janeiro",
+        ),
+        # the original's own last item, however short
+        (
+            "ja",
+            "好きな飲み物を三つ挙げて。",
+            "- 水\n- お茶\n- 牛乳",
+            "好きな飲み物：\n\n- 水\n\n- お茶\n\n- 牛乳",
+        ),
+    ],
+)
+def test_a_short_whole_last_item_is_accepted(
+    lang: str, instruction: str, original_response: str, response: str
+) -> None:
+    assert _judge(instruction, original_response, response, lang) == ("", "")
+
+
+def test_a_bare_marker_is_refused_where_the_original_ends_on_a_short_item() -> None:
+    # (the original's `5. 연민` is no bare marker: its item has two characters)
+    original = "1. 낙관주의\n2. 자기 신뢰\n3. 감사\n4. 창의성\n5. 연민"
+    response = "긍정적인 태도 다섯 가지:\n\n- 낙관주의\n\n- 자기 신뢰\n\n- 감사\n\n- 창의성\n\n-"
+    assert _judge("긍정적인 태도 다섯 가지를 나열하세요.", original, response, "ko") == (
+        "guard:truncated",
+        "bare_list_marker",
+    )
+
+
+def test_a_revision_that_restates_the_task_is_refused() -> None:
+    instruction = "Kenal pasti kata kerja dalam ayat yang diberikan: Ali menendang bola itu."
+    original = "Kata kerja dalam ayat itu ialah menendang."
+    result = _judge(instruction, original, "Kata kerja dalam ayat yang diberikan", "ms")
+    assert result == ("guard:truncated", "task_restated")
+
+
+@pytest.mark.parametrize(
+    ("lang", "instruction", "original_response", "response"),
+    [
+        # a title made of the task's words
+        (
+            "id",
+            "Buat judul untuk artikel tentang kaos katun ramah lingkungan.",
+            "Kaos Katun - Kebutuhan Klasik",
+            "Kaos Katun Klasik yang Ramah Lingkungan",
+        ),
+        # the task's words and the answer's
+        (
+            "ms",
+            "Kenal pasti kata kerja dalam ayat yang diberikan: Ali menendang bola itu.",
+            "menendang",
+            "Kata kerja dalam ayat yang diberikan ialah menendang",
+        ),
+    ],
+)
+def test_a_revision_with_the_task_words_and_an_answer_is_accepted(
+    lang: str, instruction: str, original_response: str, response: str
+) -> None:
+    assert _judge(instruction, original_response, response, lang) == ("", "")
+
+
+def test_a_timeline_that_merges_items_and_ends_on_the_original_last_one_is_accepted() -> None:
+    # the revision merges the original's items: fewer of them, the last one short, but it
+    # ends where the original's last item ends
+    original = (
+        "- 1889: Construction de la tour\n- 1900: Exposition universelle\n"
+        "- 1909: Antenne de radio\n- 1957: Antenne de télévision\n- 1985: Nouvel éclairage"
+    )
+    response = (
+        "- 1889-1900 : construction de la tour, puis accueil de l'Exposition universelle et "
+        "de millions de visiteurs venus du monde entier\n\n"
+        "- 1909-1957 : installation des antennes de radio puis de télévision au sommet\n\n"
+        "- 1986 : Nouvel éclairage"
+    )
+    assert _judge("Résume l'histoire de la tour Eiffel.", original, response, "fr") == ("", "")
