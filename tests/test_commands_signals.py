@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -295,3 +296,72 @@ def test_score_interrupted_at_any_step_resumes_to_the_same_output(tmp_path: Path
     assert isinstance(last, ScoreResult)
     assert last.total().to_json() == expected.total().to_json()
     assert steps > 300
+
+
+# -- real processes ------------------------------------------------------------------------------
+def midb(*args: str, **kwargs: Any) -> subprocess.Popen[bytes]:
+    """A midb process with SIGINT's default action (a suite started with `&` ignores it)."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "midb_cli", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        preexec_fn=lambda: (signal.signal(signal.SIGINT, signal.SIG_DFL), os.setpgrp()),
+        **kwargs,
+    )
+
+
+def test_sigterm_stops_export_with_143_and_leaves_the_earlier_files(tmp_path: Path) -> None:
+    old = tmp_path / "old.jsonl"
+    write_lines(old, ["{broken", {"instruction": "Old", "input": "", "output": "Old."}])
+    out = tmp_path / "out.jsonl"
+    run_export(ExportOptions(str(old), str(out)))
+    earlier = files_in(tmp_path)
+    fifo = tmp_path / "in.fifo"
+    os.mkfifo(fifo)
+    proc = midb("export", str(fifo), "-o", str(out))
+    with open(fifo, "wb") as feed:  # held open: the export cannot finish
+        feed.write(b'{"instruction": "New", "input": "", "output": "New."}\n')
+        feed.flush()
+        # progress: the export has opened its output (its temporary file is there)
+        while not list(tmp_path.glob(".out.jsonl.*.tmp")) and proc.poll() is None:
+            os.sched_yield()
+        assert proc.poll() is None
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate()
+    assert proc.returncode == 143, err
+    assert err == b"Interrupted.\n"
+    fifo.unlink()
+    assert files_in(tmp_path) == earlier  # no temporary file; OUT and its rejects untouched
+
+
+@pytest.mark.parametrize("command", ["check", "stats"])
+def test_ctrl_c_stops_workers_at_once_without_a_traceback(tmp_path: Path, command: str) -> None:
+    src = tmp_path / "in.jsonl"
+    write_lines(src, [
+        {"instruction": f"Schreibe einen Satz über die Zahl {i}.", "input": "",
+         "output": f"Die Zahl {i} ist eine schöne Zahl, sagt man."}
+        for i in range(6000)
+    ])  # fmt: skip
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    env = {**os.environ, "TMPDIR": str(temp)}
+    extra = ["--format", "jsonl"] if command == "check" else ["--json"]
+    proc = midb(command, str(src), "--workers", "2", *extra, env=env)
+    # progress: a worker process has started (spawn makes its own files in TMPDIR's folders
+    # for `check`; for both, the worker count of the process group goes up)
+    while proc.poll() is None and not _has_children(proc.pid):
+        os.sched_yield()
+    assert proc.poll() is None, proc.communicate()
+    os.killpg(proc.pid, signal.SIGINT)  # a terminal's Ctrl-C: the whole process group
+    _, err = proc.communicate()
+    assert proc.returncode == 130, err
+    assert err == b"Interrupted.\n"
+    assert not list(temp.rglob("*.out"))  # the workers' report files are gone
+
+
+def _has_children(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children", encoding="ascii") as fh:
+            return bool(fh.read().split())
+    except OSError:
+        return False
