@@ -18,12 +18,13 @@ import os
 import struct
 import tempfile
 from collections.abc import Iterator, Mapping
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from typing import IO, Any
 
 from midb_cli.distance import pair_distance
 from midb_cli.errors import InputError, UsageError
+from midb_cli.export.writer import rejects_file
 from midb_cli.jsonio import dumps_line
 from midb_cli.langid import LanguageIdentifier
 from midb_cli.langid.stream import identify_stream
@@ -38,6 +39,7 @@ from midb_cli.records.reader import (
 )
 from midb_cli.records.writer import RejectsWriter, atomic_writer
 from midb_cli.report.files import make_readable
+from midb_cli.signals import CtrlC
 from midb_cli.stats.histogram import IntHistogram
 
 ALL = "all"
@@ -131,55 +133,106 @@ def select_file(
         raise UsageError("--order must be desc or asc")
     if input_path == "-":
         raise UsageError("select reads its input twice: give a file, not standard input")
-    rejects_file = rejects_path or default_rejects_path(output_path)
-    refuse_clashes({"-o": output_path, "--rejects": rejects_file}, [input_path])
+    rejects_file_path = rejects_path or default_rejects_path(output_path)
+    refuse_clashes({"-o": output_path, "--rejects": rejects_file_path}, [input_path])
     if per_lang and identifier is None:
         identifier = LanguageIdentifier()
 
     result = SelectionResult()
     reader_args = {"schema": schema, "fields": fields, "id_key": id_key, "strict": strict}
-    with ExitStack() as stack:
-        rows_fd, rows_path = tempfile.mkstemp(prefix="midb-select-", suffix=".bin")
-        stack.callback(os.unlink, rows_path)
-        rows = stack.enter_context(os.fdopen(rows_fd, "w+b"))
-        rejects = stack.enter_context(RejectsWriter(rejects_file))
-
-        groups, hists = _first_pass(
-            input_path,
-            reader_args,
-            per_lang,
-            identifier,
-            rows,
-            rejects,
-            result,
-            by_ordinal=is_json_array_file(input_path),
-            by=by,
-        )
-        for name, hist in zip(groups, hists, strict=True):
-            if min_score is not None:
-                result.groups[name] = _minimum_quota(hist, round(min_score * SCORE_SCALE))
-            else:
-                wanted = quota_size(hist.count, top, top_percent)
-                result.groups[name] = plan_quota(hist, wanted, order)
-        rows.flush()
-        rows.seek(0)
-        quotas = [result.groups[name] for name in groups]
-        chosen = _chosen_lines(rows, quotas, order)
-        array_input = is_json_array_file(input_path)
-        with atomic_writer(output_path) as raw_out, ExitStack() as out_stack:
-            out: IO[bytes] = raw_out
-            if output_path.endswith(".gz"):
-                zipped = gzip.GzipFile(fileobj=raw_out, mode="wb", mtime=0)
-                out_stack.callback(zipped.close)
-                out = zipped  # type: ignore[assignment]
-            if array_input:
-                result.selected = _copy_records(input_path, reader_args, chosen, out)
-            else:
-                result.selected = _copy_lines(input_path, chosen, out)
-        make_readable(output_path)
+    outputs = ExitStack()
+    try:
+        # Ctrl-C and SIGTERM wait while the files are opened, committed or discarded: an
+        # interrupted selection leaves no temporary file, and the earlier files as they were
+        with CtrlC() as ctrl_c:
+            held = ctrl_c.held()
+            try:
+                with held:
+                    # unnamed (O_TMPFILE where the system has it): nothing to remove, ever
+                    rows = outputs.enter_context(
+                        tempfile.TemporaryFile(prefix="midb-select-", suffix=".bin")  # noqa: SIM115
+                    )
+                    rejects = outputs.enter_context(rejects_file(rejects_file_path))
+                    out = outputs.enter_context(_selection_writer(output_path))
+                _select(
+                    input_path,
+                    reader_args,
+                    per_lang,
+                    identifier,
+                    rows,
+                    rejects,
+                    out,
+                    result,
+                    by,
+                    order,
+                    (top, top_percent, min_score),
+                )
+            except BaseException as exc:
+                with held:
+                    outputs.__exit__(type(exc), exc, exc.__traceback__)
+                raise
+            with held:
+                outputs.close()  # OUT, then the rejects file, renamed into place
+    except BaseException as exc:
+        outputs.__exit__(type(exc), exc, exc.__traceback__)  # a signal before the held exit
+        raise
+    make_readable(output_path)
     if result.rejected:
-        result.rejects_path = rejects_file
+        result.rejects_path = rejects_file_path
     return result
+
+
+@contextmanager
+def _selection_writer(output_path: str) -> Iterator[IO[bytes]]:
+    """The output, replaced whole at the end (gzipped when its name ends in ``.gz``)."""
+    with atomic_writer(output_path) as raw_out:
+        if not output_path.endswith(".gz"):
+            yield raw_out
+            return
+        with gzip.GzipFile(fileobj=raw_out, mode="wb", mtime=0) as zipped:
+            yield zipped  # type: ignore[misc]
+
+
+def _select(
+    input_path: str,
+    reader_args: dict[str, Any],
+    per_lang: bool,
+    identifier: LanguageIdentifier | None,
+    rows: IO[bytes],
+    rejects: RejectsWriter,
+    out: IO[bytes],
+    result: SelectionResult,
+    by: str,
+    order: str,
+    quota: tuple[int | None, float | None, float | None],
+) -> None:
+    """Both passes: the rows and histograms, then the chosen lines copied into ``out``."""
+    top, top_percent, min_score = quota
+    groups, hists = _first_pass(
+        input_path,
+        reader_args,
+        per_lang,
+        identifier,
+        rows,
+        rejects,
+        result,
+        by_ordinal=is_json_array_file(input_path),
+        by=by,
+    )
+    for name, hist in zip(groups, hists, strict=True):
+        if min_score is not None:
+            result.groups[name] = _minimum_quota(hist, round(min_score * SCORE_SCALE))
+        else:
+            wanted = quota_size(hist.count, top, top_percent)
+            result.groups[name] = plan_quota(hist, wanted, order)
+    rows.flush()
+    rows.seek(0)
+    quotas = [result.groups[name] for name in groups]
+    chosen = _chosen_lines(rows, quotas, order)
+    if is_json_array_file(input_path):
+        result.selected = _copy_records(input_path, reader_args, chosen, out)
+    else:
+        result.selected = _copy_lines(input_path, chosen, out)
 
 
 def _minimum_quota(hist: IntHistogram, minimum: int) -> Quota:

@@ -306,7 +306,7 @@ def _run(options: BoostOptions, *, quiet: bool, workers: str = "1", ray: str | N
             _print_summary(console, interrupted, quiet, render_summary)
         else:
             console.print("Interrupted.")
-        from midb_cli.boost.signals import interrupt_exit_code
+        from midb_cli.signals import interrupt_exit_code
 
         raise typer.Exit(interrupt_exit_code(exc)) from None
     _print_summary(console, summary, quiet, render_summary)

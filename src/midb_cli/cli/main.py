@@ -17,8 +17,8 @@ import typer
 from typer.models import ArgumentInfo, OptionInfo
 
 from midb_cli import __version__
-from midb_cli.boost.signals import interrupt_exit_code
-from midb_cli.errors import EXIT_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED, MidbError
+from midb_cli.errors import EXIT_INPUT, EXIT_INTERNAL, MidbError
+from midb_cli.signals import CtrlC, interrupt_exit_code
 
 app = typer.Typer(
     name="midb",
@@ -80,12 +80,18 @@ def _name_metavars(callback: Callable[..., Any]) -> None:
 
 def _guarded(callback: Callable[..., Any]) -> Callable[..., Any]:
     """Handle what Typer would otherwise catch first with the wrong outcome: Ctrl-C (exit 130
-    with a message) and a reader that went away (`midb diff ... | head`: exit 0, not 1)."""
+    with a message) and a reader that went away (`midb diff ... | head`: exit 0, not 1).
+
+    SIGTERM is turned into an interrupt (``Terminated``, exit 143) for every command, so that
+    it unwinds through the command's cleanup as Ctrl-C does: a temporary file removed, a lock
+    released, standard output flushed in whole lines, instead of the process dying where it
+    stood."""
 
     @functools.wraps(callback)
     def run(*args: Any, **kwargs: Any) -> Any:
         try:
-            return callback(*args, **kwargs)
+            with CtrlC():
+                return callback(*args, **kwargs)
         except KeyboardInterrupt as exc:
             print("Interrupted.", file=sys.stderr)
             raise typer.Exit(interrupt_exit_code(exc)) from None
@@ -114,9 +120,9 @@ def main() -> None:
     except MidbError as exc:
         print(f"Error: {exc}", file=sys.stderr)
         sys.exit(exc.exit_code)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         print("Interrupted.", file=sys.stderr)
-        sys.exit(EXIT_INTERRUPTED)
+        sys.exit(interrupt_exit_code(exc))
     except BrokenPipeError:
         # `midb diff ... | head`: the reader went away; not an error of ours.
         _silence_stdout()

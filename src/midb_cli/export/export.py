@@ -12,17 +12,19 @@ sent to the rejects file with the reason.
 from __future__ import annotations
 
 from collections import Counter
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from typing import Any
 
 from midb_cli.boost.paths import default_rejects_path
 from midb_cli.errors import InputError, UsageError
 from midb_cli.export.formats import FORMATS, pair_record
-from midb_cli.export.writer import record_sink
+from midb_cli.export.writer import RecordSink, record_sink, rejects_file
 from midb_cli.judge.pairs import ReaderOptions
 from midb_cli.records.paths import refuse_clashes
 from midb_cli.records.reader import META_KEY, Record, RecordReader, Reject
 from midb_cli.records.writer import RejectsWriter
+from midb_cli.signals import CtrlC
 
 DEFAULT_STATUSES = frozenset({"boosted", "unchanged"})
 _CHAT_KEYS = ("messages", "conversations")
@@ -65,33 +67,57 @@ def run_export(options: ExportOptions) -> ExportResult:
         id_key=options.reader.id_key,
         strict=options.reader.strict,
     )
-    with RejectsWriter(rejects_path) as rejects, record_sink(options.output) as sink:
-        for item in reader:
-            if isinstance(item, Record):
-                result.records += 1
-                why = _unexportable(item)
-                if why is not None:
-                    item = Reject(item.path, item.line, why)
-            if isinstance(item, Reject):
-                rejects.write(item)
-                result.rejected += 1
-                if len(result.reject_samples) < 3:
-                    result.reject_samples.append(str(item))
-                continue
-            status = _status(item)
-            if (
-                options.statuses is not None
-                and status is not None
-                and status not in options.statuses
-            ):
-                result.skipped[status] += 1
-                continue
-            pair = item.revision[1] if item.revision else item.pair
-            sink.write(pair_record(pair, options.format))
-            result.exported += 1
-        if result.records == 0:  # inside the atomic write: no empty OUT is left behind
-            raise InputError(f"{options.input}: no record to export")
+    outputs = ExitStack()
+    try:
+        # Ctrl-C and SIGTERM wait while the outputs are opened, committed or discarded: an
+        # interrupted export leaves no temporary file, and the earlier files as they were
+        with CtrlC() as ctrl_c:
+            held = ctrl_c.held()
+            try:
+                with held:
+                    rejects = outputs.enter_context(rejects_file(rejects_path))
+                    sink = outputs.enter_context(record_sink(options.output))
+                _export(reader, options, result, rejects, sink)
+            except BaseException as exc:
+                with held:
+                    outputs.__exit__(type(exc), exc, exc.__traceback__)
+                raise
+            with held:
+                outputs.close()  # OUT, then the rejects file, renamed into place
+    except BaseException as exc:
+        outputs.__exit__(type(exc), exc, exc.__traceback__)  # a signal before the held exit
+        raise
     return result
+
+
+def _export(
+    reader: RecordReader,
+    options: ExportOptions,
+    result: ExportResult,
+    rejects: RejectsWriter,
+    sink: RecordSink,
+) -> None:
+    for item in reader:
+        if isinstance(item, Record):
+            result.records += 1
+            why = _unexportable(item)
+            if why is not None:
+                item = Reject(item.path, item.line, why)
+        if isinstance(item, Reject):
+            rejects.write(item)
+            result.rejected += 1
+            if len(result.reject_samples) < 3:
+                result.reject_samples.append(str(item))
+            continue
+        status = _status(item)
+        if options.statuses is not None and status is not None and status not in options.statuses:
+            result.skipped[status] += 1
+            continue
+        pair = item.revision[1] if item.revision else item.pair
+        sink.write(pair_record(pair, options.format))
+        result.exported += 1
+    if result.records == 0:  # inside the atomic write: no empty OUT is left behind
+        raise InputError(f"{options.input}: no record to export")
 
 
 def _status(record: Record) -> str | None:

@@ -17,6 +17,7 @@ from typing import Any
 from midb_cli.boost.output import ResumableOutput
 from midb_cli.errors import InputError, UsageError
 from midb_cli.jsonio import JSONError, loads
+from midb_cli.signals import Cleanup
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,16 +37,16 @@ def validate_output_path(output: str) -> None:
 
 
 def open_judgments(
-    path: str, *, overwrite: bool, judge: str, task: str
+    path: str, *, overwrite: bool, judge: str, task: str, cleanup: Cleanup
 ) -> tuple[ResumableOutput, dict[str, PastJudgment]]:
-    """Open the output for appending; returns what an earlier run of this judge left in it."""
+    """Open the output for appending (``cleanup`` closes it, and removes it if the run wrote
+    nothing); returns what an earlier run of this judge left in it."""
     output = ResumableOutput(path, flush_bytes=1)  # every finished pair reaches the OS at once
-    existing = output.open(resume=not overwrite)
-    try:
-        past = read_judgments(Path(path), judge, task) if existing.records else {}
-    except BaseException:
-        output.close()
-        raise
+    with cleanup.ctrl_c.held():  # the lock is taken and handed to cleanup, whole
+        cleanup.add(lambda: remove_if_empty(path))
+        cleanup.add(output.close)
+        existing = output.open(resume=not overwrite)
+    past = read_judgments(Path(path), judge, task) if existing.records else {}
     return output, past
 
 

@@ -21,7 +21,6 @@ from midb_cli.judge.output import (
     PastJudgment,
     judgment_line,
     open_judgments,
-    remove_if_empty,
     validate_output_path,
 )
 from midb_cli.judge.pairs import (
@@ -40,6 +39,7 @@ from midb_cli.llm.runner import Answer, CachedGenerator, Job
 from midb_cli.llm.settings import LLMSettings
 from midb_cli.records.paths import refuse_clashes
 from midb_cli.records.reader import Reject
+from midb_cli.signals import Cleanup, CtrlC
 
 DEFAULT_JUDGE_PROMPT = "judge-midb"
 SCHEMA_VERSION = 1
@@ -145,7 +145,6 @@ def run_judge(
     ``backend`` replaces the one ``options.engine`` names (tests, library users)."""
     from midb_cli.langid import LanguageIdentifier
     from midb_cli.llm.registry import create_backend, get_backend_spec, parse_options
-    from midb_cli.llm.settings import cache_identity
 
     if options.compare not in COMPARE_MODES:
         raise UsageError(f"--compare must be one of {', '.join(COMPARE_MODES)}")
@@ -178,44 +177,67 @@ def run_judge(
     if backend is None:
         backend, backend_opts = create_backend(options.engine, options.backend_options)
         answer_identity = backend_opts.answer_identity()
+    cleanup = Cleanup()
     try:
-        identity = cache_identity(getattr(backend, "name", "backend"), answer_identity or {})
-        judge_id = f"{identity}|{prompt.name}|{options.compare}|{options.verdict_only}"
-        output, past = open_judgments(
-            options.output, overwrite=options.overwrite, judge=judge_id, task="judge"
-        )
-        cache = options.llm.open_cache()
-        try:
-            runner: CachedGenerator[_Tag] = CachedGenerator(
-                backend,
-                cache,
-                identity=identity,
-                sampling=options.llm.sampling(prompt),
-                structured={"regex": VERDICT_REGEX} if options.verdict_only else None,
-                key_params={"seed": options.llm.seed, "task": "judge"},
-            )
-            pending: dict[str, _Pending] = {}
-            jobs = _jobs(items, prompt, options, past, result, pending)
-            for answer in runner.run(jobs):
-                _answered(answer, pending, result, output, cache, judge_id)
-                if on_pair is not None:
-                    on_pair(result)
-            result.requests = runner.counters.sent
-            result.cache_hits = runner.counters.cached
-        finally:
+        # Ctrl-C and SIGTERM wait while a judgment is written and counted, and while the
+        # files are closed (the lock released whole): a rerun in this process finds them free.
+        with CtrlC() as ctrl_c:
+            cleanup.ctrl_c = ctrl_c
             try:
-                output.close()
+                _judge(options, prompt, backend, answer_identity, items, result, cleanup, on_pair)
             finally:
-                remove_if_empty(options.output)
-                if cache is not None:
-                    cache.close()
+                cleanup.close()
     finally:
-        backend.close()
+        try:
+            cleanup.close()  # a signal landed before the first close began: close the rest
+        finally:
+            backend.close()  # not held: a slow engine shutdown can still be interrupted
     result.rejected = len(rejects)
     result.reject_samples = [str(r) for r in rejects[:3]]
     if result.judged == 0 and result.missing == 0 and not result.errors and not rejects:
         raise InputError("nothing to judge: no pair matched (check --lang and --status)")
     return result
+
+
+def _judge(
+    options: JudgeOptions,
+    prompt: PromptSpec,
+    backend: TextBackend,
+    answer_identity: dict[str, Any] | None,
+    items: Iterator[JudgeItem],
+    result: JudgeResult,
+    cleanup: Cleanup,
+    on_pair: Callable[[JudgeResult], None] | None,
+) -> None:
+    from midb_cli.llm.settings import cache_identity
+
+    identity = cache_identity(getattr(backend, "name", "backend"), answer_identity or {})
+    judge_id = f"{identity}|{prompt.name}|{options.compare}|{options.verdict_only}"
+    held = cleanup.ctrl_c.held()
+    output, past = open_judgments(
+        options.output, overwrite=options.overwrite, judge=judge_id, task="judge", cleanup=cleanup
+    )
+    with held:
+        cache = options.llm.open_cache()
+        if cache is not None:
+            cleanup.add(cache.close)
+    runner: CachedGenerator[_Tag] = CachedGenerator(
+        backend,
+        cache,
+        identity=identity,
+        sampling=options.llm.sampling(prompt),
+        structured={"regex": VERDICT_REGEX} if options.verdict_only else None,
+        key_params={"seed": options.llm.seed, "task": "judge"},
+    )
+    pending: dict[str, _Pending] = {}
+    jobs = _jobs(items, prompt, options, past, result, pending)
+    for answer in runner.run(jobs):
+        with held:  # a judgment is written and counted, or neither
+            _answered(answer, pending, result, output, cache, judge_id)
+        if on_pair is not None:
+            on_pair(result)
+    result.requests = runner.counters.sent
+    result.cache_hits = runner.counters.cached
 
 
 def _jobs(

@@ -24,13 +24,14 @@ from midb_cli.judge.pairs import ReaderOptions
 from midb_cli.judge.scoring import HIGH_QUALITY, ScoreTally, parse_score
 from midb_cli.llm.backend import TextBackend
 from midb_cli.llm.cache import CachedResult
-from midb_cli.llm.prompts import SCORE_VARIABLES, load_prompt
+from midb_cli.llm.prompts import SCORE_VARIABLES, PromptSpec, load_prompt
 from midb_cli.llm.runner import Answer, CachedGenerator, Job
 from midb_cli.llm.settings import LLMSettings
 from midb_cli.records.pair import Pair
 from midb_cli.records.paths import refuse_clashes
 from midb_cli.records.reader import META_KEY, Record, RecordReader, Reject
 from midb_cli.records.writer import RejectsWriter
+from midb_cli.signals import Cleanup, CtrlC, HeldBlock
 
 DEFAULT_SCORE_PROMPT = "score-alpagasus"
 SIDES = ("revised", "original")
@@ -101,10 +102,8 @@ def run_score(
     backend: TextBackend | None = None,
     answer_identity: dict[str, Any] | None = None,
 ) -> ScoreResult:
-    from midb_cli.boost.protocol import record_seed
     from midb_cli.langid import LanguageIdentifier
     from midb_cli.llm.registry import create_backend, get_backend_spec, parse_options
-    from midb_cli.llm.settings import cache_identity
 
     if options.side not in SIDES:
         raise UsageError(f"--side must be one of {', '.join(SIDES)}")
@@ -123,49 +122,75 @@ def run_score(
         answer_identity = backend_opts.answer_identity()
     result = ScoreResult(options.output, rejects_path, options.high)
     identifier = LanguageIdentifier(backend=options.detector, lang=options.lang)
+    cleanup = Cleanup()
     try:
-        output = ResumableOutput(options.output)
-        existing = output.open(resume=not options.overwrite)
-        if existing.records:
-            _tally_written(output.path, existing.records, result, options.high)
-        cache = options.llm.open_cache()
-        rejects = RejectsWriter(rejects_path)
-        try:
-            runner: CachedGenerator[_Entry] = CachedGenerator(
-                backend,
-                cache,
-                identity=cache_identity(getattr(backend, "name", "backend"), answer_identity or {}),
-                sampling=options.llm.sampling(prompt),
-                key_params={"seed": options.llm.seed, "task": "score"},
-            )
-            parked: dict[int, dict[str, Any]] = {}
-            runner.hold = lambda: len(parked) >= MAX_PARKED
-            next_out = 0
-
-            def jobs() -> Iterator[Job[_Entry]]:
-                records = _records(options, identifier, existing, result, rejects)
-                for seq, (record, lang) in enumerate(records):
-                    entry = _Entry(seq, record, lang)
-                    messages = prompt.render(_side(record, options.side), lang)
-                    yield Job(entry, messages, record_seed(record.id, options.llm.seed))
-
-            for answer in runner.run(jobs()):
-                entry = answer.tag
-                parked[entry.seq] = _scored(answer, cache, result, options.high)
-                while next_out in parked:
-                    output.write(parked.pop(next_out))
-                    result.written += 1
-                    next_out += 1
-        finally:
+        # Ctrl-C and SIGTERM wait while a record is written and counted, and while the files
+        # are closed (the lock released whole): a rerun in this process finds them free.
+        with CtrlC() as ctrl_c:
+            cleanup.ctrl_c = ctrl_c
             try:
-                output.close()
+                _score(options, prompt, backend, answer_identity, identifier, result, cleanup)
             finally:
-                rejects.close()
-                if cache is not None:
-                    cache.close()
+                cleanup.close()
     finally:
-        backend.close()
+        try:
+            cleanup.close()  # a signal landed before the first close began: close the rest
+        finally:
+            backend.close()  # not held: a slow engine shutdown can still be interrupted
     return result
+
+
+def _score(
+    options: ScoreOptions,
+    prompt: PromptSpec,
+    backend: TextBackend,
+    answer_identity: dict[str, Any] | None,
+    identifier: Any,
+    result: ScoreResult,
+    cleanup: Cleanup,
+) -> None:
+    from midb_cli.boost.protocol import record_seed
+    from midb_cli.llm.settings import cache_identity
+
+    held = cleanup.ctrl_c.held()
+    output = ResumableOutput(options.output)
+    rejects = RejectsWriter(result.rejects_path)
+    with held:  # the lock is taken and handed to cleanup, whole
+        cleanup.add(rejects.close)
+        cleanup.add(output.close)
+        existing = output.open(resume=not options.overwrite)
+    if existing.records:
+        _tally_written(output.path, existing.records, result, options.high)
+    with held:
+        cache = options.llm.open_cache()
+        if cache is not None:
+            cleanup.add(cache.close)
+    runner: CachedGenerator[_Entry] = CachedGenerator(
+        backend,
+        cache,
+        identity=cache_identity(getattr(backend, "name", "backend"), answer_identity or {}),
+        sampling=options.llm.sampling(prompt),
+        key_params={"seed": options.llm.seed, "task": "score"},
+    )
+    parked: dict[int, dict[str, Any]] = {}
+    runner.hold = lambda: len(parked) >= MAX_PARKED
+    next_out = 0
+
+    def jobs() -> Iterator[Job[_Entry]]:
+        records = _records(options, identifier, existing, result, rejects, held)
+        for seq, (record, lang) in enumerate(records):
+            entry = _Entry(seq, record, lang)
+            messages = prompt.render(_side(record, options.side), lang)
+            yield Job(entry, messages, record_seed(record.id, options.llm.seed))
+
+    for answer in runner.run(jobs()):
+        with held:  # a record is scored, written and counted, or none of it
+            entry = answer.tag
+            parked[entry.seq] = _scored(answer, cache, result, options.high)
+            while next_out in parked:
+                output.write(parked.pop(next_out))
+                result.written += 1
+                next_out += 1
 
 
 def _side(record: Record, side: str) -> Pair:
@@ -180,6 +205,7 @@ def _records(
     existing: ExistingOutput,
     result: ScoreResult,
     rejects: RejectsWriter,
+    held: HeldBlock,
 ) -> Iterator[tuple[Record, str]]:
     skip = existing.records
     existing_ids = (existing.first_id, existing.last_id)
@@ -194,16 +220,18 @@ def _records(
     stream: Iterator[tuple[Record | Reject, Any]] = _languages(iter(reader), identifier)
     for item, lang in stream:
         if isinstance(item, Reject):
-            rejects.write(item)
-            result.rejected += 1
-            if len(result.reject_samples) < 3:
-                result.reject_samples.append(str(item))
+            with held:
+                rejects.write(item)
+                result.rejected += 1
+                if len(result.reject_samples) < 3:
+                    result.reject_samples.append(str(item))
             continue
         meta = item.data.get(META_KEY)
         if meta is not None and not isinstance(meta, dict):
             reject = Reject(item.path, item.line, f"its {META_KEY!r} key is not an object")
-            rejects.write(reject)
-            result.rejected += 1
+            with held:
+                rejects.write(reject)
+                result.rejected += 1
             continue
         index += 1
         if index <= skip:

@@ -15,12 +15,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 from midb_cli.boost.pipeline import BoostOptions
-from midb_cli.boost.signals import CtrlC
 from midb_cli.boost.summary import BoostSummary
 from midb_cli.scale.manifest import Plan
 from midb_cli.scale.merge import MergeFollower, OutputMerge, merged_summary
 from midb_cli.scale.plan import ensure_plan
 from midb_cli.scale.progress import ProgressThread, ShardTail
+from midb_cli.signals import CtrlC
 
 #: runs every shard of the plan that is not done; returns when all are
 Executor = Callable[[Plan], None]

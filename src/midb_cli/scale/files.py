@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -122,15 +123,33 @@ def identified(
 
 
 def run_parts(task: Any, parts: list[Any], workers: int, *extra: Any) -> list[Any]:
-    """``task(part, *extra)`` for every range in ``workers`` processes; results in order."""
-    from midb_cli.scale.local import _die_with_parent
+    """``task(part, *extra)`` for every range in ``workers`` processes; results in order.
+
+    Ctrl-C, SIGTERM or a part's error stops the workers at once (the parts still queued or
+    running are not waited for) before the exception goes on: nothing outlives the command."""
+    from midb_cli.scale.local import _stop
 
     context = get_context("spawn")
-    with ProcessPoolExecutor(
-        max_workers=workers, mp_context=context, initializer=_die_with_parent
-    ) as pool:
+    pool = ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=_init_part_worker
+    )
+    try:
         futures = [pool.submit(_guarded, task, part, *extra) for part in parts]
-        return [future.result() for future in futures]
+        results = [future.result() for future in futures]
+    except BaseException:
+        _stop(pool)
+        raise
+    pool.shutdown()
+    return results
+
+
+def _init_part_worker() -> None:
+    from midb_cli.scale.local import _die_with_parent
+
+    _die_with_parent()
+    # Ctrl-C in a terminal reaches the whole process group: the parent stops the workers, so
+    # they do not act on it themselves (no traceback of each worker on the terminal)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _guarded(task: Any, part: Any, *extra: Any) -> Any:
