@@ -77,6 +77,26 @@ def test_script_character_class_is_the_union_of_the_script_runs() -> None:
     assert set(scripts._SCRIPT_CHAR.findall(ALL_CHARS)) == runs
 
 
+def _run_lengths(text: str) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for match in scripts._SCRIPT_RUNS.finditer(text):
+        group = match.lastgroup or ""
+        counts[group] = counts.get(group, 0) + match.end() - match.start()
+    return counts
+
+
+def test_script_counts_are_the_lengths_of_the_script_runs() -> None:
+    """Counted by the translate table, in the order of the first letter of each script (the
+    order a tie of two scripts is decided in)."""
+    assert scripts.script_counts(ALL_CHARS) == _run_lengths(ALL_CHARS)
+    letters = [c for c in ALL_CHARS if scripts._SCRIPT_CHAR.match(c)]
+    pool = [*letters[::97], *"ab .,\x01\x02\x07\n", "\U0001f600", "\U00020000"]
+    rng = random.Random(5)
+    for _ in range(20000):
+        text = "".join(rng.choice(pool) for _ in range(rng.randint(0, 30)))
+        assert list(scripts.script_counts(text).items()) == list(_run_lengths(text).items()), text
+
+
 _OLD_END_MARKERS = re.compile(
     r"\s*(?:<\|eot_id\|>|<\|end_of_text\|>|<\|im_end\|>|<\|end\|>|</s>)+\s*$"
 )
