@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from midb_cli.checks import language, surface
+from midb_cli.checks import language, punctuation, surface
 from midb_cli.checks.lexicon import TRANSLATION_TASK_RE
 from midb_cli.checks.surface import _CLAUSE_SPLIT_RE, SENTENCE_REPEATS, find_repetition
 from midb_cli.langid import scripts
@@ -75,6 +75,26 @@ def test_case_insensitive_probes_match_re_i(text: str) -> None:
 def test_script_character_class_is_the_union_of_the_script_runs() -> None:
     runs = {c for m in scripts._SCRIPT_RUNS.finditer(ALL_CHARS) for c in m.group()}
     assert set(scripts._SCRIPT_CHAR.findall(ALL_CHARS)) == runs
+
+
+def _run_lengths(text: str) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for match in scripts._SCRIPT_RUNS.finditer(text):
+        group = match.lastgroup or ""
+        counts[group] = counts.get(group, 0) + match.end() - match.start()
+    return counts
+
+
+def test_script_counts_are_the_lengths_of_the_script_runs() -> None:
+    """Counted by the translate table, in the order of the first letter of each script (the
+    order a tie of two scripts is decided in)."""
+    assert scripts.script_counts(ALL_CHARS) == _run_lengths(ALL_CHARS)
+    letters = [c for c in ALL_CHARS if scripts._SCRIPT_CHAR.match(c)]
+    pool = [*letters[::97], *"ab .,\x01\x02\x07\n", "\U0001f600", "\U00020000"]
+    rng = random.Random(5)
+    for _ in range(20000):
+        text = "".join(rng.choice(pool) for _ in range(rng.randint(0, 30)))
+        assert list(scripts.script_counts(text).items()) == list(_run_lengths(text).items()), text
 
 
 _OLD_END_MARKERS = re.compile(
@@ -179,3 +199,25 @@ def test_translation_task_prefix_tree_finds_what_the_alternation_finds() -> None
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 6)))
         got = language._TRANSLATION_TASK_LOWER_RE.search(text) is not None
         assert got == (plain.search(text) is not None), text
+
+
+_CJK = r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff66-\uff9f"
+_PLAIN_PUNCTUATION = {
+    "ja": re.compile(
+        r"(?<=[" + _CJK + r"])[.,](?=[ \t]*(?:\n|$)|[ \t]*[\x00" + _CJK + r"])"
+        r"|(?<=[A-Za-z0-9)）」』]),(?=[ \t]*[" + _CJK + r"])"
+    ),
+    "el": re.compile(r"(?<=[\u0370-\u03ff\u1f00-\u1fff])\?"),
+    "ar": re.compile(r"(?<=[\u0600-\u06ff])[?,;]|(?<=[A-Za-z0-9)])[?,;](?=[ \t]*[\u0600-\u06ff])"),
+}
+
+
+@pytest.mark.parametrize("lang", ["ja", "el", "ar"])
+def test_locale_marks_found_as_the_lookbehind_first_patterns_found_them(lang: str) -> None:
+    plain = _PLAIN_PUNCTUATION[lang]
+    pool = [*".,?;: \t\n\x00aZ09)）」』", "猫", "デ", "ｦ", "μ", "ὰ", "ع", "ب", "Ж"]
+    rng = random.Random(7)
+    for _ in range(30000):
+        text = "".join(rng.choice(pool) for _ in range(rng.randint(0, 12)))
+        got = punctuation._PUNCT[lang][0].finditer(text)
+        assert [m.span() for m in got] == [m.span() for m in plain.finditer(text)], text

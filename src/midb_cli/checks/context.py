@@ -23,7 +23,6 @@ class CheckContext:
     file_lang: str | None = None
     fields: dict[str, FieldText] = field(init=False)
     _wrong: dict[str, Finding] | None = field(default=None, init=False)
-    _translation: bool | None = field(default=None, init=False)
     _english: bool | None = field(default=None, init=False)
     _code_langs: tuple[str, ...] | None = field(default=None, init=False)
 
@@ -74,9 +73,10 @@ class CheckContext:
 
     @property
     def translation_task(self) -> bool:
-        if self._translation is None:
-            self._translation = language.is_translation_task(self.fields["instruction"])
-        return self._translation
+        instruction = self.fields["instruction"]
+        if instruction.translation is None:
+            instruction.translation = language.is_translation_task(instruction)
+        return instruction.translation
 
     def wrong_language(self) -> dict[str, Finding]:
         """The wrong-language finding of each field in another language than the record's."""

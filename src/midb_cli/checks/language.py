@@ -240,10 +240,9 @@ def untranslated_segments(
     other fields: a sentence quoted from them (an English input, say) is not a defect."""
     if lang in ("en", UNDETERMINED) or field.role == "input":
         return None
-    text = field.prose
-    lowered = field.lowered_prose()
-    if "the " not in lowered and not _marker_probe(text, lowered, field_casefold_safe(field)):
+    if not english_probe(field):
         return None
+    text = field.prose
     if '"' in text or "“" in text or "«" in text or "「" in text or "'" in text or "„" in text:
         text = QUOTED_RE.sub(" ", text)
     for sentence in sentences(text):
@@ -300,6 +299,17 @@ _MARKER_PROBE_LOWER_RE = re.compile(
     r"t(?<!\wt)(?:he|his|hat)\b|a(?<!\wa)(?:nd|re)\b|i(?<!\wi)s\b|o(?<!\wo)f\b"
     r"|w(?<!\ww)ith\b|y(?<!\wy)ou\b"
 )
+
+
+def english_probe(field: FieldText) -> bool:
+    """Whether the field's prose holds an English marker word (a cheap test before looking for
+    English sentences), once per field."""
+    if field.english is None:
+        lowered = field.lowered_prose()
+        field.english = "the " in lowered or _marker_probe(
+            field.prose, lowered, field_casefold_safe(field)
+        )
+    return field.english
 
 
 def _marker_probe(text: str, lowered: str, safe: bool) -> bool:

@@ -15,18 +15,21 @@ import re
 
 _CJK = r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff66-\uff9f"
 # ASCII `.`/`,` right after Japanese text, followed by a line end, Japanese or code.
+# (Each pattern starts with the mark itself, its lookbehinds after it: the regex engine then
+# scans for the marks in one tight loop instead of trying a lookbehind at every position.
+# tests/test_hot_paths.py compares them with the plain lookbehind-first forms.)
 JA_PUNCT_RE = re.compile(
-    r"(?<=[" + _CJK + r"])[.,](?=[ \t]*(?:\n|$)|[ \t]*[\x00" + _CJK + r"])"
+    r"[.,](?:(?<=[" + _CJK + r"][.,])(?=[ \t]*(?:\n|$)|[ \t]*[\x00" + _CJK + r"])"
     # a comma after a Latin word or a number, before Japanese (`AI,データ`, `15,次`)
-    r"|(?<=[A-Za-z0-9)）」』]),(?=[ \t]*[" + _CJK + r"])"
+    r"|(?<=[A-Za-z0-9)）」』],)(?=[ \t]*[" + _CJK + r"]))"
 )
 # ASCII `?` right after a Greek word.
-EL_PUNCT_RE = re.compile(r"(?<=[\u0370-\u03ff\u1f00-\u1fff])\?")
+EL_PUNCT_RE = re.compile(r"\?(?<=[\u0370-\u03ff\u1f00-\u1fff]\?)")
 # ASCII `?`, `,`, `;` right after an Arabic word, or before one.
 AR_PUNCT_RE = re.compile(
-    r"(?<=[\u0600-\u06ff])[?,;]"
+    r"[?,;](?:(?<=[\u0600-\u06ff][?,;])"
     # after a Latin word or a number, before Arabic (`15, لأن`), never inside a number
-    r"|(?<=[A-Za-z0-9)])[?,;](?=[ \t]*[\u0600-\u06ff])"
+    r"|(?<=[A-Za-z0-9)][?,;])(?=[ \t]*[\u0600-\u06ff]))"
 )
 _PUNCT = {
     "ja": (JA_PUNCT_RE, {".": "。", ",": "、"}),

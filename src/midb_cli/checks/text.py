@@ -74,6 +74,10 @@ class FieldText:
     #: whether ``text`` holds a casefold-unsafe character or a mojibake pair
     #: (``checks.language.field_rare``), once asked for
     rare: bool | None = None
+    #: whether the instruction asks for a translation (``CheckContext.translation_task``)
+    translation: bool | None = None
+    #: whether the prose holds an English marker word (``checks.language.english_probe``)
+    english: bool | None = None
 
     def lowered_prose(self) -> str:
         if self.prose_lower is None:
@@ -82,7 +86,45 @@ class FieldText:
 
     @classmethod
     def of(cls, role: str, text: str) -> FieldText:
+        """The field's ``FieldText``: the one made before for the same role and text when it
+        is still remembered (a guard re-checking a revision meets the fields it left alone,
+        with what the original's check derived from them)."""
         if not text:  # an empty field (most inputs): nothing to mask
             return cls(role, text, text, text)
-        masked = mask_code_and_urls(text)
-        return cls(role, text, masked, masked.replace(MASK, " ") if MASK in masked else masked)
+        key = (role, text)
+        found = _recent.get(key)
+        if found is None:
+            masked = mask_code_and_urls(text)
+            prose = masked.replace(MASK, " ") if MASK in masked else masked
+            found = cls(role, text, masked, prose)
+            _recent.remember(key, found)
+        return found
+
+
+# Recent FieldTexts by (role, text): everything a FieldText holds or derives depends on these
+# two only, so the one made for the original serves a revision's unchanged fields (a guard
+# checks a record an in-flight window after it was read). Bounded in fields and characters: a
+# full memo starts over, so memory stays flat.
+RECENT_FIELDS = 4096
+RECENT_CHARS = 4_000_000
+
+
+class _RecentFields:
+    def __init__(self) -> None:
+        self.found: dict[tuple[str, str], FieldText] = {}
+        self.chars = 0
+
+    def get(self, key: tuple[str, str]) -> FieldText | None:
+        return self.found.get(key)
+
+    def remember(self, key: tuple[str, str], field: FieldText) -> None:
+        size = len(key[1])
+        if len(self.found) >= RECENT_FIELDS or self.chars + size > RECENT_CHARS:
+            self.found.clear()
+            self.chars = 0
+        if size <= RECENT_CHARS:
+            self.found[key] = field
+            self.chars += size
+
+
+_recent = _RecentFields()
