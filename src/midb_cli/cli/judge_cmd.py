@@ -70,7 +70,7 @@ def judge(
         typer.Option(
             "-o",
             "--output",
-            help="Per-pair judgments (JSONL; a rerun continues it) [default: IN.judge.jsonl].",
+            help="Per-pair judgments (JSONL; a rerun continues it) [default: beside IN: boosted.jsonl -> boosted.judge.jsonl].",
         ),
     ] = None,
     engine: Annotated[str, typer.Option(help="LLM engine (see `midb engines`).")] = "openai",
@@ -141,7 +141,8 @@ def judge(
 
     Prints n, win, tie, loss, missing, WR1, WR2, QS, net win and the position-bias (flip)
     rate per language with 95% bootstrap intervals; outcomes are the second side's (the boosted
-    pair's). Exit 0, or 3 when no pair could be judged. Example:
+    pair's). Exit 0, 3 when no pair could be judged, 4 when the server
+    cannot be reached or refuses the key. Example:
     midb judge boosted.jsonl --engine openai --api-base http://localhost:8000/v1 --model judge
     --sample 520 --json
     """
@@ -211,7 +212,11 @@ def judge(
     for sample_line in result.error_samples + result.reject_samples:
         err.print(f"  {sample_line}", soft_wrap=True, markup=False)
     if result.judged == 0:
-        err.print("Error: no pair could be judged (every verdict missing or failed)")
+        if result.missing == 0 and result.errors == 0 and result.rejected:
+            why = f"every record was rejected ({result.rejected:,}; the first reasons above)"
+        else:
+            why = "every verdict missing or failed"
+        err.print(f"Error: no pair could be judged: {why}", soft_wrap=True)
         raise typer.Exit(EXIT_INPUT)
 
 

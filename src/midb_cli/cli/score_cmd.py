@@ -106,8 +106,8 @@ def score(
 
     Writes each record with midb.score (null when the judge gave no readable score: missing,
     never 0) and prints the mean score and the share >= 4.5 per language. Then keep the good
-    ones with `midb select OUT --by score --min 4.5 -o good.jsonl`. Exit 0, or 3 when no record
-    could be scored.
+    ones with `midb select OUT --by score --min 4.5 -o good.jsonl`. Exit 0, 3 when no record
+    could be scored, or 4 when the server cannot be reached or refuses the key.
     """
     from midb_cli.api import run_score
     from midb_cli.cli.console import make_console

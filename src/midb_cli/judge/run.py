@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from midb_cli.errors import InputError, UsageError
+from midb_cli.errors import EngineError, InputError, UsageError
 from midb_cli.judge.metrics import DEFAULT_RESAMPLES, Tally, block
 from midb_cli.judge.output import (
     PastJudgment,
@@ -32,7 +32,7 @@ from midb_cli.judge.pairs import (
     sample_per_language,
 )
 from midb_cli.judge.verdict import ORDERS, VERDICT_REGEX, combine, order_outcome, parse_verdict
-from midb_cli.llm.backend import TextBackend
+from midb_cli.llm.backend import FATAL, TextBackend
 from midb_cli.llm.cache import CachedResult
 from midb_cli.llm.prompts import JUDGE_VARIABLES, PromptSpec, load_prompt
 from midb_cli.llm.runner import Answer, CachedGenerator, Job
@@ -284,6 +284,10 @@ def _answered(
     generation = answer.generation
     assert generation is not None  # every judge job has messages
     if answer.hit is None and generation.error is not None:
+        if generation.error_kind == FATAL:
+            # A dead server or a refused key would fail every pair left: stop now (exit 4),
+            # having written whole judgments only; the same command resumes.
+            raise EngineError(generation.error)
         state.error = state.error or generation.error
         verdict = None
     else:

@@ -17,12 +17,12 @@ from typing import Any
 
 from midb_cli.boost.output import ExistingOutput, ResumableOutput
 from midb_cli.boost.paths import default_rejects_path
-from midb_cli.errors import InputError, UsageError
+from midb_cli.errors import EngineError, InputError, UsageError
 from midb_cli.jsonio import loads
 from midb_cli.judge.output import validate_output_path
 from midb_cli.judge.pairs import ReaderOptions
 from midb_cli.judge.scoring import HIGH_QUALITY, ScoreTally, parse_score
-from midb_cli.llm.backend import TextBackend
+from midb_cli.llm.backend import FATAL, TextBackend
 from midb_cli.llm.cache import CachedResult
 from midb_cli.llm.prompts import SCORE_VARIABLES, PromptSpec, load_prompt
 from midb_cli.llm.runner import Answer, CachedGenerator, Job
@@ -304,6 +304,10 @@ def _scored(answer: Answer[_Entry], cache: Any, result: ScoreResult, high: float
     record = entry.record
     score: float | None
     if answer.hit is None and generation.error is not None:
+        if generation.error_kind == FATAL:
+            # A dead server or a refused key would fail every record left: stop now (exit 4),
+            # having written real scores only; the same command resumes after them.
+            raise EngineError(generation.error)
         score, reason = None, f"error: {generation.error}"
         result.errors += 1
         if len(result.error_samples) < 3:
