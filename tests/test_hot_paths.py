@@ -8,6 +8,7 @@ import re
 
 import pytest
 
+from midb_cli.boost import guard_cut_signals
 from midb_cli.checks import language, punctuation, surface
 from midb_cli.checks.lexicon import TRANSLATION_TASK_RE
 from midb_cli.checks.surface import _CLAUSE_SPLIT_RE, SENTENCE_REPEATS, find_repetition
@@ -221,3 +222,15 @@ def test_locale_marks_found_as_the_lookbehind_first_patterns_found_them(lang: st
         text = "".join(rng.choice(pool) for _ in range(rng.randint(0, 12)))
         got = punctuation._PUNCT[lang][0].finditer(text)
         assert [m.span() for m in got] == [m.span() for m in plain.finditer(text)], text
+
+
+def test_bare_item_read_from_the_last_line_is_the_whole_text_search() -> None:
+    rng = random.Random(5)
+    alphabet = ["-", "*", "•", "1", "12", ".", ")", " ", "\t", "\n", "a", "ф", "قط", "x"]
+    cases = ["", "-", "\n-", "- ", "1.", "a\n2) ф", "a\n-\n", "\n", "- ab", "- abc"]
+    cases += [
+        "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12))) for _ in range(30000)
+    ]
+    plain = guard_cut_signals._BARE_ITEM
+    for text in cases:
+        assert guard_cut_signals.ends_on_bare_item(text) == bool(plain.search(text)), repr(text)

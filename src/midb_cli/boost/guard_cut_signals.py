@@ -26,6 +26,12 @@ _WORD = re.compile(r"\w+")
 _BARE_ITEM = re.compile(r"(?:^|\n)[ \t]*(?:[-*•]|\d{1,3}[.)])(?:[ \t]+\S{0,2})?\Z")
 
 
+def ends_on_bare_item(text: str) -> bool:
+    """``_BARE_ITEM.search(text)``, read from the last line only: nothing in the pattern can
+    cross a newline, so a match starts at the last one (or at the start of a one-line text)."""
+    return _BARE_ITEM.match(text, max(text.rfind("\n"), 0)) is not None
+
+
 def _numbers_text(text: str) -> str:
     return _DECIMAL_COMMA.sub(".", _MARKER.sub("", text))
 
@@ -103,11 +109,11 @@ def bare_item(old: str, new: str, context: str) -> bool:
     has something (`5. 연민`: two characters are no bare marker), or with one or two
     characters that are no word of the texts (`- ф`; not `- قط` where the original lists
     `قط`): the answer was cut at its last item."""
-    if not _BARE_ITEM.search(new):
+    if not ends_on_bare_item(new):
         return False
     body = line_body(new[new.rfind("\n") + 1 :])[0]
     old = old.rstrip()
     if not body:
-        return bool(line_body(old[old.rfind("\n") + 1 :])[0]) or not _BARE_ITEM.search(old)
+        return bool(line_body(old[old.rfind("\n") + 1 :])[0]) or not ends_on_bare_item(old)
     text = " ".join((old, context, new[: new.rfind("\n")])).lower()
     return body.lower() not in _WORD.findall(text)
