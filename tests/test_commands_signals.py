@@ -332,36 +332,3 @@ def test_sigterm_stops_export_with_143_and_leaves_the_earlier_files(tmp_path: Pa
     assert err == b"Interrupted.\n"
     fifo.unlink()
     assert files_in(tmp_path) == earlier  # no temporary file; OUT and its rejects untouched
-
-
-@pytest.mark.parametrize("command", ["check", "stats"])
-def test_ctrl_c_stops_workers_at_once_without_a_traceback(tmp_path: Path, command: str) -> None:
-    src = tmp_path / "in.jsonl"
-    write_lines(src, [
-        {"instruction": f"Schreibe einen Satz über die Zahl {i}.", "input": "",
-         "output": f"Die Zahl {i} ist eine schöne Zahl, sagt man."}
-        for i in range(6000)
-    ])  # fmt: skip
-    temp = tmp_path / "temp"
-    temp.mkdir()
-    env = {**os.environ, "TMPDIR": str(temp)}
-    extra = ["--format", "jsonl"] if command == "check" else ["--json"]
-    proc = midb(command, str(src), "--workers", "2", *extra, env=env)
-    # progress: a worker process has started (spawn makes its own files in TMPDIR's folders
-    # for `check`; for both, the worker count of the process group goes up)
-    while proc.poll() is None and not _has_children(proc.pid):
-        os.sched_yield()
-    assert proc.poll() is None, proc.communicate()
-    os.killpg(proc.pid, signal.SIGINT)  # a terminal's Ctrl-C: the whole process group
-    _, err = proc.communicate()
-    assert proc.returncode == 130, err
-    assert err == b"Interrupted.\n"
-    assert not list(temp.rglob("*.out"))  # the workers' report files are gone
-
-
-def _has_children(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/task/{pid}/children", encoding="ascii") as fh:
-            return bool(fh.read().split())
-    except OSError:
-        return False

@@ -110,3 +110,20 @@ def test_score_stopped_mid_run_resumes_every_record_once_in_order(tmp_path: Path
     rows = written(out)
     assert [row["id"] for row in rows] == [f"r{i}" for i in range(40)]
     assert all(row["midb"]["score"] == 4 for row in rows)  # type: ignore[index]
+
+
+@pytest.mark.parametrize("command", ["judge", "score"])
+def test_a_run_refused_by_another_runs_lock_leaves_that_runs_file(
+    tmp_path: Path, command: str
+) -> None:
+    """Another run holds OUT (still empty: it has written nothing yet): this run is refused
+    (exit 3) and must not remove the file the other run is writing into."""
+    from midb_cli.records.lock import OutputLock
+
+    out = tmp_path / "out.jsonl"
+    out.touch()
+    with OutputLock(out), running(ChatServer()) as server:
+        result = midb(command, inputs(command, tmp_path), out, server.url, tmp_path)
+        assert result.returncode == 3, result.stderr
+        assert "being written by another midb run" in result.stderr
+        assert out.exists()

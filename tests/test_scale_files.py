@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 MIXED = Path(__file__).parent / "data" / "scale" / "mixed.jsonl"
 CLEAN = Path(__file__).parent / "data" / "checks" / "clean.jsonl"
 
@@ -51,3 +53,29 @@ def test_boosting_an_empty_input_fails_the_same_way_with_or_without_workers(
         assert result.returncode == 3, result.stderr.decode()
         assert result.stderr.decode().startswith(f"Error: {empty}: no record: the input is empty")
         assert not out.exists()  # no OUT that looks like a finished run
+
+
+@pytest.mark.parametrize(
+    ("command", "workers"),
+    [
+        ("check", None),
+        ("check", "2"),
+        ("stats", None),
+        ("stats", "2"),
+        ("diff", None),
+        ("select", None),
+    ],
+)
+def test_every_command_fails_on_an_input_without_a_record(
+    tmp_path: Path, command: str, workers: str | None
+) -> None:
+    """A run that processed nothing did not succeed: exit 3 with one line, as boost does."""
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("\n\n")  # blank lines only: no record
+    args = [command, str(empty)] + (["--workers", workers] if workers else [])
+    if command == "select":
+        args += ["-o", str(tmp_path / "top.jsonl"), "--top", "2"]
+    result = midb(*args)
+    assert result.returncode == 3, result.stderr
+    assert result.stderr.decode() == f"Error: {empty}: no record: the input is empty\n"
+    assert not (tmp_path / "top.jsonl").exists()

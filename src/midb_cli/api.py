@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from midb_cli.boost.pipeline import BoostOptions, run_boost
 from midb_cli.checks.run import CheckedRecord, CheckSummary, check_file
+from midb_cli.errors import refuse_no_record
 from midb_cli.report.run import DiffOptions, DiffSummary, run_diff
 from midb_cli.scale import ensure_plan, load_plan, merge_plan, run_local, run_shard
 from midb_cli.select import SelectionResult, select_file
@@ -90,6 +91,7 @@ def run_check(
             summary.add(item)
             if on_record is not None and isinstance(item, CheckedRecord):
                 on_record(item)
+    refuse_no_record(list(paths), summary.records, summary.rejected)
     return summary
 
 
@@ -111,7 +113,7 @@ def run_stats(
     from midb_cli.stats.collect import collect_stats
 
     identifier = LanguageIdentifier(backend=detector, lang=lang)
-    return collect_stats(
+    acc = collect_stats(
         [str(p) for p in paths],
         identifier=identifier,
         checker=Checker(identifier) if checks else None,
@@ -120,6 +122,8 @@ def run_stats(
         id_key=id_key,
         strict=strict,
     )
+    refuse_no_record(list(paths), acc.records, acc.rejected)
+    return acc
 
 
 def run_select(

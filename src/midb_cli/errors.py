@@ -36,5 +36,11 @@ class InputError(MidbError):
         return cls(f"{path}: no record: the input is empty")
 
 
+def refuse_no_record(paths: list[str] | tuple[str, ...], records: int, rejected: int) -> None:
+    """A run that read no record and no bad line processed nothing: it did not succeed."""
+    if not records and not rejected:
+        raise InputError.empty(", ".join(str(p) for p in paths))
+
+
 class EngineError(MidbError):
     exit_code = EXIT_ENGINE

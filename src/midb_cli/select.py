@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import IO, Any
 
 from midb_cli.distance import pair_distance
-from midb_cli.errors import InputError, UsageError
+from midb_cli.errors import InputError, UsageError, refuse_no_record
 from midb_cli.export.writer import rejects_file
 from midb_cli.jsonio import dumps_line
 from midb_cli.langid import LanguageIdentifier
@@ -219,6 +219,7 @@ def _select(
         by_ordinal=is_json_array_file(input_path),
         by=by,
     )
+    refuse_no_record([input_path], result.records, result.rejected)  # before OUT is replaced
     for name, hist in zip(groups, hists, strict=True):
         if min_score is not None:
             result.groups[name] = _minimum_quota(hist, round(min_score * SCORE_SCALE))

@@ -231,8 +231,10 @@ class _BoostRun:
                 if retry is not None:
                     retry.close()
             finally:
-                output.close()
-                rejects.close()
+                try:
+                    output.close()
+                finally:
+                    rejects.close()  # also when the output could not be flushed (a full disk)
 
     def _finish(self) -> None:
         """After the last record: the empty-input check, the Parquet output, the report."""

@@ -213,7 +213,7 @@ def judge(
         err.print(f"  {sample_line}", soft_wrap=True, markup=False)
     if result.judged == 0:
         if result.missing == 0 and result.errors == 0 and result.rejected:
-            why = f"every record was rejected ({result.rejected:,}; the first reasons above)"
+            why = f"none to judge ({result.rejected:,} rejected: the first reasons above)"
         else:
             why = "every verdict missing or failed"
         err.print(f"Error: no pair could be judged: {why}", soft_wrap=True)

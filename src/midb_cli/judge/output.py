@@ -43,9 +43,11 @@ def open_judgments(
     nothing); returns what an earlier run of this judge left in it."""
     output = ResumableOutput(path, flush_bytes=1)  # every finished pair reaches the OS at once
     with cleanup.ctrl_c.held():  # the lock is taken and handed to cleanup, whole
+        # only once the lock is ours: a run refused by another's lock must not remove the
+        # (still empty) file that run is writing
+        existing = output.open(resume=not overwrite)
         cleanup.add(lambda: remove_if_empty(path))
         cleanup.add(output.close)
-        existing = output.open(resume=not overwrite)
     past = read_judgments(Path(path), judge, task) if existing.records else {}
     return output, past
 

@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING
 
-from midb_cli.errors import UsageError
+from midb_cli.errors import UsageError, refuse_no_record
 from midb_cli.languages import SUPPORTED_LANGUAGES, UNDETERMINED
 
 if TYPE_CHECKING:
@@ -155,6 +155,9 @@ def run_diff(
     if show is not None:
         show.flush()
         shown = show.count
+    c = source.counts
+    records = c.compared + c.only_original + c.only_revised + c.no_revision
+    refuse_no_record(inputs, records, c.rejected)
 
     notes = summary_lines(source.counts, inputs, matched, bool(lang_filter or id_filter))
     if report is not None and options.html is not None:

@@ -22,7 +22,7 @@ from itertools import islice
 from multiprocessing import get_context
 from typing import Any
 
-from midb_cli.errors import InputError, MidbError
+from midb_cli.errors import InputError, MidbError, refuse_no_record
 from midb_cli.langid import LanguageIdentifier, RecordLanguage
 from midb_cli.langid.identify import dominant_language
 from midb_cli.langid.stream import PRIOR_WINDOW
@@ -220,6 +220,7 @@ def parallel_stats(
             for p, c in total.files.items()
         }
     )
+    refuse_no_record(paths, total.records, total.rejected)
     return total
 
 
@@ -292,6 +293,7 @@ def parallel_check(
             _add_check(total, summary)
     sys.stdout.flush()
     refuse_empty_files(counts)
+    refuse_no_record(paths, total.records, total.rejected)
     return total
 
 
