@@ -276,3 +276,41 @@ def test_a_timeline_that_merges_items_and_ends_on_the_original_last_one_is_accep
         "- 1986 : Nouvel éclairage"
     )
     assert _judge("Résume l'histoire de la tour Eiffel.", original, response, "fr") == ("", "")
+
+
+@pytest.mark.parametrize(
+    ("lang", "instruction", "original_response", "response"),
+    [
+        # the result with another thousands separator is the same result (review)
+        ("en", "Add 700 and 800 apples.", "Total: 1,500 apples", "Together they have 1500 apples"),
+        # a label and its value is a whole answer, not an answer just started after a lead-in
+        (
+            "en",
+            "Name the country and the capital.",
+            "Paris is the capital of France, a country in Europe.",
+            "Country: France\nCapital: Paris",
+        ),
+        # a task that gives its material after a colon: the answer is made of its words
+        (
+            "en",
+            "Rewrite the sentence in the passive voice: The cat chased the mouse",
+            "The mouse got chased by the cat",
+            "The mouse was chased by the cat",
+        ),
+    ],
+)
+def test_whole_answers_the_cut_rules_once_refused_are_accepted(
+    lang: str, instruction: str, original_response: str, response: str
+) -> None:
+    assert _judge(instruction, original_response, response, lang) == ("", "")
+
+
+def test_a_number_is_never_read_from_inside_another() -> None:
+    # `12` of `12.5kg` is no number of the original: the revision keeps its result 12.5
+    reason, detail = _judge(
+        "How heavy is the parcel, given 10 and 2.5 kg?",
+        "The parcel weighs 12.5kg in all",
+        "Adding 10 and 2.5 gives a weight of 12.5 kg for the parcel in all",
+        "en",
+    )
+    assert detail != "result_missing", (reason, detail)

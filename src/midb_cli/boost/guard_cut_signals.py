@@ -15,9 +15,10 @@ from midb_cli.boost.guard_endings import GRAM_SIZE, line_body
 
 # A number on its own: not inside a Latin word or a tag (`#vote2020`, `COVID-19`, `4A`; a unit
 # may follow in other scripts: `3000미터`), not a list marker nor a hashtag (removed first) nor
-# a label's (`Grupo 1: Anna`), decimal commas read as points (`25,13` is `25.13`)
-_NUMBER = re.compile(r"(?<![0-9A-Za-z_#/-])\d+(?:[.,]\d+)*(?![0-9A-Za-z_]|\s*[:：])")
+# a label's (`Grupo 1: Anna`); never a part of one (`12` of `12.5kg`)
+_NUMBER = re.compile(r"(?<![0-9A-Za-z_#/-])\d+(?:[.,]\d+)*(?![0-9A-Za-z_]|[.,]\d|\s*[:：])")
 _MARKER = re.compile(r"(?m)^[ \t]*(?:[-*•]|\d{1,3}[.)])[ \t]|#\S+")
+_THOUSANDS = re.compile(r"(?<=\d)[.,](?=\d{3}(?!\d))")
 _DECIMAL_COMMA = re.compile(r"(?<=\d),(?=\d)")
 # the last word of a text, letters only (`Isol`, `Saudi-Ara`: `Ara`)
 _LAST_WORD = re.compile(r"[^\W\d_]+\Z")
@@ -33,7 +34,10 @@ def ends_on_bare_item(text: str) -> bool:
 
 
 def _numbers_text(text: str) -> str:
-    return _DECIMAL_COMMA.sub(".", _MARKER.sub("", text))
+    """``text`` without list markers and hashtags, its numbers written one way: thousands
+    without a separator (`1,500`, `1.500` and `1500` are one number; separators differ by
+    language), decimal commas as points (`25,13` is `25.13`)."""
+    return _DECIMAL_COMMA.sub(".", _THOUSANDS.sub("", _MARKER.sub("", text)))
 
 
 def result_missing(old: str, new: str, context: str) -> bool:
@@ -52,6 +56,7 @@ def result_missing(old: str, new: str, context: str) -> bool:
 
 
 # a one-line revision this much made of the task's words restates the task
+_REQUEST_END = re.compile(r"[:：\n]")
 _TASK_SHARE = 0.7
 # ... unless it is a title (this share of its words capitalised; nouns in German)
 _TITLE_CAPITALS = {"de": 0.7}
@@ -80,9 +85,12 @@ def restates_the_task(old: str, new: str, lang: str, task: str) -> bool:
     share = _TITLE_CAPITALS.get(lang, _TITLE_SHARE)
     if lang not in GRAM_SIZE and sum(w[:1].isupper() for w in spaced) >= share * len(spaced):
         return False
-    given = set(_words(task, lang))
-    if sum(w in given for w in words) < _TASK_SHARE * len(words):
+    # the request, not the material it gives after a colon (`Passive voice: The cat ...`:
+    # an answer made of the material's words is an answer)
+    request = set(_words(_REQUEST_END.split(task, 1)[0], lang))
+    if sum(w in request for w in words) < _TASK_SHARE * len(words):
         return False
+    given = set(_words(task, lang))
     answer = set(_words(old, lang)) - given
     return bool(answer) and not answer & set(words)
 

@@ -335,7 +335,11 @@ def _answer_just_started(old: str, new: str, line: str) -> bool:
     if len(words) > 2:
         return False
     lines = [x.rstrip() for x in new.splitlines() if x.strip()]
-    if not (colon and head.strip()) and (len(lines) < 2 or not lines[-2].endswith((":", "："))):
+    # a lead-in on the same line has words of its own (`La réponse est : Il`), not a label
+    # (`Capital: Paris` is a whole answer)
+    if not (colon and len(head.split()) >= 3) and (
+        len(lines) < 2 or not lines[-2].endswith((":", "："))
+    ):
         return False
     start = " ".join(words) + " "
     for old_line in old.splitlines():
