@@ -8,6 +8,7 @@ import pytest
 
 from guard_judge import judge
 from midb_cli.boost.guard_cut_grams import NEVER_WORD_END
+from midb_cli.boost.guard_cut_signals import restates_the_task
 from midb_cli.records.pair import Pair
 
 
@@ -314,3 +315,12 @@ def test_a_number_is_never_read_from_inside_another() -> None:
         "en",
     )
     assert detail != "result_missing", (reason, detail)
+
+
+def test_an_answer_with_the_names_the_task_gives_restates_nothing() -> None:
+    # the request's words and the names of its material: an answer (`task_restated` refused it)
+    task = "¿Quiénes son los dos personajes principales del texto dado?\nJuan y Lucía pasean."
+    old = "Son Juan y su amiga Lucía, que pasean juntos."
+    new = "Los dos personajes principales del texto dado son Juan y Lucía"
+    assert not restates_the_task(old, new, "es", task)
+    assert restates_the_task(old, "Los dos personajes principales del texto dado", "es", task)

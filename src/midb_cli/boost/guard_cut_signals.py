@@ -91,6 +91,8 @@ def restates_the_task(old: str, new: str, lang: str, task: str) -> bool:
     if sum(w in request for w in words) < _TASK_SHARE * len(words):
         return False
     given = set(_words(task, lang))
+    if set(words) & (given - request):
+        return False  # it uses the material the task gives (`John và Lisa`): an answer
     answer = set(_words(old, lang)) - given
     return bool(answer) and not answer & set(words)
 

@@ -326,7 +326,9 @@ def _comparison_reason(
     """The guards that judge the revision against its original: a response cut short, fields
     that swapped places, an instruction turned into another task."""
     if revised.response != original.response:
-        context = " ".join(
+        # one field per line: the cut rules read the request as the text before the first
+        # colon or line break (what follows is the material the task gives)
+        context = "\n".join(
             (original.instruction, original.input, revised.instruction, revised.input)
         )
         if rule := cut_short(original.response, revised.response, lang, context):
