@@ -10,12 +10,7 @@ real processes at moments the clock picks.
 from __future__ import annotations
 
 import json
-import signal
-import sys
-from collections.abc import Callable
 from pathlib import Path
-from types import FrameType
-from typing import Any
 
 import pytest
 
@@ -24,6 +19,7 @@ from midb_cli.boost.options import BoostOptions
 from midb_cli.boost.retry import retry_path
 from midb_cli.boost.summary import BoostSummary
 from midb_cli.langid import LanguageIdentifier
+from signal_trace import interrupted_at
 
 LINES = [
     {"id": "a", "instruction": "Translate to French: good morning", "output": "Bonjour."},
@@ -47,39 +43,6 @@ def write_input(path: Path) -> None:
 
 def boost(src: Path, out: Path, identifier: LanguageIdentifier) -> BoostSummary:
     return pipeline.run_boost(BoostOptions(str(src), str(out)), identifier=identifier)
-
-
-def interrupted_at(k: int, run: Callable[[], BoostSummary]) -> tuple[bool, BoostSummary | None]:
-    """Run with a SIGINT sent at the k-th bytecode of the pipeline module; returns whether it
-    was interrupted, and the summary the run attached to the interrupt (None: before or after
-    the run's own handler was in place)."""
-    steps = 0
-
-    def local(frame: FrameType, event: str, arg: Any) -> Any:
-        nonlocal steps
-        if event == "opcode":
-            steps += 1
-            if steps == k:
-                signal.raise_signal(signal.SIGINT)
-        return local
-
-    def calls(frame: FrameType, event: str, arg: Any) -> Any:
-        if frame.f_code.co_filename != pipeline.__file__:
-            return None
-        frame.f_trace_opcodes = True
-        return local
-
-    previous = signal.getsignal(signal.SIGINT)
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    sys.settrace(calls)
-    try:
-        run()
-    except KeyboardInterrupt as exc:
-        return True, getattr(exc, "summary", None)
-    finally:
-        sys.settrace(None)
-        signal.signal(signal.SIGINT, previous)
-    return False, None
 
 
 def lines_of(path: Path) -> list[bytes]:
@@ -132,9 +95,10 @@ def test_a_ctrl_c_at_any_step_leaves_counts_that_add_up_and_a_rerun_finishes(
         case.mkdir()
         out, rejects = case / "out.jsonl", case / "out.rejects.jsonl"
         prepare(out)
-        hit, summary = interrupted_at(k, lambda out=out: boost(src, out, identifier))
-        if not hit:  # k is past the run's last step: every step was tried
+        exc = interrupted_at(k, {pipeline.__file__}, lambda out=out: boost(src, out, identifier))
+        if exc is None:  # k is past the run's last step: every step was tried
             break
+        summary = getattr(exc, "summary", None)  # None: before or after the run's own handler
         interrupts += 1
         if summary is not None:
             assert summary.interrupted

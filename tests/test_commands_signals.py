@@ -19,7 +19,6 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from types import FrameType
 from typing import Any
 
 import pytest
@@ -37,40 +36,9 @@ from midb_cli.judge.score import ScoreOptions, ScoreResult, run_score
 from midb_cli.llm.settings import LLMSettings
 from midb_cli.records import writer as records_writer
 from midb_cli.select import select_file
+from signal_trace import interrupted_at
 
 JUDGE_DATA = Path(__file__).parent / "data" / "judge" / "boosted.jsonl"
-
-
-def interrupted_at(k: int, files: set[str], run: Callable[[], object]) -> bool:
-    """Run with a SIGINT sent at the k-th bytecode run in ``files``; whether it was
-    interrupted (False: k is past the run's last step)."""
-    steps = 0
-
-    def local(frame: FrameType, event: str, arg: Any) -> Any:
-        nonlocal steps
-        if event == "opcode":
-            steps += 1
-            if steps == k:
-                signal.raise_signal(signal.SIGINT)
-        return local
-
-    def calls(frame: FrameType, event: str, arg: Any) -> Any:
-        if frame.f_code.co_filename not in files:
-            return None
-        frame.f_trace_opcodes = True
-        return local
-
-    previous = signal.getsignal(signal.SIGINT)
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    sys.settrace(calls)
-    try:
-        run()
-    except KeyboardInterrupt:
-        return True
-    finally:
-        sys.settrace(None)
-        signal.signal(signal.SIGINT, previous)
-    return False
 
 
 def files_in(folder: Path) -> dict[str, bytes]:
@@ -93,7 +61,7 @@ def every_step(
         folder = tmp_path / f"k{k}"
         folder.mkdir()
         prepare(folder)
-        if not interrupted_at(k, files, command(folder)):
+        if interrupted_at(k, files, command(folder)) is None:
             return k, result
         after_interrupt(folder)
         result = command(folder)()  # the same command again, in the same process
