@@ -25,6 +25,7 @@ import pytest
 
 from fake_engines import FakeBackend, user_text
 from midb_cli import select as select_module
+from midb_cli import signals as midb_signals
 from midb_cli.export import export as export_module
 from midb_cli.export import writer as export_writer
 from midb_cli.export.export import ExportOptions, run_export
@@ -108,6 +109,7 @@ def test_export_interrupted_at_any_step_leaves_the_earlier_files(tmp_path: Path)
         assert files_in(folder) in (earlier, whole)
 
     files = {export_module.__file__, export_writer.__file__, records_writer.__file__}
+    files.add(midb_signals.__file__)  # write_committed: the open / commit / discard steps
     steps, _ = every_step(tmp_path, files, lambda f: export(src, f), after_interrupt, prepare)
     for k in range(1, steps):
         assert files_in(tmp_path / f"k{k}") == whole, f"a Ctrl-C at step {k}"
@@ -161,6 +163,7 @@ def test_select_interrupted_at_any_step_leaves_the_earlier_files(
         assert not list(temp.iterdir())
 
     files = {select_module.__file__, export_writer.__file__, records_writer.__file__}
+    files.add(midb_signals.__file__)
     previous = os.environ.get("TMPDIR")
     os.environ["TMPDIR"] = str(temp)
     import tempfile

@@ -39,7 +39,7 @@ from midb_cli.records.reader import (
 )
 from midb_cli.records.writer import RejectsWriter, atomic_writer
 from midb_cli.report.files import make_readable
-from midb_cli.signals import CtrlC
+from midb_cli.signals import write_committed
 from midb_cli.stats.histogram import IntHistogram
 
 ALL = "all"
@@ -140,42 +140,22 @@ def select_file(
 
     result = SelectionResult()
     reader_args = {"schema": schema, "fields": fields, "id_key": id_key, "strict": strict}
-    outputs = ExitStack()
-    try:
-        # Ctrl-C and SIGTERM wait while the files are opened, committed or discarded: an
-        # interrupted selection leaves no temporary file, and the earlier files as they were
-        with CtrlC() as ctrl_c:
-            held = ctrl_c.held()
-            try:
-                with held:
-                    # unnamed (O_TMPFILE where the system has it): nothing to remove, ever
-                    rows = outputs.enter_context(
-                        tempfile.TemporaryFile(prefix="midb-select-", suffix=".bin")  # noqa: SIM115
-                    )
-                    rejects = outputs.enter_context(rejects_file(rejects_file_path))
-                    out = outputs.enter_context(_selection_writer(output_path))
-                _select(
-                    input_path,
-                    reader_args,
-                    per_lang,
-                    identifier,
-                    rows,
-                    rejects,
-                    out,
-                    result,
-                    by,
-                    order,
-                    (top, top_percent, min_score),
-                )
-            except BaseException as exc:
-                with held:
-                    outputs.__exit__(type(exc), exc, exc.__traceback__)
-                raise
-            with held:
-                outputs.close()  # OUT, then the rejects file, renamed into place
-    except BaseException as exc:
-        outputs.__exit__(type(exc), exc, exc.__traceback__)  # a signal before the held exit
-        raise
+
+    def open_files(outputs: ExitStack) -> tuple[IO[bytes], RejectsWriter, IO[bytes]]:
+        # the rows file is unnamed (O_TMPFILE where the system has it): nothing to remove, ever
+        scratch = tempfile.TemporaryFile(prefix="midb-select-", suffix=".bin")  # noqa: SIM115
+        rows = outputs.enter_context(scratch)
+        rejects = outputs.enter_context(rejects_file(rejects_file_path))
+        return rows, rejects, outputs.enter_context(_selection_writer(output_path))
+
+    def work(files: tuple[IO[bytes], RejectsWriter, IO[bytes]]) -> None:
+        rows, rejects, out = files
+        quota = (top, top_percent, min_score)
+        _select(input_path, reader_args, per_lang, identifier, rows, rejects, out, result, by,
+                order, quota)  # fmt: skip
+
+    # OUT, then the rejects file, renamed into place; an interrupt leaves the earlier files
+    write_committed(open_files, work)
     make_readable(output_path)
     if result.rejected:
         result.rejects_path = rejects_file_path

@@ -13,9 +13,12 @@ from __future__ import annotations
 import signal
 import threading
 from collections.abc import Callable
-from typing import Any
+from contextlib import ExitStack
+from typing import Any, TypeVar
 
 from midb_cli.errors import EXIT_INTERRUPTED, EXIT_TERMINATED
+
+T = TypeVar("T")
 
 
 class Terminated(KeyboardInterrupt):
@@ -126,3 +129,27 @@ class Cleanup:
                     error = error or exc
             if error is not None:
                 raise error  # inside the block: an error goes before a signal that waits
+
+
+def write_committed(open_files: Callable[[ExitStack], T], work: Callable[[T], object]) -> None:
+    """``open_files`` enters the run's outputs on a stack (each commits when the stack closes
+    cleanly and discards itself when it closes with an error); ``work`` writes them. Opening,
+    committing and discarding are each whole under Ctrl-C and SIGTERM: an interrupted run
+    leaves no temporary file, and the earlier files as they were."""
+    outputs = ExitStack()
+    try:
+        with CtrlC() as ctrl_c:
+            held = ctrl_c.held()
+            try:
+                with held:
+                    files = open_files(outputs)
+                work(files)
+            except BaseException as exc:
+                with held:
+                    outputs.__exit__(type(exc), exc, exc.__traceback__)
+                raise
+            with held:
+                outputs.close()  # committed in reverse order of opening
+    except BaseException as exc:
+        outputs.__exit__(type(exc), exc, exc.__traceback__)  # a signal before the held exit
+        raise

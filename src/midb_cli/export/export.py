@@ -24,7 +24,7 @@ from midb_cli.judge.pairs import ReaderOptions
 from midb_cli.records.paths import refuse_clashes
 from midb_cli.records.reader import META_KEY, Record, RecordReader, Reject
 from midb_cli.records.writer import RejectsWriter
-from midb_cli.signals import CtrlC
+from midb_cli.signals import write_committed
 
 DEFAULT_STATUSES = frozenset({"boosted", "unchanged"})
 _CHAT_KEYS = ("messages", "conversations")
@@ -67,26 +67,13 @@ def run_export(options: ExportOptions) -> ExportResult:
         id_key=options.reader.id_key,
         strict=options.reader.strict,
     )
-    outputs = ExitStack()
-    try:
-        # Ctrl-C and SIGTERM wait while the outputs are opened, committed or discarded: an
-        # interrupted export leaves no temporary file, and the earlier files as they were
-        with CtrlC() as ctrl_c:
-            held = ctrl_c.held()
-            try:
-                with held:
-                    rejects = outputs.enter_context(rejects_file(rejects_path))
-                    sink = outputs.enter_context(record_sink(options.output))
-                _export(reader, options, result, rejects, sink)
-            except BaseException as exc:
-                with held:
-                    outputs.__exit__(type(exc), exc, exc.__traceback__)
-                raise
-            with held:
-                outputs.close()  # OUT, then the rejects file, renamed into place
-    except BaseException as exc:
-        outputs.__exit__(type(exc), exc, exc.__traceback__)  # a signal before the held exit
-        raise
+
+    def open_files(outputs: ExitStack) -> tuple[RejectsWriter, RecordSink]:
+        rejects = outputs.enter_context(rejects_file(rejects_path))
+        return rejects, outputs.enter_context(record_sink(options.output))
+
+    # OUT, then the rejects file, renamed into place; an interrupt leaves the earlier files
+    write_committed(open_files, lambda files: _export(reader, options, result, *files))
     return result
 
 
