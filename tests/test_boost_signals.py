@@ -108,3 +108,25 @@ def test_a_ctrl_c_at_any_step_leaves_counts_that_add_up_and_a_rerun_finishes(
         assert lines_of(rejects) == lines_of(expected_rejects)
         assert_counts_add_up(done, out, rejects)
     assert interrupts > 100  # the run has that many steps: the trace reached them
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="counts open files in /proc")
+def test_a_retry_pass_refused_at_its_start_leaves_no_file_open(
+    tmp_path: Path, identifier: LanguageIdentifier
+) -> None:
+    """OUT.retrying holds more records than OUT: the run is refused (it is no retry of this
+    output), and neither file stays open in the process (a notebook runs on)."""
+    from midb_cli.errors import InputError
+
+    src, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    write_input(src)
+    boost(src, out, identifier)
+    lines = lines_of(out)
+    second = json.loads(lines[1])
+    second["midb"]["status"] = "error"
+    out.write_bytes(lines[0] + json.dumps(second, separators=(",", ":")).encode() + b"\n")
+    retry_path(out).write_bytes(b"".join(lines))  # more than OUT holds
+    before = len(list(Path("/proc/self/fd").iterdir()))
+    with pytest.raises(InputError, match="not a retry of this output"):
+        boost(src, out, identifier)
+    assert len(list(Path("/proc/self/fd").iterdir())) == before

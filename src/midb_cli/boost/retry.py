@@ -50,18 +50,23 @@ class RetryPass:
         self.old = old
         # The lock on OUT covers OUT.retrying too: one run owns both.
         self.output = ResumableOutput(self.path, lock=False)
-        self.existing = self.output.open(resume=True)
-        if self.existing.records > old.records:
-            raise InputError(
-                f"{self.path} holds more records than {self.target}: it is not a retry of "
-                "this output; remove it, or use --overwrite to start over"
-            )
         self.retried = 0
-        self._old: IO[bytes] | None = open(self.target, "rb")  # noqa: SIM115 - closed in close()
+        self._old: IO[bytes] | None = None
         self._old_line = 0
-        for _ in range(self.existing.records):  # those are already in OUT.retrying
-            self._old.readline()
-            self._old_line += 1
+        try:
+            self.existing = self.output.open(resume=True)
+            if self.existing.records > old.records:
+                raise InputError(
+                    f"{self.path} holds more records than {self.target}: it is not a retry "
+                    "of this output; remove it, or use --overwrite to start over"
+                )
+            self._old = open(self.target, "rb")  # noqa: SIM115 - closed in close()
+            for _ in range(self.existing.records):  # those are already in OUT.retrying
+                self._old.readline()
+                self._old_line += 1
+        except BaseException:
+            self.close()  # the caller never gets this pass to close (review)
+            raise
 
     def next_old(self, record_id: str) -> tuple[bytes, dict[str, Any]]:
         """The next line of the old output and its ``midb`` object, which must belong to the
