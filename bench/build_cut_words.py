@@ -28,6 +28,7 @@ import re
 import sys
 import textwrap
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 
 from eval_guards import DATA_DIRS, load
@@ -75,6 +76,14 @@ def count_words(texts: list[str], final: Counter[str], total: Counter[str]) -> N
                 final[word] += ends
 
 
+def even_rows(path: Path) -> Iterator[list[str]]:
+    """The raw and revised texts of each even row of ``path``: the odd rows are held out for
+    bench/eval_guards.py, so no table may learn from them."""
+    for i, (raw, revised) in enumerate(load(path)):
+        if i % 2 == 0:
+            yield [*raw, *revised]
+
+
 def build(data: Path, min_count: int, max_final: float) -> dict[str, list[str]]:
     table: dict[str, list[str]] = {}
     for path in sorted(data.glob("*.jsonl.gz")):
@@ -83,9 +92,8 @@ def build(data: Path, min_count: int, max_final: float) -> dict[str, list[str]]:
             continue
         final: Counter[str] = Counter()
         total: Counter[str] = Counter()
-        for i, (raw, revised) in enumerate(load(path)):
-            if i % 2 == 0:  # even rows only: the odd rows are held out
-                count_words([*raw, *revised], final, total)
+        for texts in even_rows(path):
+            count_words(texts, final, total)
         can_end = set(_CAN_END.get(lang, "").split())
         table[lang] = sorted(
             w
@@ -118,9 +126,8 @@ def build_grams(data: Path, min_count: int, max_end: float) -> dict[str, list[st
             continue
         ends: Counter[str] = Counter()
         reached: Counter[str] = Counter()
-        for i, (raw, revised) in enumerate(load(path)):
-            if i % 2 == 0:  # even rows only: the odd rows are held out
-                count_grams([*raw, *revised], ends, reached)
+        for texts in even_rows(path):
+            count_grams(texts, ends, reached)
         table[lang] = sorted(
             g for g, n in reached.items() if n >= min_count and ends[g] <= max_end * n
         )
