@@ -79,3 +79,28 @@ def test_every_command_fails_on_an_input_without_a_record(
     assert result.returncode == 3, result.stderr
     assert result.stderr.decode() == f"Error: {empty}: no record: the input is empty\n"
     assert not (tmp_path / "top.jsonl").exists()
+
+
+@pytest.mark.parametrize("command", ["check", "stats"])
+def test_standard_input_with_workers_is_one_process_or_a_clear_refusal(command: str) -> None:
+    # The driver reads the head of each input for its prior; a worker reading stdin after it
+    # used to find it empty ("no record: the input is empty", exit 3).
+    data = MIXED.read_bytes()
+    one = subprocess.run(
+        [sys.executable, "-m", "midb_cli", command, "-"], input=data, capture_output=True
+    )
+    auto = subprocess.run(
+        [sys.executable, "-m", "midb_cli", command, "-", "--workers", "auto"],
+        input=data,
+        capture_output=True,
+    )
+    assert (auto.returncode, auto.stdout, auto.stderr) == (one.returncode, one.stdout, one.stderr)
+    assert one.returncode in (0, 1) and one.stdout
+    two = subprocess.run(
+        [sys.executable, "-m", "midb_cli", command, "-", "--workers", "2"],
+        input=data,
+        capture_output=True,
+    )
+    assert two.returncode == 2
+    assert two.stderr.decode().startswith("Error: --workers needs input files")
+    assert two.stdout == b""

@@ -79,7 +79,8 @@ def register(app: typer.Typer) -> None:
                 for f in item.findings:
                     out.write(f"{item.path}:{item.line}: {f.kind} {f.field}: {f.message}\n")
 
-        n = resolve_workers(workers)
+        # auto on stdin is one process, as for boost (stdin is one stream); N > 1 is refused
+        n = resolve_workers(workers, "-" if "-" in [str(p) for p in paths] else None)
         if n > 1:
             from midb_cli.scale.files import ReadSettings, parallel_check
 

@@ -53,7 +53,8 @@ def register(app: typer.Typer) -> None:
         from midb_cli.scale.local import resolve_workers
         from midb_cli.stats.render import print_stats
 
-        n = resolve_workers(workers)
+        # auto on stdin is one process, as for boost (stdin is one stream); N > 1 is refused
+        n = resolve_workers(workers, "-" if "-" in [str(p) for p in paths] else None)
         if n > 1:
             from midb_cli.scale.files import ReadSettings, parallel_stats
 

@@ -22,7 +22,7 @@ from itertools import islice
 from multiprocessing import get_context
 from typing import Any
 
-from midb_cli.errors import InputError, MidbError, refuse_no_record
+from midb_cli.errors import InputError, MidbError, UsageError, refuse_no_record
 from midb_cli.langid import LanguageIdentifier, RecordLanguage
 from midb_cli.langid.identify import dominant_language
 from midb_cli.langid.stream import PRIOR_WINDOW
@@ -58,11 +58,18 @@ class ReadSettings:
 def plan_ranges(paths: list[str], settings: ReadSettings, workers: int) -> list[FileRange]:
     from midb_cli.scale.plan import cut
 
+    if "-" in paths:
+        # The driver reads the head of each input for its prior; a worker reading stdin after
+        # it would see the rest, or nothing (it was counted as an empty input).
+        raise UsageError(
+            "--workers needs input files: standard input cannot be shared by several "
+            "processes (drop --workers, or give the file)"
+        )
     identifier = LanguageIdentifier(backend=settings.detector, lang=settings.lang)
     ranges: list[FileRange] = []
     for path in paths:
         prior, file_lang, schema = _file_languages(path, settings, identifier)
-        whole = path == "-" or path.endswith(".gz") or is_json_array_file(path)
+        whole = path.endswith(".gz") or is_json_array_file(path)
         if whole or is_parquet_file(path):
             ranges.append(FileRange(path, None, None, 1, prior, file_lang, None))
             continue
