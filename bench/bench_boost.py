@@ -12,6 +12,15 @@ records/s per core at 1x, RSS flat from 1x to 10x; each row prints its ratio to 
 The child's CPU time (user + sys) is printed too: on a shared machine it is the steadier figure.
 Children run with a bytecode cache, warmed by one untimed run, as a pip-installed midb has.
 Skips politely when the shared data is absent (it is not part of a user's clone).
+
+``--baseline REV`` also runs midb's source at git revision REV (its ``src`` from ``git
+archive``, on the same input, pinned to the same CPU, alternating with the current code) and
+prints the current rate scaled to the machine the issue measured on: the issue found 4,335
+records/s for main as it was then (``ISSUE_BASELINE_REV``, the commit before its first speed
+change), so ``current x 4,335 / baseline`` is what this code would run there. The floor is
+set in that machine's records/s; a raw rate on a slower machine understates the code.
+
+    python bench/bench_boost.py --scales 1 --baseline 6ad9654 --repeat 3
 """
 
 from __future__ import annotations
@@ -31,6 +40,9 @@ DATA = Path(
 TRAIN = DATA / "midb_train"
 # records/s per core the rules engine must reach (issue 11)
 FLOOR_RECORDS_PER_S = 6000
+# what issue 11 measured for main as it was (records/s on its machine), and that revision
+ISSUE_BASELINE_RECORDS_PER_S = 4335
+ISSUE_BASELINE_REV = "6ad9654"
 
 
 def build_input(path: Path, scale: int, limit: int | None) -> int:
@@ -78,11 +90,52 @@ def run_pinned(
     return wall, usage.ru_maxrss // 1024, proc.returncode, err, usage.ru_utime + usage.ru_stime
 
 
+def extract_source(rev: str, tmp: Path) -> Path:
+    """midb's ``src`` folder at git revision ``rev``, unpacked under ``tmp``."""
+    repo = Path(__file__).resolve().parents[1]
+    dest = tmp / f"src-{rev}"
+    dest.mkdir()
+    archive = subprocess.run(
+        ["git", "-C", str(repo), "archive", rev, "src"], capture_output=True, check=True
+    ).stdout
+    subprocess.run(["tar", "-x", "-C", str(dest)], input=archive, check=True)
+    return dest / "src"
+
+
+def timed_row(cmd: list[str], n: int, cpu: int, env: dict[str, str]) -> float | None:
+    """One timed boost and its resume check, printed as a row; its CPU seconds (None: failed)."""
+    out = Path(cmd[cmd.index("-o") + 1])
+    wall, rss, code, err, cpu_s = run_pinned([*cmd, "--overwrite"], cpu, env)
+    if code != 0:
+        print(f"boost failed (exit {code}): {err.strip()}")
+        return None
+    resume_wall, _, code, err, _ = run_pinned(cmd, cpu, env)
+    if code != 0 or "already done" not in err:
+        print(f"resume check failed (exit {code}): {err.strip()}")
+        return None
+    print(
+        f"{n:>10,} {wall:>8.1f} {n / wall:>10,.0f} {1000 * wall / n:>10.3f}"
+        f" {rss:>6,} MiB {resume_wall:>11.1f} s {n / wall / FLOOR_RECORDS_PER_S:>8.2f}x"
+        f" {cpu_s:>7.1f} {n / cpu_s:>14,.0f}"
+    )
+    print(f"           {err.strip().splitlines()[0]}")
+    out.unlink()
+    return cpu_s
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scales", default="1,10", help="comma-separated multiples of the data")
     parser.add_argument("--limit", type=int, default=None, help="use only the first N records")
     parser.add_argument("--cpu", type=int, default=None, help="CPU to pin to [default: last]")
+    parser.add_argument(
+        "--baseline",
+        nargs="?",
+        const=ISSUE_BASELINE_REV,
+        default=None,
+        help=f"also run git revision REV [default: {ISSUE_BASELINE_REV}] and scale to its rate",
+    )
+    parser.add_argument("--repeat", type=int, default=1, help="timed runs per code version")
     opts = parser.parse_args()
     if not TRAIN.is_dir():
         print(f"skipped: {TRAIN} is absent (set MIDB_SHARED_DATA to the folder holding midb_train)")
@@ -103,25 +156,33 @@ def main() -> int:
         build_input(warm_in, 1, 1)
         warm = [sys.executable, "-m", "midb_cli", "boost", str(warm_in), "-o", str(warm_out)]
         run_pinned([*warm, "--quiet", "--overwrite"], cpu, env)
+        versions: list[tuple[str, dict[str, str]]] = [("current", env)]
+        if opts.baseline:
+            base_env = dict(env, PYTHONPATH=str(extract_source(opts.baseline, Path(tmp))))
+            run_pinned([*warm, "--quiet", "--overwrite"], cpu, base_env)
+            versions.append((opts.baseline, base_env))
         for scale in (int(s) for s in opts.scales.split(",")):
             src, out = Path(tmp) / f"in{scale}.jsonl", Path(tmp) / f"out{scale}.jsonl"
             n = build_input(src, scale, opts.limit)
             cmd = [sys.executable, "-m", "midb_cli", "boost", str(src), "-o", str(out), "--quiet"]
-            wall, rss, code, err, cpu_s = run_pinned([*cmd, "--overwrite"], cpu, env)
-            if code != 0:
-                print(f"boost failed (exit {code}): {err.strip()}")
-                return 1
-            resume_wall, _, code, err, _ = run_pinned(cmd, cpu, env)
-            if code != 0 or "already done" not in err:
-                print(f"resume check failed (exit {code}): {err.strip()}")
-                return 1
-            print(
-                f"{n:>10,} {wall:>8.1f} {n / wall:>10,.0f} {1000 * wall / n:>10.3f}"
-                f" {rss:>6,} MiB {resume_wall:>11.1f} s {n / wall / FLOOR_RECORDS_PER_S:>8.2f}x"
-                f" {cpu_s:>7.1f} {n / cpu_s:>14,.0f}"
-            )
-            print(f"           {err.strip().splitlines()[0]}")
-            out.unlink()
+            cpu_by_version: dict[str, list[float]] = {name: [] for name, _ in versions}
+            for _ in range(opts.repeat):
+                for name, version_env in versions:
+                    row = timed_row(cmd, n, cpu, version_env)
+                    if row is None:
+                        return 1
+                    cpu_by_version[name].append(row)
+                    print(f"           ({name})")
+            if opts.baseline:
+                current = n / min(cpu_by_version["current"])
+                base = n / min(cpu_by_version[opts.baseline])
+                scaled = current * ISSUE_BASELINE_RECORDS_PER_S / base
+                print(
+                    f"  best CPU-s of {opts.repeat}: current {current:,.0f} records/CPU-s,"
+                    f" {opts.baseline} {base:,.0f} ({current / base:.2f}x);"
+                    f" on the issue's machine ({opts.baseline} = {ISSUE_BASELINE_RECORDS_PER_S:,}/s):"
+                    f" {scaled:,.0f} records/s = {scaled / FLOOR_RECORDS_PER_S:.2f}x the floor"
+                )
             src.unlink()
     return 0
 
