@@ -15,10 +15,9 @@ Skips politely when the shared data is absent (it is not part of a user's clone)
 
 ``--baseline REV`` also runs midb's source at git revision REV (its ``src`` from ``git
 archive``, on the same input, pinned to the same CPU, alternating with the current code) and
-prints the current rate scaled to the machine the issue measured on: the issue found 4,335
-records/s for main as it was then (``ISSUE_BASELINE_REV``, the commit before its first speed
-change), so ``current x 4,335 / baseline`` is what this code would run there. The floor is
-set in that machine's records/s; a raw rate on a slower machine understates the code.
+prints the current rate scaled to the machine the issue measured on (``baseline.py``): the
+issue found 4,335 records/s for main as it then was, so ``current x 4,335 / baseline`` is what
+this code would run there. The floor is set in that machine's records/s.
 
     python bench/bench_boost.py --scales 1 --baseline 6ad9654 --repeat 3
 """
@@ -34,15 +33,14 @@ import tempfile
 import time
 from pathlib import Path
 
+from baseline import ISSUE_BASELINE_REV, ISSUE_RULES_RECORDS_PER_S, extract_source
+
 DATA = Path(
     os.environ.get("MIDB_SHARED_DATA", Path(__file__).resolve().parents[2] / "shared" / "data")
 )
 TRAIN = DATA / "midb_train"
 # records/s per core the rules engine must reach (issue 11)
 FLOOR_RECORDS_PER_S = 6000
-# what issue 11 measured for main as it was (records/s on its machine), and that revision
-ISSUE_BASELINE_RECORDS_PER_S = 4335
-ISSUE_BASELINE_REV = "6ad9654"
 
 
 def build_input(path: Path, scale: int, limit: int | None) -> int:
@@ -88,18 +86,6 @@ def run_pinned(
     proc.returncode = os.waitstatus_to_exitcode(status)
     wall = time.perf_counter() - start
     return wall, usage.ru_maxrss // 1024, proc.returncode, err, usage.ru_utime + usage.ru_stime
-
-
-def extract_source(rev: str, tmp: Path) -> Path:
-    """midb's ``src`` folder at git revision ``rev``, unpacked under ``tmp``."""
-    repo = Path(__file__).resolve().parents[1]
-    dest = tmp / f"src-{rev}"
-    dest.mkdir()
-    archive = subprocess.run(
-        ["git", "-C", str(repo), "archive", rev, "src"], capture_output=True, check=True
-    ).stdout
-    subprocess.run(["tar", "-x", "-C", str(dest)], input=archive, check=True)
-    return dest / "src"
 
 
 def timed_row(cmd: list[str], n: int, cpu: int, env: dict[str, str]) -> float | None:
@@ -176,11 +162,11 @@ def main() -> int:
             if opts.baseline:
                 current = n / min(cpu_by_version["current"])
                 base = n / min(cpu_by_version[opts.baseline])
-                scaled = current * ISSUE_BASELINE_RECORDS_PER_S / base
+                scaled = current * ISSUE_RULES_RECORDS_PER_S / base
                 print(
                     f"  best CPU-s of {opts.repeat}: current {current:,.0f} records/CPU-s,"
                     f" {opts.baseline} {base:,.0f} ({current / base:.2f}x);"
-                    f" on the issue's machine ({opts.baseline} = {ISSUE_BASELINE_RECORDS_PER_S:,}/s):"
+                    f" on the issue's machine ({opts.baseline} = {ISSUE_RULES_RECORDS_PER_S:,}/s):"
                     f" {scaled:,.0f} records/s = {scaled / FLOOR_RECORDS_PER_S:.2f}x the floor"
                 )
             src.unlink()

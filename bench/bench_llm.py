@@ -3,6 +3,7 @@
     python bench/bench_llm.py                    # both parts
     python bench/bench_llm.py --part booster     # (1) only
     python bench/bench_llm.py --part openai --requests 5000
+    python bench/bench_llm.py --part booster --baseline   # (1), and scaled by 6ad9654's figure
 
 (1) LLMBooster over an instant fake backend (answers in no time): CPU seconds per record for
     what midb does around the model (deterministic fixes, prompt rendering, cache key and lookup,
@@ -24,6 +25,7 @@ import asyncio
 import gzip
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -32,6 +34,8 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+from baseline import ISSUE_BASELINE_REV, ISSUE_LLM_MS_PER_RECORD, extract_source
 
 DATA = Path(
     os.environ.get("MIDB_SHARED_DATA", Path(__file__).resolve().parents[2] / "shared" / "data")
@@ -82,10 +86,11 @@ class InstantBackend:
         pass
 
 
-def bench_booster(limit: int) -> None:
+def bench_booster(limit: int) -> float | None:
+    """Part (1); the whole pipeline's ms of CPU per record (None: no shared data)."""
     if not TRAIN.is_dir():
         print(f"skipped (1): no shared data at {TRAIN}")
-        return
+        return None
     from midb_cli.boost.llm import LLMBooster
     from midb_cli.boost.protocol import BoostItem
     from midb_cli.checks import Checker
@@ -118,15 +123,16 @@ def bench_booster(limit: int) -> None:
                 f"    booster, {label:18s} {cpu / count * 1e3:6.3f} ms CPU/record "
                 f"({count / wall:,.0f} records/s wall)"
             )
-        bench_pipeline(items, pairs, Path(tmp))
+        return bench_pipeline(items, pairs, Path(tmp))
 
 
 #: short, mixed texts: fastText is unsure of them, so py3langid loads too
 _WARM_UP_TEXTS = ("ok la", "data 12 x", "Lorem ipsum dolor", "si no ok", "pan y vino tinto")
 
 
-def bench_pipeline(items: list, pairs: list, tmp: Path) -> None:
-    """The whole `run_boost` with the instant engine registered like a real one."""
+def bench_pipeline(items: list, pairs: list, tmp: Path) -> float:
+    """The whole `run_boost` with the instant engine registered like a real one; returns its
+    ms of CPU per record with the language models loaded before."""
     from midb_cli.boost.pipeline import BoostOptions, run_boost
     from midb_cli.boost.protocol import EngineSelection
     from midb_cli.langid import LanguageIdentifier
@@ -177,6 +183,7 @@ def bench_pipeline(items: list, pairs: list, tmp: Path) -> None:
         f"    pipeline vs ceiling {PIPELINE_CEILING_MS:.2f} ms: {PIPELINE_CEILING_MS / ms:.2f}x"
         f" (load {os.getloadavg()[0]:.2f})"
     )
+    return cpu / warm.total_written * 1e3
 
 
 # -- (2) the openai engine's request rate ----------------------------------------------------
@@ -312,6 +319,13 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=6500, help="records for part (1)")
     parser.add_argument("--requests", type=int, default=10000, help="requests per run in (2)")
     parser.add_argument("--serve", type=int, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--baseline",
+        nargs="?",
+        const=ISSUE_BASELINE_REV,
+        default=None,
+        help=f"(1) also for git revision REV [default: {ISSUE_BASELINE_REV}], scaled to its figure",
+    )
     args = parser.parse_args()
     if args.serve:
         serve(args.serve)
@@ -319,7 +333,29 @@ def main() -> None:
     if args.part in ("openai", "all"):
         bench_openai(args.requests)
     if args.part in ("booster", "all"):
-        bench_booster(args.records)
+        current = bench_booster(args.records)
+        if args.baseline and current is not None:
+            bench_baseline(args.baseline, args.records, current)
+
+
+def bench_baseline(rev: str, records: int, current_ms: float) -> None:
+    """Part (1) for revision ``rev`` in a child (its source on PYTHONPATH), and the current
+    figure scaled to the machine issue 11 measured on (``baseline.py``)."""
+    with tempfile.TemporaryDirectory(prefix="midb-bench-") as tmp:
+        env = dict(os.environ, PYTHONPATH=str(extract_source(rev, Path(tmp))))
+        cmd = [sys.executable, __file__, "--part", "booster", "--records", str(records)]
+        child = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    found = re.search(r"models loaded before: ([0-9.]+) ms", child.stdout)
+    if child.returncode != 0 or found is None:
+        print(f"    baseline {rev} failed (exit {child.returncode}): {child.stderr[-300:]}")
+        return
+    base_ms = float(found.group(1))
+    scaled = current_ms * ISSUE_LLM_MS_PER_RECORD / base_ms
+    print(
+        f"    {rev} (main as issue 11 measured it, {ISSUE_LLM_MS_PER_RECORD} ms there):"
+        f" {base_ms:.3f} ms CPU/record here; current {base_ms / current_ms:.2f}x faster,"
+        f" so {scaled:.3f} ms there = {PIPELINE_CEILING_MS / scaled:.2f}x the ceiling"
+    )
 
 
 if __name__ == "__main__":
