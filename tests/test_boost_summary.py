@@ -22,11 +22,20 @@ def test_an_interrupted_sharded_run_shows_one_total_row_and_no_output_yet(tmp_pa
     summary.by_lang_status["all", "unchanged"] = 7
     summary.written = summary.read = 10
     summary.rejected = 2
-    summary.interrupted = True
+    summary.interrupted = summary.sharded = True
     text = shown(summary)
     assert text.count("all ") == 1  # the totals row, not a language row "all" too
     assert "rejected lines:" not in text  # no rejects file written yet to point to
     assert "out.jsonl (not written yet; the rerun merges it)" in text
+    assert "Interrupted: rerun the same command to continue." in text
+
+
+def test_a_plain_run_stopped_before_its_first_record_promises_no_merge(tmp_path: Path) -> None:
+    summary = BoostSummary(str(tmp_path / "out.jsonl"), "", "rules")
+    summary.interrupted = True
+    text = shown(summary)
+    assert "out.jsonl (not written yet)" in text
+    assert "merges" not in text
     assert "Interrupted: rerun the same command to continue." in text
 
 

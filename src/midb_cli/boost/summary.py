@@ -26,6 +26,7 @@ class BoostSummary:
     rejected: int = 0
     repaired_bytes: int = 0  # torn tail cut from the output before resuming
     interrupted: bool = False
+    sharded: bool = False  # a driver's run: OUT is merged from the shards at the end
     unfinished: int = 0  # records read but not written when interrupted (redone on rerun)
     retried: int = 0  # `error` records of an earlier run asked again
     elapsed: float = 0.0
@@ -119,8 +120,9 @@ def render_summary(summary: BoostSummary, console: Any) -> None:
     if summary.written and summary.elapsed > 0:  # a rerun that only checked has no rate
         timing += f", {summary.written / summary.elapsed:,.0f} records/s"
     if summary.interrupted and not os.path.exists(summary.output):
-        # sharded: OUT is merged at the end; the finished shards wait for the rerun
-        timing = "not written yet; the rerun merges it"
+        # sharded: OUT is merged at the end and the finished shards wait for the rerun; a
+        # plain run stopped before its first record has not created OUT
+        timing = "not written yet; the rerun merges it" if summary.sharded else "not written yet"
     console.print(f"output: {summary.output} ({timing})", highlight=False)
     for warning in summary.warnings:
         console.print(f"warning: {warning}", highlight=False)

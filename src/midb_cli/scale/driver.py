@@ -86,6 +86,7 @@ def _interrupted(
     summary.rejected = sum(_lines(plan.rejects_of(s.index)) for s in plan.shards)
     summary.read = lines + summary.rejected
     summary.interrupted = True
+    summary.sharded = True
     return summary
 
 
