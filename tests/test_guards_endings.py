@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from midb_cli.boost.guard_endings import cut_against_original
 from midb_cli.boost.guards import GuardResult, GuardSettings, RevisionGuard
 from midb_cli.checks import Checker
 from midb_cli.langid import LanguageIdentifier
@@ -45,6 +46,22 @@ _FRUITS = "1. Arance\n2. Kiwi\n3. Fragole\n4. Peperoni\n5. Broccoli"
             "Tokio.",
             "Es Tokio. Es una ciudad enor",
             "open_sentence_after_a_stop",
+        ),
+        # a stop after a number ends a sentence too
+        (
+            "es",
+            "¿En qué año llegó el hombre a la Luna?",
+            "1969",
+            "El hombre llegó a la Luna en 1969. La misión se llamó",
+            "open_sentence_after_a_stop",
+        ),
+        # a quoted slogan the original closed inside its quotes
+        (
+            "fr",
+            "Écris un slogan qui parle de clients satisfaits.",
+            '"Des clients heureux, une équipe heureuse !"',
+            "Voici un slogan sur des clients satisfaits :\n\nNous ne vendons pas",
+            "open_line_after_lead_in",
         ),
         (
             "it",
@@ -167,6 +184,19 @@ def test_a_cut_that_ends_on_a_whole_word(
 
 
 @pytest.mark.parametrize(
+    ("line", "rule"),
+    [
+        ("Le nombre manquant est **8**. La suite est formée", "open_sentence_after_a_stop"),
+        ("Il est arrivé en 1969. Puis il est reparti", "open_sentence_after_a_stop"),
+        ("Étapes : 1. Mélanger 2. Cuire la pâte", None),  # one digit: an item number
+        ("Écrit par le Dr. Martin et son équipe", None),  # two letters: an abbreviation
+    ],
+)
+def test_a_sentence_ends_after_a_word_a_number_or_bold_text(line: str, rule: str | None) -> None:
+    assert cut_against_original("Une phrase.", line, line, "fr") == rule
+
+
+@pytest.mark.parametrize(
     ("lang", "instruction", "original_response", "response"),
     [
         # a quote and its author
@@ -191,6 +221,20 @@ def test_a_cut_that_ends_on_a_whole_word(
             "- Dîner au restaurant\n- Rentrer à l'hôtel",
             "Voici un programme :\n\n- Matinée culturelle au Louvre\n\n"
             "- Après-midi de shopping sur les Champs-Élysées",
+        ),
+        # steps numbered on one line: a one-digit number and its point start an item
+        (
+            "fr",
+            "Comment faire une pâte à crêpes ?",
+            "Mélangez la farine, les œufs et le lait.",
+            "Les étapes : 1. Mélanger la farine 2. Ajouter les œufs et le lait",
+        ),
+        # a quoted title for a quoted title, open after its lead-in
+        (
+            "fr",
+            "Propose un titre pour un roman fantastique.",
+            '"Le Mage perdu"',
+            "Voici un titre possible :\n\nLa couronne des ombres",
         ),
         # an abbreviation is no sentence stop
         (

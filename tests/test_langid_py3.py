@@ -90,8 +90,16 @@ def reference() -> Ranker:
 
 @pytest.fixture(scope="module")
 def cache_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """An XDG cache home whose midb/langid holds the decoded model (written by the first test)."""
+    """An XDG cache home for the decoded model (tests ask for ``built_cache``, which writes it:
+    any of them may run alone, ``-k``)."""
     return tmp_path_factory.mktemp("xdg")
+
+
+@pytest.fixture(scope="module")
+def built_cache(cache_home: Path) -> Path:
+    """``cache_home`` with the decoded model written in its midb/langid folder."""
+    load_scorer(SUPPORTED_LANGUAGES, cache_home / "midb" / "langid")
+    return cache_home
 
 
 def _key() -> dict[str, Any]:
@@ -104,8 +112,8 @@ def test_fixtures_cover_many_texts() -> None:
     assert len(TEXTS) >= 400
 
 
-def test_scorer_equals_py3langid_cold_and_warm(reference: Ranker, cache_home: Path) -> None:
-    folder = cache_home / "midb" / "langid"
+def test_scorer_equals_py3langid_cold_and_warm(reference: Ranker, tmp_path: Path) -> None:
+    folder = tmp_path / "midb" / "langid"
     cold = load_scorer(SUPPORTED_LANGUAGES, folder)  # decodes the model, writes the cache
     assert len(list(folder.glob("py3langid-*.bin"))) == 1
     warm = load_scorer(SUPPORTED_LANGUAGES, folder)  # reads it back
@@ -125,9 +133,9 @@ def test_the_installed_py3langid_is_mirrored() -> None:
 
 @pytest.mark.parametrize("damage", ["flip", "truncate", "garbage"])
 def test_a_damaged_cache_is_not_used(
-    reference: Ranker, cache_home: Path, tmp_path: Path, damage: str
+    reference: Ranker, built_cache: Path, tmp_path: Path, damage: str
 ) -> None:
-    [built] = (cache_home / "midb" / "langid").glob("py3langid-*.bin")
+    [built] = (built_cache / "midb" / "langid").glob("py3langid-*.bin")
     raw = bytearray(built.read_bytes())
     if damage == "flip":
         raw[len(raw) // 2] ^= 0x40  # inside the DFA: wrong states, silently, if it were read
@@ -143,8 +151,8 @@ def test_a_damaged_cache_is_not_used(
         assert langid_cache.read(tmp_path, _key()) is not None
 
 
-def test_the_key_names_what_the_arrays_depend_on(cache_home: Path) -> None:
-    folder = cache_home / "midb" / "langid"
+def test_the_key_names_what_the_arrays_depend_on(built_cache: Path) -> None:
+    folder = built_cache / "midb" / "langid"
     key = _key()
     assert langid_cache.read(folder, key) is not None
     for change in ({"size": key["size"] + 1}, {"mtime_ns": 1}, {"version": "0.0.1"}):
@@ -187,10 +195,10 @@ def test_default_cache_dir_follows_xdg(monkeypatch: pytest.MonkeyPatch, tmp_path
 
 
 def test_py3langid_backend_goes_through_the_scorer(
-    reference: Ranker, monkeypatch: pytest.MonkeyPatch, cache_home: Path
+    reference: Ranker, monkeypatch: pytest.MonkeyPatch, built_cache: Path
 ) -> None:
     """``--detector py3langid``: the answers py3langid's own ranking gives."""
-    monkeypatch.setenv("XDG_CACHE_HOME", str(cache_home))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(built_cache))
     model = Py3LangidModel()
     for text in TEXTS[:100]:
         assert model.scores(text) == reference.rank(text)[:10]

@@ -26,7 +26,11 @@ CLOSING = frozenset(".!?;:…。！？；：؟۔)]}»”’\"'」』）】*`_~|>
 
 #: a sentence stop after a word, then the next sentence, not in lower case (`Tokio. Es la
 #: ciu`; `Dr. Martin`, `etc. und` are no stops); in Japanese no space follows 。
-_STOP_INSIDE = re.compile(r"(?<=[^\W\d_]{3})[.!?。！？؟]\s+(?=\w)|[。！？](?=\w)")
+# a stop after a word of three letters, a number of two digits or more or bold text (`... je
+# **9**. Řada`; not `Dr. Novák`, not `1. Krok`), then the next sentence
+_STOP_INSIDE = re.compile(
+    r"(?:(?<=[^\W\d_]{3})|(?<=\d\d)|(?<=\*\*))[.!?。！？؟]\s+(?=\w)|[。！？](?=\w)"
+)
 LIST_ITEM = re.compile(r"[ \t]*(?:[-*•]|\d{1,3}[.)])[ \t]")
 _LABELLED = re.compile(r"[ \t]*(?:[-*•]|\d{1,3}[.)])[ \t]+[^:：\n]{1,40}[:：][ \t]*\S")
 _WORD = re.compile(r"\w+")
@@ -114,7 +118,9 @@ def _open_line_after_lead_in(old: str, new: str, line: str, lang: str) -> bool:
     if (len(line.strip()) < 8) if lang in _NO_SPACES else len(line.split()) < 2:
         return False
     old = old.strip()
-    if not old or old[-1] not in ".!?。！？؟" or old[0] in QUOTES:
+    if old[:1] in QUOTES:
+        old = old.strip(QUOTES)  # a quoted slogan closes inside its quotes; a title does not
+    if not old or old[-1] not in ".!?。！？؟":
         return False
     if lang in _UNSPACED:
         return True
