@@ -11,8 +11,9 @@ knows which answer is the boosted one (it starts with ``BOOSTED``):
 - ``contradict``: always ``[[2]]`` (position B).
 
 The scorer answers with the score named in the instruction (``score=4.5``), or chatter for
-``score=none``. ``gate``: requests after the first ``free`` wait for it (to kill a run in the
-middle without racing the clock).
+``score=none``; ``score=flaky`` fails with HTTP 400 while ``flaky`` is set, else scores 4.
+``gate``: requests after the first ``free`` wait for it (to kill a run in the middle without
+racing the clock).
 """
 
 from __future__ import annotations
@@ -59,6 +60,8 @@ class JudgeServer(ThreadingHTTPServer):
         self.free = free
         self.gate = threading.Event()
         self.served = 0
+        self.flaky = False
+        self.refuse = False  # answer every request with HTTP 401 (a refused key)
 
     def handle_error(self, request: object, client_address: object) -> None:
         if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
@@ -94,6 +97,9 @@ class JudgeHandler(BaseHTTPRequestHandler):
             wait = self.server.free is not None and self.server.served > self.server.free
         if wait:
             self.server.gate.wait(60)
+        if self.server.refuse:
+            self._send(401, {"error": {"message": "invalid api key"}})
+            return
         match = _SECTION.search(text)
         if match is not None:
             question, answer_a, _ = match.groups()
@@ -104,6 +110,11 @@ class JudgeHandler(BaseHTTPRequestHandler):
         else:
             found = re.search(r"score=(\S+)", text)
             value = found.group(1) if found else "none"
+            if value == "flaky":
+                if self.server.flaky:
+                    self._send(400, {"error": {"message": "the scorer failed this request"}})
+                    return
+                value = "4"
             answer = "no idea" if value == "none" else f"{value}\nGood enough."
         reply = {
             "id": "x",
@@ -117,8 +128,11 @@ class JudgeHandler(BaseHTTPRequestHandler):
             ],
             "usage": {"prompt_tokens": 10, "completion_tokens": 3},
         }
+        self._send(200, reply)
+
+    def _send(self, status: int, reply: dict) -> None:
         data = json.dumps(reply).encode()
-        self.send_response(200)
+        self.send_response(status)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()

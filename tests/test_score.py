@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from judge_server import JudgeServer
 from midb_cli.cli.main import app
-from midb_cli.errors import UsageError
+from midb_cli.errors import EngineError, UsageError
 from midb_cli.judge.scoring import parse_score
 
 SCORES = {"de": ["5", "4.5", "3", "none"], "fr": ["4", "4.5", "2.5", "7"]}
@@ -93,3 +93,95 @@ def test_min_needs_by_score(tmp_path: Path) -> None:
     res = CliRunner().invoke(app, ["select", str(src), "--min", "4", "-o", str(tmp_path / "o")])
     assert isinstance(res.exception, UsageError)
     assert "--min needs --by score" in str(res.exception)
+
+
+def _flaky_input(tmp_path: Path) -> Path:
+    """Six records; the scorer fails the second and the fifth while it is flaky."""
+    src = tmp_path / "flaky.jsonl"
+    values = ["5", "flaky", "3", "4.5", "flaky", "2"]
+    rows = [
+        {"id": f"r{i}", "instruction": f"score={v} r{i}", "input": "", "output": "x", "n": i}
+        for i, v in enumerate(values)
+    ]
+    src.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
+    return src
+
+
+def test_a_rerun_asks_again_for_the_records_whose_request_failed(tmp_path: Path) -> None:
+    src, out = _flaky_input(tmp_path), tmp_path / "scored.jsonl"
+    args = ["score", str(src), "-o", str(out), "--model", "m", "--no-cache", "--max-retries",
+            "0", "--json"]  # fmt: skip
+    with JudgeServer() as server:
+        server.flaky = True
+        first = CliRunner().invoke(app, [*args, "--api-base", server.url])
+        assert first.exit_code == 0, first.stderr
+        assert json.loads(first.stdout)["errors"] == 2
+        before = out.read_bytes().splitlines(keepends=True)
+        assert [json.loads(x)["midb"]["score"] for x in before] == [5, None, 3, 4.5, None, 2]
+        assert json.loads(before[1])["midb"]["score_reason"].startswith("error: HTTP 400")
+
+        server.flaky = False
+        served = server.served
+        second = CliRunner().invoke(app, [*args, "--api-base", server.url])
+        assert second.exit_code == 0, second.stderr
+        assert server.served - served == 2  # only the two that failed were asked again
+    doc = json.loads(second.stdout)
+    assert (doc["retried"], doc["resumed"], doc["written"], doc["errors"]) == (2, 4, 2, 0)
+    assert doc["total"]["scored"] == 6
+    after = out.read_bytes().splitlines(keepends=True)
+    assert [json.loads(x)["midb"]["score"] for x in after] == [5, 4, 3, 4.5, 4, 2]
+    for i in (0, 2, 3, 5):  # the records scored the first time: their lines as they were
+        assert after[i] == before[i]
+    assert not (tmp_path / "scored.jsonl.retrying").exists()
+
+    third = CliRunner().invoke(app, [*args, "--api-base", "http://127.0.0.1:9/v1"])
+    assert third.exit_code == 0, third.stderr  # nothing left to ask: no request at all
+    assert json.loads(third.stdout)["resumed"] == 6
+    assert out.read_bytes().splitlines(keepends=True) == after
+
+
+def test_a_retry_pass_stopped_by_the_server_resumes(tmp_path: Path) -> None:
+    src, out = _flaky_input(tmp_path), tmp_path / "scored.jsonl"
+    args = ["score", str(src), "-o", str(out), "--model", "m", "--no-cache", "--max-retries",
+            "0", "--json"]  # fmt: skip
+    with JudgeServer() as server:
+        server.flaky = True
+        assert CliRunner().invoke(app, [*args, "--api-base", server.url]).exit_code == 0
+    before = out.read_bytes()
+    pending = tmp_path / "scored.jsonl.retrying"
+    # The server is gone: the run stops before any request (exit 4), OUT as it was.
+    dead = CliRunner().invoke(app, [*args, "--api-base", server.url])
+    assert isinstance(dead.exception, EngineError), dead.output  # exit 4 from `midb`
+    assert out.read_bytes() == before
+    with JudgeServer() as server:
+        # ... it refuses the key: the pass stops at the first record it asks again, having
+        # rebuilt the one before it
+        server.refuse = True
+        refused = CliRunner().invoke(app, [*args, "--api-base", server.url])
+        assert isinstance(refused.exception, EngineError), refused.output
+        assert out.read_bytes() == before
+        assert pending.read_bytes() == before.splitlines(keepends=True)[0]
+        server.refuse = False
+        served = server.served
+        again = CliRunner().invoke(app, [*args, "--api-base", server.url])
+        assert again.exit_code == 0, again.stderr
+        assert server.served - served == 2
+    assert not pending.exists()
+    scores = [json.loads(x)["midb"]["score"] for x in out.read_text().splitlines()]
+    assert scores == [5, 4, 3, 4.5, 4, 2]
+
+
+def test_no_retry_errors_keeps_the_failed_records(tmp_path: Path) -> None:
+    src, out = _flaky_input(tmp_path), tmp_path / "scored.jsonl"
+    args = ["score", str(src), "-o", str(out), "--model", "m", "--no-cache", "--max-retries",
+            "0", "--json"]  # fmt: skip
+    with JudgeServer() as server:
+        server.flaky = True
+        CliRunner().invoke(app, [*args, "--api-base", server.url])
+        before = out.read_bytes()
+        server.flaky = False
+        kept = CliRunner().invoke(app, [*args, "--api-base", server.url, "--no-retry-errors"])
+        assert kept.exit_code == 0, kept.stderr
+        assert server.served == 6
+    assert json.loads(kept.stdout)["errors"] == 2
+    assert out.read_bytes() == before

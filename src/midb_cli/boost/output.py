@@ -71,9 +71,13 @@ class ResumableOutput:
         flush_bytes: int = FLUSH_BYTES,
         flush_seconds: float = FLUSH_SECONDS,
         lock: bool = True,
+        error_mark: bytes = ERROR_MARK,
     ) -> None:
-        """``lock`` False: the caller already holds the lock that covers this file."""
+        """``lock`` False: the caller already holds the lock that covers this file;
+        ``error_mark``: the bytes a failed record's line holds (``ExistingOutput.error_marks``
+        counts them: a score output marks its failures in ``score_reason``)."""
         self.path = Path(path)
+        self.error_mark = error_mark
         self.flush_bytes = flush_bytes
         self.flush_seconds = flush_seconds
         self.written = 0  # records appended by this run (flushed or not)
@@ -93,7 +97,7 @@ class ResumableOutput:
         try:
             existing = ExistingOutput(0, None, None, 0)
             if resume and self.path.exists():
-                existing = scan_output(self.path)
+                existing = scan_output(self.path, self.error_mark)
                 self._open_fd(truncate=False)
             else:
                 self._truncate = not resume
@@ -161,8 +165,9 @@ class ResumableOutput:
                     self._lock.release()
 
 
-def scan_output(path: Path) -> ExistingOutput:
-    """Count the complete lines of ``path``, cut a torn last line, read the first and last ids."""
+def scan_output(path: Path, error_mark: bytes = ERROR_MARK) -> ExistingOutput:
+    """Count the complete lines of ``path``, cut a torn last line, read the first and last ids,
+    count the lines that may hold a failed record (``error_mark``)."""
     size = path.stat().st_size
     records = 0
     marks = 0
@@ -171,8 +176,8 @@ def scan_output(path: Path) -> ExistingOutput:
         offset = 0
         tail = b""  # the end of the last chunk: a mark may straddle two chunks
         while chunk := fh.read(_SCAN_CHUNK):
-            marks += (tail + chunk).count(ERROR_MARK)
-            tail = chunk[-(len(ERROR_MARK) - 1) :]
+            marks += (tail + chunk).count(error_mark)
+            tail = chunk[-(len(error_mark) - 1) :]
             n = chunk.count(b"\n")
             if n:
                 records += n

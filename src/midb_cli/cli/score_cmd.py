@@ -77,6 +77,13 @@ def score(
         str | None, typer.Option(help="Bad input lines go here [default: OUT.rejects.jsonl].")
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No table.")] = False,
+    retry_errors: Annotated[
+        bool,
+        typer.Option(
+            "--retry-errors/--no-retry-errors",
+            help="On a rerun, ask again for records whose request failed (score_reason error:).",
+        ),
+    ] = True,
     schema: SchemaOpt = None,
     fields: FieldsOpt = None,
     id_key: IdKeyOpt = None,
@@ -150,6 +157,7 @@ def score(
         reader=ReaderOptions(schema=schema, fields=fields, id_key=id_key, strict=strict),
         lang=lang,
         detector=detector,
+        retry_errors=retry_errors,
     )
     result = run_score(options)
     doc = result.to_json()
@@ -161,8 +169,9 @@ def score(
     total = result.total()
     err.print(
         f"midb score: {total.scored:,} scored, {total.missing:,} missing, {result.errors:,} "
-        f"failed requests, {result.rejected:,} rejected, {result.resumed:,} from an earlier run "
-        f"→ {out}",
+        f"failed requests, {result.rejected:,} rejected, {result.resumed:,} from an earlier run"
+        + (f", {result.retried:,} asked again" if result.retried else "")
+        + f" → {out}",
         soft_wrap=True,
     )
     for line in result.error_samples + result.reject_samples:

@@ -4,7 +4,9 @@ The output is the input, record for record and in input order, each with ``midb.
 number, or null when the judge's answer had no readable score) and ``midb.score_reason``; keys
 midb does not use are written back untouched. It is appended like a boost output
 (``ResumableOutput``): a rerun of the same command skips the records already written and the
-cache answers what was in flight, so a kill -9 costs at most the requests in flight.
+cache answers what was in flight, so a kill -9 costs at most the requests in flight. A record
+whose request failed (``score_reason`` "error: ...") is asked again by the next run, as boost
+does (``boost/retry.py``: the output is rebuilt beside it and replaces it when complete).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import Any
 
 from midb_cli.boost.output import ExistingOutput, ResumableOutput
 from midb_cli.boost.paths import default_rejects_path
+from midb_cli.boost.retry import RetryPass, retry_pass_for
 from midb_cli.errors import EngineError, InputError, UsageError
 from midb_cli.jsonio import loads
 from midb_cli.judge.output import validate_output_path
@@ -37,6 +40,10 @@ DEFAULT_SCORE_PROMPT = "score-alpagasus"
 SIDES = ("revised", "original")
 #: answers parked behind a slow earlier request before the feed pauses (bounded memory)
 MAX_PARKED = 1024
+#: how a record whose request failed starts its reason, and those bytes in its output line
+#: (orjson writes no spaces): what a rerun asks again
+ERROR_REASON = "error:"
+ERROR_MARK = b'"score_reason":"error:'
 
 
 @dataclass
@@ -54,6 +61,8 @@ class ScoreOptions:
     reader: ReaderOptions = field(default_factory=ReaderOptions)
     lang: str | None = None
     detector: str = "auto"
+    #: on a rerun, ask again for the records whose request failed
+    retry_errors: bool = True
 
 
 @dataclass
@@ -64,6 +73,8 @@ class ScoreResult:
     tallies: dict[str, ScoreTally] = field(default_factory=dict)
     written: int = 0
     resumed: int = 0
+    #: records an earlier run left failed, asked again by this one
+    retried: int = 0
     errors: int = 0
     rejected: int = 0
     reject_samples: list[str] = field(default_factory=list)
@@ -83,6 +94,7 @@ class ScoreResult:
             "total": self.total().to_json(),
             "written": self.written,
             "resumed": self.resumed,
+            "retried": self.retried,
             "errors": self.errors,
             "rejected": self.rejected,
             "output": self.output,
@@ -94,6 +106,8 @@ class _Entry:
     seq: int
     record: Record
     lang: str
+    #: the line of a record an earlier run scored, written again as it was (a retry pass)
+    copied: bytes | None = None
 
 
 def run_score(
@@ -153,14 +167,21 @@ def _score(
     from midb_cli.llm.settings import cache_identity
 
     held = cleanup.ctrl_c.held()
-    output = ResumableOutput(options.output)
+    output = ResumableOutput(options.output, error_mark=ERROR_MARK)
     rejects = RejectsWriter(result.rejects_path)
     with held:  # the lock is taken and handed to cleanup, whole
         cleanup.add(rejects.close)
         cleanup.add(output.close)
         existing = output.open(resume=not options.overwrite)
-    if existing.records:
-        _tally_written(output.path, existing.records, result, options.high)
+        retry = retry_pass_for(
+            options.output, existing, overwrite=options.overwrite, retry=options.retry_errors
+        )
+        if retry is not None:
+            cleanup.add(retry.close)  # closed before OUT, whose lock covers it
+    target = retry.output if retry is not None else output
+    done = retry.existing if retry is not None else existing
+    if done.records:
+        _tally_written(target.path, done.records, result, options.high)
     with held:
         cache = options.llm.open_cache()
         if cache is not None:
@@ -172,25 +193,39 @@ def _score(
         sampling=options.llm.sampling(prompt),
         key_params={"seed": options.llm.seed, "task": "score"},
     )
-    parked: dict[int, dict[str, Any]] = {}
+    parked: dict[int, dict[str, Any] | bytes] = {}
     runner.hold = lambda: len(parked) >= MAX_PARKED
     next_out = 0
 
     def jobs() -> Iterator[Job[_Entry]]:
-        records = _records(options, identifier, existing, result, rejects, held)
-        for seq, (record, lang) in enumerate(records):
-            entry = _Entry(seq, record, lang)
+        records = _records(options, identifier, done, result, rejects, held, retry)
+        for seq, (record, lang, copied) in enumerate(records):
+            entry = _Entry(seq, record, lang, copied)
+            if copied is not None:  # no request: handed back in its place
+                yield Job(entry, None)
+                continue
             messages = prompt.render(_side(record, options.side), lang)
             yield Job(entry, messages, record_seed(record.id, options.llm.seed))
 
     for answer in runner.run(jobs()):
         with held:  # a record is scored, written and counted, or none of it
             entry = answer.tag
-            parked[entry.seq] = _scored(answer, cache, result, options.high)
+            if entry.copied is not None:
+                parked[entry.seq] = entry.copied
+                _tally(loads(entry.copied).get(META_KEY) or {}, result, options.high)
+            else:
+                parked[entry.seq] = _scored(answer, cache, result, options.high)
             while next_out in parked:
-                output.write(parked.pop(next_out))
-                result.written += 1
+                line = parked.pop(next_out)
+                if isinstance(line, bytes):
+                    target.write_raw(line)  # counted as resumed
+                else:
+                    target.write(line)
+                    result.written += 1
                 next_out += 1
+    if retry is not None:
+        with held:  # every record is in OUT.retrying: it replaces OUT in one step
+            retry.finish()
 
 
 def _side(record: Record, side: str) -> Pair:
@@ -206,7 +241,10 @@ def _records(
     result: ScoreResult,
     rejects: RejectsWriter,
     held: HeldBlock,
-) -> Iterator[tuple[Record, str]]:
+    retry: RetryPass | None,
+) -> Iterator[tuple[Record, str, bytes | None]]:
+    """The records to score, their language and, in a retry pass, the old output's line of a
+    record it keeps (None: score it)."""
     skip = existing.records
     existing_ids = (existing.first_id, existing.last_id)
     reader = RecordReader(
@@ -239,11 +277,19 @@ def _records(
                 _check_resume_point(item, index, existing_ids, options.output)
             result.resumed += 1
             continue
-        yield item, lang
-    if index < skip:
+        if retry is not None and index <= retry.old.records:
+            raw, meta = retry.next_old(item.id)
+            if not str(meta.get("score_reason", "")).startswith(ERROR_REASON):
+                result.resumed += 1
+                yield item, lang, raw
+                continue
+            result.retried += 1
+        yield item, lang, None
+    held_records = max(skip, retry.old.records if retry is not None else 0)
+    if index < held_records:
         raise InputError(
-            f"{options.output} holds {skip:,} records but {options.input} has only {index:,}: "
-            "it is not the score output of this input; use --overwrite to start over"
+            f"{options.output} holds {held_records:,} records but {options.input} has only "
+            f"{index:,}: it is not the score output of this input; use --overwrite to start over"
         )
 
 
@@ -286,15 +332,19 @@ def _tally_written(path: Path, records: int, result: ScoreResult, high: float) -
     """The scores an earlier run wrote still count in this run's statistics."""
     with open(path, "rb") as fh:
         for raw in islice(fh, records):
-            meta = loads(raw).get(META_KEY) or {}
-            lang = meta.get("lang") or meta.get("score_lang") or "und"
-            if str(meta.get("score_reason", "")).startswith("error:"):
-                result.errors += 1
-                continue
-            score = meta.get("score")
-            if not isinstance(score, (int, float)) or isinstance(score, bool):
-                score = None
-            result.tallies.setdefault(str(lang), ScoreTally()).add(score, high)
+            _tally(loads(raw).get(META_KEY) or {}, result, high)
+
+
+def _tally(meta: dict[str, Any], result: ScoreResult, high: float) -> None:
+    """Count one record an earlier run wrote (its ``midb`` object)."""
+    lang = meta.get("lang") or meta.get("score_lang") or "und"
+    if str(meta.get("score_reason", "")).startswith(ERROR_REASON):
+        result.errors += 1
+        return
+    score = meta.get("score")
+    if not isinstance(score, (int, float)) or isinstance(score, bool):
+        score = None
+    result.tallies.setdefault(str(lang), ScoreTally()).add(score, high)
 
 
 def _scored(answer: Answer[_Entry], cache: Any, result: ScoreResult, high: float) -> dict[str, Any]:
@@ -308,7 +358,7 @@ def _scored(answer: Answer[_Entry], cache: Any, result: ScoreResult, high: float
             # A dead server or a refused key would fail every record left: stop now (exit 4),
             # having written real scores only; the same command resumes after them.
             raise EngineError(generation.error)
-        score, reason = None, f"error: {generation.error}"
+        score, reason = None, f"{ERROR_REASON} {generation.error}"
         result.errors += 1
         if len(result.error_samples) < 3:
             result.error_samples.append(f"{record.id}: {generation.error}")
