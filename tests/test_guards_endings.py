@@ -222,6 +222,13 @@ def test_a_sentence_ends_after_a_word_a_number_or_bold_text(line: str, rule: str
             "Voici un programme :\n\n- Matinée culturelle au Louvre\n\n"
             "- Après-midi de shopping sur les Champs-Élysées",
         ),
+        # a new title for a quoted one with a subtitle (no labelled answer to give)
+        (
+            "ja",
+            "人工知能についての本のタイトルを作ってください。",
+            '"未来を読み解く: 人工知能の力"',
+            "新しい知能: 人工の脳を探る",
+        ),
         # steps numbered on one line: a one-digit number and its point start an item
         (
             "fr",

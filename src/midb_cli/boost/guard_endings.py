@@ -171,8 +171,8 @@ def answer_missing(old: str, new: str, lang: str) -> bool:
     three words or more without a colon (the answer's lead-in). A label of three words or
     more makes a title (`Tema: Subtítulo`)."""
     old = old.strip()
-    if not old or len(old) > _SHORT_ANSWER:
-        return False
+    if not old or len(old) > _SHORT_ANSWER or old[0] in QUOTES:
+        return False  # (a quoted title: a new one need not share its words)
     low = new.lower()
     lines = [x for x in old.splitlines() if x.strip()]
     values = [v for label, _, v in (x.partition(":") for x in lines) if len(label.split()) <= 2]
