@@ -343,6 +343,35 @@ def test_complete_answers_without_a_full_stop_are_not_truncated(
     assert "truncated" not in kinds(checker, DE.with_field("response", response), "de")
 
 
+@pytest.mark.parametrize(
+    ("lang", "response"),
+    [
+        # a post ends on its hashtag, with no space after 。 in Japanese
+        (
+            "ja",
+            "毎日少しずつ学ぶことが大切です。小さな努力を続けることで、大きな夢に少しずつ近づきます。#学びの力",
+        ),
+        # a quote ends on its author
+        ("ja", "「小さな一歩を毎日続けることが、やがて人生の大きな変化を生みます。」 - 山田花子"),
+        (
+            "de",
+            "„Wer immer tut, was er schon kann, bleibt immer das, was er schon ist.“ – Henry Ford",
+        ),
+    ],
+)
+def test_a_post_or_a_quote_ends_open(checker: Checker, lang: str, response: str) -> None:
+    pair = {"de": DE, "ja": JA}[lang].with_field("response", response)
+    assert "truncated" not in kinds(checker, pair, lang)
+
+
+def test_an_item_after_a_closed_sentence_is_no_author(checker: Checker) -> None:
+    """`。` and then a list item on the next line: no quote and its author, a cut item."""
+    response = (
+        "理由は次の通りです。\n\n- 毎日の運動は体を強くします。\n\n- 十分な睡眠は心を落ち着かせて"
+    )
+    assert "truncated" in kinds(checker, JA.with_field("response", response), "ja")
+
+
 # -- wrong_language, untranslated_segment --------------------------------------------------------
 def test_response_in_another_language(checker: Checker) -> None:
     pair = DE.with_field("response", ES.response)

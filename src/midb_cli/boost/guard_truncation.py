@@ -34,11 +34,10 @@ from midb_cli.boost.guard_endings import (
     GRAM_SIZE as GRAM_SIZE,  # (guards.py reads it here)
 )
 from midb_cli.boost.guard_words import DANGLING, SENTENCE_STOPS
+from midb_cli.checks.text import ATTRIBUTION_RE
 
 # (quotes differ by language: „…“ in cs and de, so only brackets and the straight quote count)
 _PAIRS = (("(", ")"), ("[", "]"), ("「", "」"), ("（", "）"))
-# `"A quote." - Author`: an attribution ends open
-_ATTRIBUTION = re.compile(r"[\"'“”»」.!?]\s*[-–—]\s*\w[^\n]{0,60}\Z")
 _WORD = re.compile(r"\w+")
 # an enumeration of short items on one line (`Chance, possibilité, ouverture, ...`)
 _ENUMERATION = re.compile(r"^[^,،、.!?]{1,40}(?:[,،、][^,،、.!?]{1,40}){3,}\Z")
@@ -98,7 +97,7 @@ def cut_short(old: str, new: str, lang: str, context: str = "") -> str | None:
         return "result_missing"
     if restates_the_task(old, new, lang, context):
         return "task_restated"
-    if "#" in line.rsplit(None, 1)[-1] or _ATTRIBUTION.search(line):
+    if "#" in line.rsplit(None, 1)[-1] or ATTRIBUTION_RE.search(line):
         return None  # a hashtag ends a post; an author ends a quote
     if rule := cut_against_itself(old, new, lang) or cut_against_original(old, new, line, lang):
         return rule

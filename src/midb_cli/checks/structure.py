@@ -16,7 +16,7 @@ from midb_cli.checks.lexicon import (
     PLACEHOLDER_KEYS,
     placeholder_key,
 )
-from midb_cli.checks.text import FieldText, has_unclosed_fence
+from midb_cli.checks.text import FieldText, ends_on_a_tag_or_author, has_unclosed_fence
 from midb_cli.records.pair import Pair
 
 _LABEL_ALT = {
@@ -226,8 +226,8 @@ def truncated(response: FieldText, lang: str) -> Finding | None:
     if last in TERMINAL_CHARS or (not last.isalpha() and last not in ",、"):
         return None
     words = tail.rsplit(None, 2)
-    if any(w.startswith(("#", "@")) for w in words[-2:]):
-        return None  # hashtags and handles end tweets
+    if any(w.startswith(("#", "@")) for w in words[-2:]) or ends_on_a_tag_or_author(tail):
+        return None  # hashtags and handles end tweets, an author ends a quote
     line_start = tail.rfind("\n") + 1
     line = response.prose[line_start : len(tail)]
     if last in ",、":

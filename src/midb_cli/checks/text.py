@@ -23,6 +23,19 @@ LATIN_WORD_RE = re.compile(r"[A-Za-z][A-Za-z']*")
 LETTER_RE = re.compile(r"[^\W\d_]")
 
 
+# A post ends on its hashtags or handles (`... #教育の重要性`, written without a space after
+# 。 in Japanese); a quote on its author (`"..." - Albert Einstein`, `」―夏目漱石`).
+_CLOSING_TAG_RE = re.compile(r"(?:\A|[\s。！？、.!?])[#＃@][^\s#＃@]{1,60}\Z")
+# (a dash on the next line only after a closing quote: a list item after a sentence is no author)
+ATTRIBUTION_RE = re.compile(r"(?:[\"'“”»」』][ \t]*\n?|[.!?。])[ \t]*[-–—―][ \t]*\w[^\n]{0,60}\Z")
+
+
+def ends_on_a_tag_or_author(text: str) -> bool:
+    """``text`` (stripped at the end) ends on a hashtag or handle, or on a quote's author:
+    an ending that needs no stop."""
+    return bool(_CLOSING_TAG_RE.search(text) or ATTRIBUTION_RE.search(text))
+
+
 def fenced_blocks(text: str) -> list[re.Match[str]]:
     if "```" not in text:
         return []
