@@ -53,6 +53,18 @@ def test_a_prior_never_hides_a_clear_language(
             assert identifier.identify_text(text, prior).lang == lang, prior
 
 
+def test_a_short_field_of_a_third_language_is_the_files(identifier: LanguageIdentifier) -> None:
+    """MT leaves English behind, not German: in a Spanish file a short instruction the model
+    calls German (`Fahrenheit`, `Celsius`) is Spanish; a guard asking whether a field is still
+    in its record's language gets the model's own answer."""
+    task = "Convierte las temperaturas dadas de Fahrenheit a Celsius."
+    record = identifier.identify(Pair(task, "80°F", "26.67°C"), "es")
+    assert record.lang == "es" and record.fields["instruction"].lang == "es"
+    assert identifier.identify_text(task, "es").lang == "de"
+    german = "Bitte rechne die folgenden Temperaturen von Fahrenheit in Celsius um, danke."
+    assert identifier.identify(Pair(german, "", ""), "es").fields["instruction"].lang == "de"
+
+
 @pytest.mark.parametrize("lang", ["ms", "id"])
 def test_malay_and_indonesian_from_midb_data(identifier: LanguageIdentifier, lang: str) -> None:
     other = "id" if lang == "ms" else "ms"

@@ -81,6 +81,10 @@ SECOND_OPINION_BELOW = 0.8
 # Where the prior applies (short fields, close languages) it multiplies the odds of its
 # language by this factor: a near-tie goes to the prior, a clear verdict does not.
 PRIOR_ODDS = 4.0
+# A short field (fewer letters than this) that the model gives to a third language, neither
+# the prior nor English, goes to the prior when the prior's odds times this reach it.
+THIRD_LANGUAGE_LETTERS = 80
+THIRD_LANGUAGE_ODDS = 20.0
 # In the id/ms decision the prior outweighs one weak marker word, not one clear one
 # (measured: a prior worth 1.5 words gains 0.5 point in the right file and loses 25 in a
 # wrong one).
@@ -173,7 +177,7 @@ class LanguageIdentifier:
         # shares (the prior's window). One call per field, no wrapper layers: this runs for
         # every field of every record.
         self._cache_size = cache_size
-        self._fields: dict[tuple[str, str | None], FieldLanguage] = {}
+        self._fields: dict[tuple[str, str | None, bool], FieldLanguage] = {}
         self._scores: dict[str, Scores] = {}
         # scores of samples read in full (no first look): what a prior in _READ_IN_FULL asks
         self._full_scores: dict[str, Scores] = {}
@@ -183,7 +187,7 @@ class LanguageIdentifier:
 
     def identify_text(self, text: str, prior: str | None = None) -> FieldLanguage:
         # A slice as long as the text is the text itself: no copy for most fields.
-        return self._field(text[:HEAD_CHARS], self.forced_prior or prior)
+        return self._field(text[:HEAD_CHARS], self.forced_prior or prior, False)
 
     def cache_info(self) -> dict[str, tuple[int, int]]:
         """(hits, misses) of each cache level; empty when caching is off (benchmarks)."""
@@ -194,19 +198,21 @@ class LanguageIdentifier:
             "scores": (self._score_hits, self._score_misses),
         }
 
-    def _field(self, head: str, prior: str | None) -> FieldLanguage:
-        key = (head, prior)
+    def _field(self, head: str, prior: str | None, of_file: bool) -> FieldLanguage:
+        """``of_file``: ``prior`` is the language of the file the record is in (``identify``),
+        not a language a field is checked against (a guard's ``identify_text``)."""
+        key = (head, prior, of_file)
         found = self._fields.get(key)
         if found is not None:
             self._field_hits += 1
             return found
-        found = self._identify_head(head, prior)
+        found = self._identify_head(head, prior, of_file)
         if self._cache_size > 0:
             self._field_misses += 1
             _remember(self._fields, key, found, self._cache_size)
         return found
 
-    def _identify_head(self, head: str, prior: str | None) -> FieldLanguage:
+    def _identify_head(self, head: str, prior: str | None, of_file: bool) -> FieldLanguage:
         sample = head[:MAX_CHARS]
         profile = script_profile(sample, prior, enough=MIN_LETTERS)
         if profile.lang is not None:
@@ -224,6 +230,14 @@ class LanguageIdentifier:
         ):
             prior_p = _probability(scores, prior)
             if prior_p * PRIOR_ODDS >= confidence or lang == prior:
+                lang, confidence = prior, _with_prior(prior_p)
+        elif of_file and prior is not None and lang != "en" and letters < THIRD_LANGUAGE_LETTERS:
+            # MT leaves English behind, not a third language: a short field the model calls
+            # German in a Spanish file (`Convierte ... de Fahrenheit a Celsius`) is Spanish
+            # unless the model is much surer. (Not when a guard asks whether a revised field
+            # is still in its record's language: a short Spanish answer in German is not.)
+            prior_p = _probability(scores, prior)
+            if prior_p * THIRD_LANGUAGE_ODDS >= confidence:
                 lang, confidence = prior, _with_prior(prior_p)
         if lang in _ID_MS:
             lang = _marker_decision(head, prior) or self._model_decision(sample, scores)
@@ -243,7 +257,7 @@ class LanguageIdentifier:
         ):
             # isspace() stops at the first visible character; strip() would copy a huge field.
             blank = not text or text.isspace()
-            fields[role] = UNDETERMINED_FIELD if blank else field(text[:HEAD_CHARS], prior)
+            fields[role] = UNDETERMINED_FIELD if blank else field(text[:HEAD_CHARS], prior, True)
         return RecordLanguage(_record_language(pair, fields, prior), fields)
 
     def _model_decision(self, sample: str, scores: Scores) -> str:
