@@ -107,10 +107,15 @@ def _flaky_input(tmp_path: Path) -> Path:
     return src
 
 
+def _score_args(src: Path, out: Path) -> list[str]:
+    """One request per record, no retry and no cache: a failed request stays failed."""
+    return ["score", str(src), "-o", str(out), "--model", "m", "--no-cache", "--max-retries",
+            "0", "--json"]  # fmt: skip
+
+
 def test_a_rerun_asks_again_for_the_records_whose_request_failed(tmp_path: Path) -> None:
     src, out = _flaky_input(tmp_path), tmp_path / "scored.jsonl"
-    args = ["score", str(src), "-o", str(out), "--model", "m", "--no-cache", "--max-retries",
-            "0", "--json"]  # fmt: skip
+    args = _score_args(src, out)
     with JudgeServer() as server:
         server.flaky = True
         first = CliRunner().invoke(app, [*args, "--api-base", server.url])
@@ -142,8 +147,7 @@ def test_a_rerun_asks_again_for_the_records_whose_request_failed(tmp_path: Path)
 
 def test_a_retry_pass_stopped_by_the_server_resumes(tmp_path: Path) -> None:
     src, out = _flaky_input(tmp_path), tmp_path / "scored.jsonl"
-    args = ["score", str(src), "-o", str(out), "--model", "m", "--no-cache", "--max-retries",
-            "0", "--json"]  # fmt: skip
+    args = _score_args(src, out)
     with JudgeServer() as server:
         server.flaky = True
         assert CliRunner().invoke(app, [*args, "--api-base", server.url]).exit_code == 0
@@ -173,8 +177,7 @@ def test_a_retry_pass_stopped_by_the_server_resumes(tmp_path: Path) -> None:
 
 def test_no_retry_errors_keeps_the_failed_records(tmp_path: Path) -> None:
     src, out = _flaky_input(tmp_path), tmp_path / "scored.jsonl"
-    args = ["score", str(src), "-o", str(out), "--model", "m", "--no-cache", "--max-retries",
-            "0", "--json"]  # fmt: skip
+    args = _score_args(src, out)
     with JudgeServer() as server:
         server.flaky = True
         CliRunner().invoke(app, [*args, "--api-base", server.url])
