@@ -217,7 +217,7 @@ def _run_language(
                     reason: str | None = parsed.reason
                 else:
                     lang_of = identifier.identify(original, prior)
-                    findings = checker.check(original, lang_of)
+                    findings = checker.check(original, lang_of, file_lang=prior)
                     started = time.process_time()
                     verdict = guard.evaluate(
                         original,
@@ -226,6 +226,7 @@ def _run_language(
                         findings,
                         original_lang=lang_of,
                         finish_reason=finish,
+                        file_lang=prior,
                     )
                     spent = time.process_time() - started
                     if finish == "stop":

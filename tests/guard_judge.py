@@ -24,7 +24,8 @@ def judge(
     settings: GuardSettings | None = None,
     finish_reason: str | None = None,
 ) -> GuardResult:
-    """The guard as the pipeline calls it: the original identified and checked first."""
+    """The guard as the pipeline calls it: the original identified and checked first, ``lang``
+    the file's language prior."""
     ident = identifier()
     checker = Checker(ident)
     guard = RevisionGuard(ident, checker, settings or GuardSettings())
@@ -33,7 +34,8 @@ def judge(
         original,
         revised,
         record_lang.lang,
-        checker.check(original, record_lang),
+        checker.check(original, record_lang, file_lang=lang),
         original_lang=record_lang,
         finish_reason=finish_reason,
+        file_lang=lang,
     )

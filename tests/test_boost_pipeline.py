@@ -284,6 +284,31 @@ def test_a_good_revision_is_written_with_its_distance(tmp_path: Path, engine: En
     assert list(rec)[:4] == ["id", "instruction", "input", "output"]
 
 
+def test_a_record_left_in_english_may_get_its_answer_in_the_files_language(
+    tmp_path: Path, engine: Engine
+) -> None:
+    """The guard knows the file's language: the answer of a record MT left in English,
+    translated into it (German here), is the fix, not a move out of the record's language."""
+    src = make_file(tmp_path / "in.jsonl", 6)
+    english = {
+        "id": "en-1",
+        "instruction": "Explain why regular exercise is good for your health.",
+        "input": "",
+        "output": "Regular exercise strengthens the heart, improves sleep and lowers stress.",
+    }
+    with src.open("a", encoding="utf-8") as fh:
+        fh.write(json.dumps(english) + "\n")
+    german = (
+        "Regelmäßige Bewegung stärkt das Herz, verbessert den Schlaf und senkt den Stress im "
+        "Alltag deutlich."
+    )
+    unchanged = engine.answer
+    engine.answer = lambda item: _revise(german)(item) if item.id == "en-1" else unchanged(item)
+    boost(src, tmp_path / "out.jsonl")
+    rec = read_jsonl(tmp_path / "out.jsonl")[-1]
+    assert (rec["id"], rec["midb"]["status"], rec["output"]) == ("en-1", "boosted", german)
+
+
 def test_guard_is_usable_on_its_own() -> None:
     identifier = shared_identifier()
     guard = RevisionGuard(identifier, Checker(identifier), GuardSettings(max_length_ratio=1.5))

@@ -464,6 +464,25 @@ def test_a_record_translated_whole_out_of_english_is_accepted() -> None:
     assert judge(spanish, english, "es").reason == "guard:language"
 
 
+def test_a_field_moved_into_the_files_language_is_accepted() -> None:
+    """A record MT left in English inside a Spanish file: the expert translated its response
+    only. The field moved into the file's language (the fix itself), the English instruction
+    is no new defect of the booster's. Into a third language it is still refused."""
+    raw = Pair(
+        "Explain why regular exercise is good for your health.",
+        "",
+        "Regular exercise strengthens the heart, improves sleep and lowers stress levels.",
+    )
+    spanish = raw.with_field(
+        "response",
+        "El ejercicio regular fortalece el corazón, mejora el sueño y reduce el estrés diario.",
+    )
+    assert identifier().identify(raw, "es").lang == "en"
+    assert judge(raw, spanish, "es").reason is None
+    assert judge(raw, spanish, "fr").reason == "guard:language"
+    assert judge(raw, spanish, "en").reason == "guard:language"
+
+
 def test_malay_and_indonesian_count_as_one_language() -> None:
     """The identifier confuses Malay and Indonesian (REFERENCE.md §5): a Malay revision it
     reads as Indonesian is no language change."""
@@ -479,6 +498,16 @@ def test_malay_and_indonesian_count_as_one_language() -> None:
         "dan air. Berikut adalah beberapa cara untuk bermula di rumah.",
     )
     assert judge(raw, revised, "ms").reason is None
+    # ... and a Malay-reading answer in an Indonesian record whose answer was a bare value
+    task = Pair("Hasilkan alamat email yang valid untuk orang ini", "John Smith", "john@mail.com")
+    malay = task.with_field(
+        "response",
+        "Terdapat banyak kemungkinan alamat e-mel untuk seseorang bernama John Smith, "
+        "bergantung kepada nama domain dan formatnya. Anda boleh menggantikan mail.com "
+        "dengan domain yang sebenar.",
+    )
+    assert identifier().identify_text(malay.response, "id").lang == "ms"
+    assert judge(task, malay, "id").reason is None
 
 
 def test_a_run_of_combining_marks_is_no_content_the_revision_lost() -> None:

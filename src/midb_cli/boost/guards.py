@@ -22,7 +22,9 @@ is written instead. Reasons are short and stable because the summary and `midb s
 - ``guard:language``            a changed field is now in another language than the record, or
                                 has a sentence left in another language, or is a short
                                 field now in English (boost/guard_english.py); fenced
-                                code is left out of the judgement (it reads as English)
+                                code is left out of the judgement (it reads as English);
+                                a field moved into the file's language is no move (the
+                                answer of a record MT left in English, translated)
 - ``guard:repetition``          the revision repeats itself where the original did not
 - ``guard:code_translated``     code that was fine is now translated
 
@@ -73,6 +75,8 @@ _NEW_FINDING_REASONS = {
     "untranslated_segment": "guard:language",
     "truncated": "guard:truncated",
 }
+
+_LANGUAGE_KINDS = frozenset({"wrong_language", "untranslated_segment"})
 
 _CODE_MAY_CHANGE = frozenset({"translated_code", "placeholder_input", "field_leak"})
 
@@ -149,10 +153,13 @@ class RevisionGuard:
         original_lang: RecordLanguage | None = None,
         source: Pair | None = None,
         finish_reason: str | None = None,
+        file_lang: str | None = None,
     ) -> GuardResult:
         """Like ``check``, and also returns the findings of the revision. ``original_lang``
         (the record's identification) saves re-identifying the fields that did not change;
-        ``finish_reason`` is the engine's (``"length"``: the answer hit the token limit)."""
+        ``finish_reason`` is the engine's (``"length"``: the answer hit the token limit);
+        ``file_lang`` the language of the file (its prior): a field of a record MT left in
+        another language may move into it."""
         if finish_reason == "length":
             return GuardResult("guard:truncated", detail="finish_reason_length")
         refusal = swapped(original, revised, lang) or _structural_reason(
@@ -160,7 +167,7 @@ class RevisionGuard:
         )
         if refusal:
             return GuardResult(refusal[0], detail=refusal[1])
-        revised_lang, moved = self._language(original, revised, lang, original_lang)
+        revised_lang, moved = self._language(original, revised, lang, original_lang, file_lang)
         findings_after = self._checks.check(
             original, revised, revised_lang, findings_before, source
         )
@@ -172,6 +179,9 @@ class RevisionGuard:
             for f in findings_after
             if f.kind in _NEW_FINDING_REASONS
             and (f.kind, f.field) not in before
+            # a field the booster left as it was: its language is not the booster's doing
+            # (an English instruction, once the response of an English record is translated)
+            and not (f.kind in _LANGUAGE_KINDS and _unchanged(f.field, original, revised))
             # an open ending the original shows is meant: no cut
             and not (
                 f.kind == "truncated" and legal_open_ending(original.response, revised.response)
@@ -196,13 +206,18 @@ class RevisionGuard:
         revised: Pair,
         lang: str,
         original_lang: RecordLanguage | None,
+        file_lang: str | None = None,
     ) -> tuple[RecordLanguage, str | None]:
         """The revision's identification, and which changed field left the record's language
-        (`response in en`; unless that field was already in that other language): the
-        detail of ``guard:language``."""
+        (`response in en`; unless that field was already in that other language, or it moved
+        into the file's language): the detail of ``guard:language``."""
         prior = None if lang == UNDETERMINED else lang
         fields: dict[str, FieldLanguage] = {}
         reason = None
+        # a record MT left in English (or one the identifier misread) inside a file of
+        # another language: a field translated into the file's language is the fix itself
+        into_file = file_lang not in (None, "en", UNDETERMINED, lang)
+        moved_into_file = False
         for role in ROLES:
             text = revised.get(role)
             known = original_lang.fields.get(role) if original_lang else None
@@ -217,8 +232,12 @@ class RevisionGuard:
                 reason is None
                 and prior is not None
                 and len(prose.strip()) >= MIN_LANGUAGE_CHARS
-                and found.lang not in (lang, UNDETERMINED)
+                and found.lang != UNDETERMINED
+                and not same_language(found.lang, lang)
             ):
+                if into_file and same_language(found.lang, file_lang or ""):
+                    moved_into_file = True
+                    continue
                 old = original.get(role)
                 before = (
                     self.identifier.identify_text(without_code(old), prior)
@@ -233,6 +252,9 @@ class RevisionGuard:
             and translated_record(moved := reason.rsplit(" ", 1)[1], fields)
         ):
             return RecordLanguage(moved, fields), None  # checked as a record of that language
+        if moved_into_file and reason is None:
+            assert file_lang is not None
+            return RecordLanguage(file_lang, fields), None
         return RecordLanguage(lang, fields), reason
 
 
@@ -336,3 +358,7 @@ def _comparison_reason(
     return instruction_changed(
         original, revised, lang, original_lang, settings.min_instruction_similarity
     )
+
+
+def _unchanged(role: str, original: Pair, revised: Pair) -> bool:
+    return role in ROLES and revised.get(role) == original.get(role)

@@ -70,6 +70,7 @@ class _Entry:
     source: Pair | None
     #: the old output line of a record a retry pass keeps, written as it was
     copied: bytes | None = None
+    file_lang: str | None = None  # the file's language prior
 
 
 def run_boost(
@@ -339,7 +340,7 @@ class _BoostRun:
         if self.buffer.in_flight(key):  # duplicate ids: keep keys unique while in flight
             key = f"{record.id}#line{record.line}"
         with self._landing:
-            self.buffer.register(key, _Entry(record, lang, findings, source))
+            self.buffer.register(key, _Entry(record, lang, findings, source, file_lang=prior))
             self.summary.read += 1
         seed = record_seed(record.id, self.engine.llm.seed) if self._needs_seed else 0
         return BoostItem(key, record.pair, lang.lang, findings, source, seed)
@@ -391,6 +392,7 @@ class _BoostRun:
                     original_lang=entry.lang,
                     source=entry.source,
                     finish_reason=outcome.details.get("finish_reason"),
+                    file_lang=entry.file_lang,
                 )
                 if verdict.reason:
                     status, reason, detail = "fallback", verdict.reason, verdict.detail
