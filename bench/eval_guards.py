@@ -209,7 +209,8 @@ def _run_language(
             raw, answer = built if isinstance(built, tuple) else (raw, built)
             taken += 1
             original = Pair(*raw)
-            parsed = parse_answer(answer, "tagged")
+            # as LLMBooster parses: a pair sent without an instruction may come back without one
+            parsed = parse_answer(answer, "tagged", empty_instruction=not raw[0].strip())
             for name, finish in ((kind, "stop"), *((v, "length") for v in _length_variant(kind))):
                 stats.totals[name][lang] += 1
                 detail = ""

@@ -483,6 +483,30 @@ def test_a_field_moved_into_the_files_language_is_accepted() -> None:
     assert judge(raw, spanish, "en").reason == "guard:language"
 
 
+def test_a_mended_split_task_may_leave_its_input_label() -> None:
+    """MT split the task across the fields (`Étant donné ce qui suit` / `construire une
+    histoire. Entrée : ...`); the revision mends the instruction and leaves the label at the
+    input's start: what is left of the old defect, not a leak. A label put before an input
+    that had none is one."""
+    story = (
+        "Il était une fois une archère nommée Alexa. Son arc et ses flèches magiques rendaient "
+        "possibles les choses les plus impossibles, et toute la ville la célébrait."
+    )
+    raw = Pair(
+        "Étant donné ce qui suit",
+        "construire une histoire créative. Entrée : Un arc et des flèches magiques",
+        story,
+    )
+    mended = Pair(
+        "Construis une histoire créative à partir de ce qui suit.",
+        "Entrée : Un arc et des flèches magiques",
+        story,
+    )
+    assert reason(raw, mended, "fr") is None
+    plain = Pair(mended.instruction, "Un arc et des flèches magiques", story)
+    assert reason(plain, mended, "fr") == "guard:field_leak"
+
+
 def test_malay_and_indonesian_count_as_one_language() -> None:
     """The identifier confuses Malay and Indonesian (REFERENCE.md §5): a Malay revision it
     reads as Indonesian is no language change."""

@@ -97,6 +97,20 @@ def test_fallbacks_keep_the_original_and_the_raw_text(tmp_path: Path) -> None:
         assert out[f"r{i}"].pair == stream[i].pair
 
 
+def test_a_pair_sent_without_an_instruction_may_come_back_without_one(tmp_path: Path) -> None:
+    """MT left the task in the input: a revision that keeps the instruction empty is a
+    revision; a pair that had an instruction and lost it is a parse failure."""
+    no_task = BoostItem("t", Pair("", "Liste die Kosten auf.", "1 $"), "de", [], seed=1)
+    stream = [no_task, *items(1)]
+
+    def answer(request: GenerationRequest) -> str:
+        return "<|instruction|>\n<|input|>Liste die Kosten auf.\n<|response|>Es sind 50 $."
+
+    out = run(booster(FakeBackend(answer), tmp_path), stream)
+    assert (out["t"].status, out["t"].pair.response) == ("boosted", "Es sind 50 $.")
+    assert (out["r0"].status, out["r0"].reason) == ("fallback", "parse:empty instruction")
+
+
 def test_deterministic_fixes_run_before_the_model(tmp_path: Path) -> None:
     pair = Pair("Schreibe einen Satz über das Wetter.", "<noinput>", "Es ist sonnig.")
     finding = Finding("placeholder_input", "input", "input is a placeholder", True)

@@ -76,6 +76,24 @@ def test_unparseable_answers_say_why(text: str, reason: str) -> None:
     assert result.pair is None and result.reason == reason
 
 
+def test_an_instruction_the_pair_did_not_have_may_stay_empty() -> None:
+    """MT moved the task into the input and left the instruction empty: an answer that keeps
+    it so is a pair when the caller says the sent pair had none, in every format."""
+    tagged = "<|instruction|>\n<|input|>Liste die Kosten auf.\n<|response|>Es sind 50 $."
+    assert parse_answer(tagged).reason == "parse:empty instruction"
+    assert parse_answer(tagged, empty_instruction=True).pair == Pair(
+        "", "Liste die Kosten auf.", "Es sind 50 $."
+    )
+    as_json = '{"instruction": "", "input": "x", "response": "R"}'
+    assert parse_answer(as_json, "json").reason == "parse:empty instruction"
+    assert parse_answer(as_json, "json", empty_instruction=True).pair == Pair("", "x", "R")
+    flat = "Instruction: Input: x Response: R"
+    assert parse_answer(flat, "flat").reason == "parse:empty instruction"
+    assert parse_answer(flat, "flat", empty_instruction=True).pair == Pair("", "x", "R")
+    empty_response = "<|instruction|>\n<|response|> "
+    assert parse_answer(empty_response, empty_instruction=True).reason == "parse:empty response"
+
+
 def test_flat_coachlm_format() -> None:
     assert parsed("Instruction: Sum. Input: 1, 2 Response: 3", "flat") == Pair("Sum.", "1, 2", "3")
     assert parsed("Instruction: Name a color. Response: Blue.", "flat") == Pair(

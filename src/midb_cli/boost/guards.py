@@ -182,6 +182,12 @@ class RevisionGuard:
             # a field the booster left as it was: its language is not the booster's doing
             # (an English instruction, once the response of an English record is translated)
             and not (f.kind in _LANGUAGE_KINDS and _unchanged(f.field, original, revised))
+            # MT's split task mended, its input label left at the input's start (`Entrée :
+            # Un arc ...`): what is left of the old defect, a label `rules` removes
+            and not (
+                (f.kind, f.field) == ("field_leak", "input")
+                and ("split_instruction", "instruction") in before
+            )
             # an open ending the original shows is meant: no cut
             and not (
                 f.kind == "truncated" and legal_open_ending(original.response, revised.response)

@@ -187,7 +187,11 @@ class LLMBooster:
         if generation.finish_reason == "length":
             details["raw_text"] = generation.text
             return BoostOutcome(item.id, "fallback", item.pair, "truncated", details), "fallback"
-        parsed = parse_answer(generation.text, self.prompt.answer)
+        parsed = parse_answer(
+            generation.text,
+            self.prompt.answer,
+            empty_instruction=not pending.sent.instruction.strip(),
+        )
         if parsed.pair is None:
             details["raw_text"] = generation.text
             return BoostOutcome(item.id, "fallback", item.pair, parsed.reason, details), "fallback"

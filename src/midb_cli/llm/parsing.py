@@ -8,6 +8,7 @@ otherwise says precisely why it gave up (the reason becomes the record's ``fallb
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from dataclasses import dataclass
@@ -38,13 +39,22 @@ class ParseResult:
         return self.pair is not None
 
 
-def parse_answer(text: str, answer_format: str = "tagged") -> ParseResult:
-    """Parse ``text`` in the prompt's declared format, then in the other formats."""
+def parse_answer(
+    text: str, answer_format: str = "tagged", *, empty_instruction: bool = False
+) -> ParseResult:
+    """Parse ``text`` in the prompt's declared format, then in the other formats.
+    ``empty_instruction``: the pair sent had none (MT moved the task into the input), so an
+    answer that keeps it empty is a pair, not a failure."""
     text = strip_end_markers(text).strip()
     if not text:
         return ParseResult(None, "parse:empty answer")
     parsers = {"tagged": parse_tagged, "json": parse_json, "flat": parse_flat}
-    first = parsers.get(answer_format, parse_tagged)(text)
+    if empty_instruction:
+        parsers = {
+            name: functools.partial(parse, empty_instruction=True)
+            for name, parse in parsers.items()
+        }
+    first = parsers.get(answer_format, parsers["tagged"])(text)
     if first.ok:
         return first
     # A model asked for tags may still answer in JSON, and the other way round; the flat format
@@ -71,7 +81,7 @@ def strip_end_markers(text: str) -> str:
     return text if j == end else text[:j]
 
 
-def parse_tagged(text: str) -> ParseResult:
+def parse_tagged(text: str, *, empty_instruction: bool = False) -> ParseResult:
     matches = list(_TAG.finditer(text))
     if not matches:
         return ParseResult(None, "parse:no tags")
@@ -98,10 +108,10 @@ def parse_tagged(text: str) -> ParseResult:
             return ParseResult(None, f"parse:no {role} tag")
     if len(_FENCE_LINE.findall(text, 0, matches[start].start())) % 2 == 1:
         fields["response"] = _drop_wrapping_fence(fields["response"])
-    return _pair_from(fields)
+    return _pair_from(fields, empty_instruction=empty_instruction)
 
 
-def parse_flat(text: str) -> ParseResult:
+def parse_flat(text: str, *, empty_instruction: bool = False) -> ParseResult:
     instruction = _FLAT_INSTRUCTION.search(text)
     if instruction is None:
         return ParseResult(None, "parse:no Instruction: marker")
@@ -117,10 +127,10 @@ def parse_flat(text: str) -> ParseResult:
     else:
         fields["instruction"] = text[instruction.end() : input_match.start()]
         fields["input"] = text[input_match.end() : response.start()]
-    return _pair_from(fields)
+    return _pair_from(fields, empty_instruction=empty_instruction)
 
 
-def parse_json(text: str) -> ParseResult:
+def parse_json(text: str, *, empty_instruction: bool = False) -> ParseResult:
     fenced = _JSON_FENCE.search(text)
     candidate = fenced.group(1) if fenced else text
     first, last = candidate.find("{"), candidate.rfind("}")
@@ -148,10 +158,12 @@ def parse_json(text: str) -> ParseResult:
     for role in ("instruction", "response"):
         if role not in fields:
             return ParseResult(None, f"parse:JSON has no {role}")
-    return _pair_from(fields, strip=False)
+    return _pair_from(fields, strip=False, empty_instruction=empty_instruction)
 
 
-def _pair_from(fields: dict[str, str], strip: bool = True) -> ParseResult:
+def _pair_from(
+    fields: dict[str, str], strip: bool = True, *, empty_instruction: bool = False
+) -> ParseResult:
     instruction = fields["instruction"]
     input_text = fields.get("input", "")
     response = fields["response"]
@@ -162,10 +174,10 @@ def _pair_from(fields: dict[str, str], strip: bool = True) -> ParseResult:
             response.strip(),
         )
         # stripped already: an empty field is an empty string
-        empty_instruction, empty_response = not instruction, not response
+        no_instruction, empty_response = not instruction, not response
     else:
-        empty_instruction, empty_response = not instruction.strip(), not response.strip()
-    if empty_instruction:
+        no_instruction, empty_response = not instruction.strip(), not response.strip()
+    if no_instruction and not empty_instruction:
         return ParseResult(None, "parse:empty instruction")
     if empty_response:
         return ParseResult(None, "parse:empty response")
