@@ -483,6 +483,21 @@ def test_a_field_moved_into_the_files_language_is_accepted() -> None:
     assert judge(raw, spanish, "en").reason == "guard:language"
 
 
+def test_arabic_task_words_are_found_without_their_clitics() -> None:
+    """Arabic writes `and`, `with` and the article onto the word (`والبحيرة`): the rewritten
+    task's words are the answer's (`بالبحيرة`, `سماء زرقاء`) once those are left out.
+    Another record's task is still refused."""
+    raw = Pair(
+        "قم بإنشاء جملة تصف منظرًا طبيعيًا",
+        "",
+        "الجبال الخضراء تحيط بالبحيرة الهادئة تحت سماء زرقاء صافية.",
+    )
+    own = raw.with_field("instruction", "اكتب عن الجبال والبحيرة والسماء الزرقاء")
+    assert reason(raw, own, "ar") is None
+    other = raw.with_field("instruction", "اكتب قصيدة عن الحب والصداقة")
+    assert reason(raw, other, "ar") == "guard:instruction_changed"
+
+
 def test_a_mended_split_task_may_leave_its_input_label() -> None:
     """MT split the task across the fields (`Étant donné ce qui suit` / `construire une
     histoire. Entrée : ...`); the revision mends the instruction and leaves the label at the

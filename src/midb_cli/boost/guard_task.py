@@ -28,6 +28,9 @@ _RELATED_SHARE = 0.75
 _TRANSLATED_RELATED_SHARE = 0.4
 #: languages whose words are syllables (`tình yêu`): pairs of syllables are the words
 _SYLLABLE_LANGUAGES = frozenset({"vi"})
+#: Arabic writes a conjunction, a preposition and the article onto the word (`والمعلومات`,
+#: `لوصف`): the word is looked up without them (longest first; three letters must remain)
+_ARABIC_PROCLITICS = ("وال", "بال", "كال", "فال", "لل", "ال", "و", "ف", "ب", "ل", "ك")
 #: an instruction this alike to the original's (Dice) is the same task, rephrased; between
 #: GuardSettings.min_instruction_similarity and this, the record must hold this share of its
 #: content words (a template shared with another record's task is not enough)
@@ -91,7 +94,11 @@ def _related_share(instruction: str, original: Pair, response: str, lang: str) -
     else:
         function = DANGLING.get(lang, frozenset())
         head = instruction[:_SIMILAR_CHARS].lower()
-        words = {w for w in _WORD.findall(head) if len(w) >= 4 and w not in function}
+        words = {
+            _without_clitics(w, lang)
+            for w in _WORD.findall(head)
+            if len(w) >= 4 and w not in function
+        }
     if len(words) < 2:
         return 0.0
     return sum(w in text for w in words) / len(words)
@@ -107,10 +114,19 @@ def _record_stems(instruction: str, original: Pair, response: str, lang: str) ->
         new = {head[i : i + 2] for i in range(len(head) - 1) if head[i : i + 2].isalnum()}
         known = {text[i : i + 2] for i in range(len(text) - 1) if text[i : i + 2].isalnum()}
     else:
-        new = {w[:5] for w in _WORD.findall(head) if len(w) >= 4}
+        size = 4 if lang == "ar" else 5  # (Arabic: the word's first letters after its clitics)
+        new = {_without_clitics(w, lang)[:size] for w in _WORD.findall(head) if len(w) >= 4}
         words = _WORD.findall(text)
-        known = {w[:5] for w in words if len(w) >= 3} | set(words)
+        known = {_without_clitics(w, lang)[:size] for w in words if len(w) >= 3} | set(words)
     return len(new), len(new & known)
+
+
+def _without_clitics(word: str, lang: str) -> str:
+    if lang == "ar":
+        for clitic in _ARABIC_PROCLITICS:
+            if word.startswith(clitic) and len(word) - len(clitic) >= 3:
+                return word[len(clitic) :]
+    return word
 
 
 def swapped(original: Pair, revised: Pair, lang: str) -> Refusal | None:
