@@ -479,6 +479,11 @@ def test_a_field_moved_into_the_files_language_is_accepted() -> None:
     )
     assert identifier().identify(raw, "es").lang == "en"
     assert judge(raw, spanish, "es").reason is None
+    # the English instruction edited, still English: its language is not the booster's doing
+    edited = spanish.with_field(
+        "instruction", "Explain why regular exercise is so good for your health and mood."
+    )
+    assert judge(raw, edited, "es").reason is None
     assert judge(raw, spanish, "fr").reason == "guard:language"
     assert judge(raw, spanish, "en").reason == "guard:language"
 

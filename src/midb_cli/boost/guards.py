@@ -182,6 +182,13 @@ class RevisionGuard:
             # a field the booster left as it was: its language is not the booster's doing
             # (an English instruction, once the response of an English record is translated)
             and not (f.kind in _LANGUAGE_KINDS and _unchanged(f.field, original, revised))
+            # ... or rewrote in the language it was in (the English instruction of a record
+            # MT left in English, edited, its response translated into the file's language)
+            and not (
+                f.kind == "wrong_language"
+                and revised_lang.lang != lang  # (the record moved into the file's language)
+                and _same_language_as_before(f.field, original_lang, revised_lang)
+            )
             # MT's split task mended, its input label left at the input's start (`Entrée :
             # Un arc ...`): what is left of the old defect, a label `rules` removes
             and not (
@@ -368,3 +375,16 @@ def _comparison_reason(
 
 def _unchanged(role: str, original: Pair, revised: Pair) -> bool:
     return role in ROLES and revised.get(role) == original.get(role)
+
+
+def _same_language_as_before(
+    role: str, original_lang: RecordLanguage | None, revised_lang: RecordLanguage
+) -> bool:
+    before = original_lang.fields.get(role) if original_lang else None
+    after = revised_lang.fields.get(role)
+    return (
+        before is not None
+        and after is not None
+        and before.lang not in (UNDETERMINED, revised_lang.lang)
+        and same_language(before.lang, after.lang)
+    )
