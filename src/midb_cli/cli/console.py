@@ -19,3 +19,8 @@ class _Console(Console):
 
 def make_console(**kwargs: Any) -> Console:
     return _Console(**kwargs)
+
+
+def counted(n: int, noun: str) -> str:
+    """``1 failed request``, ``2 failed requests`` (thousands separated)."""
+    return f"{n:,} {noun}" + ("" if n == 1 else "s")

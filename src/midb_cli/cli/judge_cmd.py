@@ -147,7 +147,7 @@ def judge(
     --sample 520 --json
     """
     from midb_cli.api import run_judge
-    from midb_cli.cli.console import make_console
+    from midb_cli.cli.console import counted, make_console
     from midb_cli.jsonio import dumps
     from midb_cli.judge.pairs import ReaderOptions
     from midb_cli.judge.render import render_html, render_table
@@ -205,7 +205,7 @@ def judge(
             fh.write(render_html(doc).encode())
     line = (
         f"midb judge: {result.judged:,} judged, {result.missing:,} missing, "
-        f"{result.errors:,} failed requests (asked again on a rerun), {result.rejected:,} "
+        f"{counted(result.errors, 'failed request')} (asked again on a rerun), {result.rejected:,} "
         f"rejected, {result.resumed:,} from an earlier run → {out}"
     )
     err.print(line, soft_wrap=True)

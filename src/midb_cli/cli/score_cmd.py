@@ -117,7 +117,7 @@ def score(
     could be scored, or 4 when the server cannot be reached or refuses the key.
     """
     from midb_cli.api import run_score
-    from midb_cli.cli.console import make_console
+    from midb_cli.cli.console import counted, make_console
     from midb_cli.cli.judge_cmd import default_output
     from midb_cli.jsonio import dumps
     from midb_cli.judge.pairs import ReaderOptions
@@ -168,8 +168,9 @@ def score(
         _table(doc, high, make_console(stderr=False, highlight=False))
     total = result.total()
     err.print(
-        f"midb score: {total.scored:,} scored, {total.missing:,} missing, {result.errors:,} "
-        f"failed requests, {result.rejected:,} rejected, {result.resumed:,} from an earlier run"
+        f"midb score: {total.scored:,} scored, {total.missing:,} missing, "
+        f"{counted(result.errors, 'failed request')}, {result.rejected:,} rejected, "
+        f"{result.resumed:,} from an earlier run"
         + (f", {result.retried:,} asked again" if result.retried else "")
         + f" → {out}",
         soft_wrap=True,
