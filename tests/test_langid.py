@@ -61,6 +61,12 @@ def test_a_short_field_of_a_third_language_is_the_files(identifier: LanguageIden
     record = identifier.identify(Pair(task, "80°F", "26.67°C"), "es")
     assert record.lang == "es" and record.fields["instruction"].lang == "es"
     assert identifier.identify_text(task, "es").lang == "de"
+    # the prior chosen with those odds is sure enough to keep (with the ordinary ones it
+    # came out `und`, too unsure)
+    other = identifier.identify(
+        Pair("Convierte la temperatura de Fahrenheit a Celsius.", "", ""), "es"
+    )
+    assert other.fields["instruction"].lang == "es"
     german = "Bitte rechne die folgenden Temperaturen von Fahrenheit in Celsius um, danke."
     assert identifier.identify(Pair(german, "", ""), "es").fields["instruction"].lang == "de"
 

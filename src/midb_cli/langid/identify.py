@@ -238,7 +238,9 @@ class LanguageIdentifier:
             # is still in its record's language: a short Spanish answer in German is not.)
             prior_p = _probability(scores, prior)
             if prior_p * THIRD_LANGUAGE_ODDS >= confidence:
-                lang, confidence = prior, _with_prior(prior_p)
+                # (its confidence with the odds that chose it: with the ordinary ones a tiny
+                # prior_p made the field `und`, too unsure, where it had just been chosen)
+                lang, confidence = prior, _with_prior(prior_p, THIRD_LANGUAGE_ODDS)
         if lang in _ID_MS:
             lang = _marker_decision(head, prior) or self._model_decision(sample, scores)
             confidence = _probability(scores, "id") + _probability(scores, "ms")
@@ -345,9 +347,9 @@ def _probability(scores: Scores, lang: str) -> float:
     return 0.0
 
 
-def _with_prior(p: float) -> float:
-    """Probability ``p`` after multiplying its odds by ``PRIOR_ODDS``."""
-    return p * PRIOR_ODDS / (1 + p * (PRIOR_ODDS - 1))
+def _with_prior(p: float, odds: float = PRIOR_ODDS) -> float:
+    """Probability ``p`` after multiplying its odds by ``odds``."""
+    return p * odds / (1 + p * (odds - 1))
 
 
 def _average(first: Scores, second: Scores) -> Scores:
