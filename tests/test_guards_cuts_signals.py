@@ -161,6 +161,14 @@ def test_the_table_lists_letters_no_word_ends_on() -> None:
             "La novela fue escrita por Gabriel García",
             "original_goes_on",
         ),
+        # a list item of one word that the original's running text goes on after
+        (
+            "tr",
+            "Yaz aylarında ekilecek sebzeleri listeleyin.",
+            "Kabak, bamya, patlıcan, tatlı patates ve havuç yaz aylarında ekilir.",
+            "Yaz sebzeleri:\n\n- Kabak\n\n- Bamya\n\n- Patlıcan\n\n- Tatlı",
+            "original_goes_on",
+        ),
         # a word cut down to three letters
         (
             "de",
@@ -180,6 +188,13 @@ def test_an_answer_cut_after_its_first_words_is_refused(
 @pytest.mark.parametrize(
     ("lang", "instruction", "original_response", "response"),
     [
+        # a one-word item the original lists on its own (followed by a comma)
+        (
+            "tr",
+            "Yaz aylarında ekilecek sebzeleri listeleyin.",
+            "Kabak, bamya, patlıcan, tatlı patates ve havuç yaz aylarında ekilir.",
+            "Yaz sebzeleri:\n\n- Kabak\n\n- Bamya\n\n- Havuç\n\n- Patlıcan",
+        ),
         # a two-character item the original lists
         (
             "ko",

@@ -389,7 +389,8 @@ def _stops_where_original_goes_on(old: str, new: str, lang: str) -> bool:
     """The revision's last words appear in the original with more of the same sentence after
     them: the revision was cut there (mid-word when the original goes on with a letter). Read
     on the last three words (four when they are short: Vietnamese syllables), else on the last
-    two words of letters (`Carly Rae` for `Carly Rae Jepsen`)."""
+    two words of letters (`Carly Rae` for `Carly Rae Jepsen`), in any case, or on the one word
+    of a list item (`- Tatlı` where the original lists `tatlı patates`)."""
     if lang in GRAM_SIZE:
         return len(new) >= 8 and _goes_on(old, new[-8:])
     words = new.rsplit(None, 4)
@@ -399,9 +400,16 @@ def _stops_where_original_goes_on(old: str, new: str, lang: str) -> bool:
     if len(tail) >= 12 and _goes_on(old, tail):
         return True
     tail = " ".join(words[-2:]).lstrip("-*•:").strip()
-    if len(words) < 2 or len(tail) < 6 or not tail.replace(" ", "").isalpha():
+    # a list item of one word is read from four letters (`- Tatlı` for `tatlı patates`)
+    one_word_item = " " not in tail and LIST_ITEM.match(new[new.rfind("\n") + 1 :])
+    if (
+        len(words) < 2
+        or len(tail) < (4 if one_word_item else 6)
+        or not tail.replace(" ", "").isalpha()
+    ):
         return False  # (a value may drop its unit: `1920 x 1080` for `1920 x 1080 Pixel`)
-    return _goes_on(old, tail, True)
+    # (an item capitalises what the original's running text writes in lower case)
+    return _goes_on(old, tail, True) or _goes_on(old.lower(), tail.lower(), True)
 
 
 def _goes_on(old: str, tail: str, whole: bool = False) -> bool:
