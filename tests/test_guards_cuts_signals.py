@@ -169,6 +169,14 @@ def test_the_table_lists_letters_no_word_ends_on() -> None:
             "Yaz sebzeleri:\n\n- Kabak\n\n- Bamya\n\n- Patlıcan\n\n- Tatlı",
             "original_goes_on",
         ),
+        # a post cut inside a hashtag the original writes in full
+        (
+            "vi",
+            "Viết một bài đăng về sức khỏe tâm thần.",
+            "Thiên nhiên rất cần thiết cho sức khỏe tâm thần. #SứcKhỏeTâmThần #ThiênNhiên",
+            "Thiên nhiên chữa lành tâm trí. Hãy ra ngoài và hít thở. #SứcKh",
+            "hashtag_cut",
+        ),
         # a word cut down to three letters
         (
             "de",
@@ -188,6 +196,13 @@ def test_an_answer_cut_after_its_first_words_is_refused(
 @pytest.mark.parametrize(
     ("lang", "instruction", "original_response", "response"),
     [
+        # a shorter hashtag than the original's, whole words (`#Nature`)
+        (
+            "tr",
+            "Ruh sağlığı hakkında bir gönderi yazın.",
+            "Doğa zihinsel iyilik hali için gereklidir. #mentalhealth #NatureIsNecessary",
+            "Doğa zihni iyileştirir. Dışarı çık ve nefes al. #mentalhealth #Nature",
+        ),
         # a one-word item the original lists on its own (followed by a comma)
         (
             "tr",

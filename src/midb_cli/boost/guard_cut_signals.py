@@ -23,6 +23,7 @@ _DECIMAL_COMMA = re.compile(r"(?<=\d),(?=\d)")
 # the last word of a text, letters only (`Isol`, `Saudi-Ara`: `Ara`)
 _LAST_WORD = re.compile(r"[^\W\d_]+\Z")
 _WORD = re.compile(r"\w+")
+_HASHTAG = re.compile(r"#\w+")
 # The last line is a list marker with at most two characters after it (`- `, `3.`, `- ф`).
 _BARE_ITEM = re.compile(r"(?:^|\n)[ \t]*(?:[-*•]|\d{1,3}[.)])(?:[ \t]+\S{0,2})?\Z")
 
@@ -127,3 +128,23 @@ def bare_item(old: str, new: str, context: str) -> bool:
         return bool(line_body(old[old.rfind("\n") + 1 :])[0]) or not ends_on_bare_item(old)
     text = " ".join((old, context, new[: new.rfind("\n")])).lower()
     return body.lower() not in _WORD.findall(text)
+
+
+def hashtag_cut(old: str, new: str, context: str) -> bool:
+    """The post ends on the start of a hashtag the original (or the revision before it)
+    writes in full, inside one of its words (`#sứckho` for `#sứckhoetâmthần`, `#dichvuk` for
+    `#DichVuKhachHang`; not `#Nature` for `#NatureIsNecessary`: a shorter tag)."""
+    last = new.rsplit(None, 1)[-1]
+    if not last.startswith("#"):
+        return False
+    tag = last.rstrip(".,;:!?")
+    if len(tag) < 4 or not tag[-1].isalpha():
+        return False
+    folded = tag.lower()
+    seen = _HASHTAG.findall("\n".join((old, context, new[: -len(last)])))
+    if any(t.lower() == folded for t in seen):
+        return False
+    # the tag's next letter goes on in lower case: the cut is inside a word
+    return any(
+        len(t) > len(tag) and t.lower().startswith(folded) and t[len(tag)].islower() for t in seen
+    )

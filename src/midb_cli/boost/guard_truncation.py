@@ -14,6 +14,7 @@ import re
 from midb_cli.boost.guard_cut_signals import (
     bare_item,
     cut_inside_a_word,
+    hashtag_cut,
     restates_the_task,
     result_missing,
 )
@@ -97,6 +98,8 @@ def cut_short(old: str, new: str, lang: str, context: str = "") -> str | None:
         return "result_missing"
     if restates_the_task(old, new, lang, context):
         return "task_restated"
+    if hashtag_cut(old, new, context):
+        return "hashtag_cut"
     if "#" in line.rsplit(None, 1)[-1] or ATTRIBUTION_RE.search(line):
         return None  # a hashtag ends a post; an author ends a quote
     if rule := cut_against_itself(old, new, lang) or cut_against_original(old, new, line, lang):
