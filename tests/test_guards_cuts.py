@@ -162,6 +162,14 @@ def test_the_table_lists_words_no_line_ends_on() -> None:
             "Die Winkelsumme ist (n - 2) x 180 Grad.\n\nMit n = 5: (5 - 2) x 180 = 3 x",
             "open_bracket_or_formula",
         ),
+        # a template brace opened and never closed
+        (
+            "de",
+            "Erzeuge eine zufällige vierstellige Zahl.",
+            "4513",
+            "Hier ist eine Zahl: 4513.\n\nUnd der Code für eine neue Zahl:\n{{random.ran",
+            "open_bracket_or_formula",
+        ),
         # a lone open item under a heading
         (
             "it",

@@ -38,7 +38,7 @@ from midb_cli.boost.guard_words import DANGLING, SENTENCE_STOPS
 from midb_cli.checks.text import ATTRIBUTION_RE
 
 # (quotes differ by language: „…“ in cs and de, so only brackets and the straight quote count)
-_PAIRS = (("(", ")"), ("[", "]"), ("「", "」"), ("（", "）"))
+_PAIRS = (("(", ")"), ("[", "]"), ("{", "}"), ("「", "」"), ("（", "）"))
 _WORD = re.compile(r"\w+")
 # an enumeration of short items on one line (`Chance, possibilité, ouverture, ...`)
 _ENUMERATION = re.compile(r"^[^,،、.!?]{1,40}(?:[,،、][^,،、.!?]{1,40}){3,}\Z")
