@@ -170,6 +170,22 @@ def test_the_table_lists_words_no_line_ends_on() -> None:
             "Hier ist eine Zahl: 4513.\n\nUnd der Code für eine neue Zahl:\n{{random.ran",
             "open_bracket_or_formula",
         ),
+        # bold opened for the answer, never closed
+        (
+            "it",
+            "Quali sono le capitali di India e Canada?",
+            "India: Nuova Delhi. Canada: Ottawa.",
+            "Le capitali sono:\n\n- India: **Nuova Delhi**\n\n- Canada: **Otta",
+            "open_bracket_or_formula",
+        ),
+        # an item of the original cut inside its word
+        (
+            "it",
+            "Trova il soggetto e il verbo della frase: Lui sta scrivendo.",
+            "Soggetto: Lui\nVerbo: sta scrivendo",
+            "Ecco il soggetto e il verbo:\n\n- Soggetto: Lui\n\n- Verbo: s",
+            "item_cut",
+        ),
         # a lone open item under a heading
         (
             "it",

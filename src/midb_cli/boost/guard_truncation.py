@@ -236,7 +236,7 @@ def _ends_mid_phrase(old: str, new: str, line: str, lang: str) -> bool:
 
 
 def _open_bracket_or_formula(line: str, old: str) -> bool:
-    """The last line opens a bracket or a quote it never closes, or a formula stops at an
+    """The last line opens a bracket, a quote or bold it never closes, or a formula stops at an
     operator or before its result: the answer was cut inside them (unless the original's last
     line does too)."""
     tail = old.rstrip()
@@ -246,6 +246,8 @@ def _open_bracket_or_formula(line: str, old: str) -> bool:
             return True
     if line.count('"') % 2 and not old_line.count('"') % 2:
         return True
+    if line.count("**") % 2 and not old_line.count("**") % 2:
+        return True  # bold opened, never closed (`- Canada: **`)
     head, _, last = line.rpartition(" ")
     if len(last) == 1 and last in _OPERATORS:
         return True
@@ -309,8 +311,8 @@ def _answer_never_reached(old: str, new: str, lang: str) -> bool:
 
 
 def _item_cut(old: str, line: str) -> bool:
-    """The last list item is the start of an item or a line of the original, words missing
-    (`- Opalovací` where the original lists `Opalovací krém`)."""
+    """The last list item is the start of an item or a line of the original, words or letters
+    missing (`- Opalovací` where the original lists `Opalovací krém`)."""
     marker = LIST_ITEM.match(line)
     body = (line[marker.end() :] if marker else line).strip()
     if len(body) < 3 or (not marker and len(body.split()) < 2):
@@ -321,7 +323,10 @@ def _item_cut(old: str, line: str) -> bool:
         old_body = (old_line[old_marker.end() :] if old_marker else old_line).strip()
         if old_body.rstrip(".;,") == body:
             return False  # the original's own item, as it was
-        if old_body.startswith(body + " "):
+        # ... cut after a word of it, or inside one (`- Verbo: s` for `Verbo: sta scrivendo`)
+        if old_body.startswith(body + " ") or (
+            old_body.startswith(body) and old_body[len(body) : len(body) + 1].isalpha()
+        ):
             longer = True
     return longer
 
