@@ -247,7 +247,7 @@ def _open_bracket_or_formula(line: str, old: str) -> bool:
     if line.count('"') % 2 and not old_line.count('"') % 2:
         return True
     if line.count("**") % 2 and not old_line.count("**") % 2:
-        return True  # bold opened, never closed (`- Canada: **`)
+        return True  # bold opened, never closed (`- Canada: **Otta`)
     head, _, last = line.rpartition(" ")
     if len(last) == 1 and last in _OPERATORS:
         return True

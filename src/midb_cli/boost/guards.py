@@ -265,9 +265,8 @@ class RevisionGuard:
             and translated_record(moved := reason.rsplit(" ", 1)[1], fields)
         ):
             return RecordLanguage(moved, fields), None  # checked as a record of that language
-        if moved_into_file and reason is None:
-            assert file_lang is not None
-            return RecordLanguage(file_lang, fields), None
+        if moved_into_file and reason is None and file_lang is not None:
+            return RecordLanguage(file_lang, fields), None  # checked as a record of the file
         return RecordLanguage(lang, fields), reason
 
 
@@ -380,6 +379,7 @@ def _unchanged(role: str, original: Pair, revised: Pair) -> bool:
 def _same_language_as_before(
     role: str, original_lang: RecordLanguage | None, revised_lang: RecordLanguage
 ) -> bool:
+    """The field is in the language it was in, one other than the revised record's."""
     before = original_lang.fields.get(role) if original_lang else None
     after = revised_lang.fields.get(role)
     return (
