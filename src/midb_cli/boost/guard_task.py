@@ -114,10 +114,9 @@ def _record_stems(instruction: str, original: Pair, response: str, lang: str) ->
         new = {head[i : i + 2] for i in range(len(head) - 1) if head[i : i + 2].isalnum()}
         known = {text[i : i + 2] for i in range(len(text) - 1) if text[i : i + 2].isalnum()}
     else:
-        size = 4 if lang == "ar" else 5  # (Arabic: the word's first letters after its clitics)
-        new = {_without_clitics(w, lang)[:size] for w in _WORD.findall(head) if len(w) >= 4}
+        new = {w[:5] for w in _WORD.findall(head) if len(w) >= 4}
         words = _WORD.findall(text)
-        known = {_without_clitics(w, lang)[:size] for w in words if len(w) >= 3} | set(words)
+        known = {w[:5] for w in words if len(w) >= 3} | set(words)
     return len(new), len(new & known)
 
 
