@@ -161,6 +161,30 @@ def test_the_table_lists_letters_no_word_ends_on() -> None:
             "La novela fue escrita por Gabriel García",
             "original_goes_on",
         ),
+        # a numbered item of one word the original goes on after (`Mutfak bıçağı`)
+        (
+            "tr",
+            "Bu nesneleri listeleyin.",
+            "Su ısıtıcısı, Mutfak bıçağı, Uçurtma, Peçete.",
+            "1. Su ısıtıcısı\n2. Mutfak",
+            "original_goes_on",
+        ),
+        # after a lead-in, the first word of an original line of three words
+        (
+            "tr",
+            "Listedeki eşyaların toplam maliyetini hesaplayın.",
+            "Toplam maliyet $6'dır.",
+            "Toplam maliyet aşağıdaki gibi hesaplanabilir:\n\nToplam",
+            "answer_just_started",
+        ),
+        # ... or a word the original always goes on after, in any case
+        (
+            "tr",
+            "Bu kelimenin eş anlamlılarını bulun.",
+            "Nefret etmek, tiksinmek, iğrenmek.",
+            "İşte bu kelimenin bazı eş anlamlıları: nefret",
+            "answer_just_started",
+        ),
         # a list item of one word that the original's running text goes on after
         (
             "tr",
@@ -320,6 +344,13 @@ def test_a_timeline_that_merges_items_and_ends_on_the_original_last_one_is_accep
             "Name the country and the capital.",
             "Paris is the capital of France, a country in Europe.",
             "Country: France\nCapital: Paris",
+        ),
+        # the answer after a lead-in, where the original too ends its words (`Paris,`)
+        (
+            "fr",
+            "Quelle est la capitale de la France ?",
+            "Paris, la ville lumière, est la capitale de la France.",
+            "La capitale de la France est :\n\nParis",
         ),
         # a task that gives its material after a colon: the answer is made of its words
         (

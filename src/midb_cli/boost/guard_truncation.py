@@ -333,8 +333,10 @@ def _item_cut(old: str, line: str) -> bool:
 
 def _answer_just_started(old: str, new: str, line: str) -> bool:
     """After a lead-in (`La phrase corrigée est :`, on the line before or on the same line),
-    the answer is the first word or two of a line of the original that goes on for three
-    words or more (`Il` for `Il a fini son repas.`): it was cut after its first words."""
+    the answer is the first word or two of a line of the original that goes on for two
+    words or more (`Il` for `Il a fini son repas.`, `Toplam` for `Toplam maliyet $6'dır.`),
+    or words the original, in any case, always goes on after (`نحن` in `عملاء سعداء، نحن
+    سعداء!`): it was cut after its first words."""
     if LIST_ITEM.match(line):
         return False
     head, colon, answer = line.rpartition(":")
@@ -351,9 +353,9 @@ def _answer_just_started(old: str, new: str, line: str) -> bool:
     start = " ".join(words) + " "
     for old_line in old.splitlines():
         body = old_line.strip().lstrip(QUOTES)
-        if body.startswith(start) and len(body.split()) >= len(words) + 3:
+        if body.startswith(start) and len(body.split()) >= len(words) + 2:
             return True
-    return False
+    return bool(words) and _goes_on(old.lower(), " ".join(words).lower(), True)
 
 
 def _japanese_cut(old: str, new: str, line: str) -> bool:
@@ -408,8 +410,13 @@ def _stops_where_original_goes_on(old: str, new: str, lang: str) -> bool:
     if len(tail) >= 12 and _goes_on(old, tail):
         return True
     tail = " ".join(words[-2:]).lstrip("-*•:").strip()
-    # a list item of one word is read from four letters (`- Tatlı` for `tatlı patates`)
-    one_word_item = " " not in tail and LIST_ITEM.match(new[new.rfind("\n") + 1 :])
+    # a list item of one word is read from four letters (`- Tatlı` for `tatlı patates`,
+    # `2. Mutfak` for `Mutfak bıçağı`)
+    last_line = new[new.rfind("\n") + 1 :]
+    marker = LIST_ITEM.match(last_line)
+    if marker and " " not in last_line[marker.end() :].strip():
+        tail = last_line[marker.end() :].strip()
+    one_word_item = " " not in tail and marker
     if (
         len(words) < 2
         or len(tail) < (4 if one_word_item else 6)
