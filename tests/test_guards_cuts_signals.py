@@ -185,6 +185,14 @@ def test_the_table_lists_letters_no_word_ends_on() -> None:
             "İşte bu kelimenin bazı eş anlamlıları: nefret",
             "answer_just_started",
         ),
+        # one word under the lead-in where the original answers in a whole sentence
+        (
+            "cs",
+            "Přeformulujte tuto větu.",
+            "Dostali jsme se do bodu, kdy už nesmíme žít ve stínu.",
+            "Jedním možným způsobem, jak přeformulovat tuto větu, je:\n\nPotřebujeme",
+            "answer_just_started",
+        ),
         # a list item of one word that the original's running text goes on after
         (
             "tr",
@@ -351,6 +359,13 @@ def test_a_timeline_that_merges_items_and_ends_on_the_original_last_one_is_accep
             "Quelle est la capitale de la France ?",
             "Paris, la ville lumière, est la capitale de la France.",
             "La capitale de la France est :\n\nParis",
+        ),
+        # a short list after a lead-in is an answer, not a word of one
+        (
+            "de",
+            "Finde die Nomen im Satz.",
+            "Im Satz stehen die Nomen Fisch und Fluss, dazu ein Artikel.",
+            "Die Nomen im Satz sind:\n\nFisch, Fluss",
         ),
         # a task that gives its material after a colon: the answer is made of its words
         (

@@ -336,7 +336,9 @@ def _answer_just_started(old: str, new: str, line: str) -> bool:
     the answer is the first word or two of a line of the original that goes on for two
     words or more (`Il` for `Il a fini son repas.`, `Toplam` for `Toplam maliyet $6'dır.`),
     or words the original, in any case, always goes on after (`نحن` in `عملاء سعداء، نحن
-    سعداء!`): it was cut after its first words."""
+    سعداء!`), or one word on the line after the lead-in where the original answers in
+    sentences of six words or more and not with this word (`Potřebujeme` for a reworded
+    sentence): it was cut after its first words."""
     if LIST_ITEM.match(line):
         return False
     head, colon, answer = line.rpartition(":")
@@ -355,7 +357,16 @@ def _answer_just_started(old: str, new: str, line: str) -> bool:
         body = old_line.strip().lstrip(QUOTES)
         if body.startswith(start) and len(body.split()) >= len(words) + 2:
             return True
-    return bool(words) and _goes_on(old.lower(), " ".join(words).lower(), True)
+    if bool(words) and _goes_on(old.lower(), " ".join(words).lower(), True):
+        return True
+    if len(words) != 1 or not words[0].isalpha() or colon or words[0].lower() in old.lower():
+        # (`Fisch, Fluss`; a title of its own `Tema: Subtítulo`; the answer the original
+        # gives, shortened to its word: `Paris` for `Paris, la ville lumière, est ...`)
+        return False
+    old_lines = [x.strip() for x in old.splitlines() if x.strip()]
+    return bool(old_lines) and all(
+        len(x.split()) >= 6 and x[-1] in SENTENCE_STOPS for x in old_lines
+    )
 
 
 def _japanese_cut(old: str, new: str, line: str) -> bool:
