@@ -1,5 +1,5 @@
 """Cuts told by what the open revision lost of its original: the original's result, a whole
-last word.
+last word, the rest of an answer just started after its lead-in.
 
 Called by ``guard_truncation.cut_short`` once the revised response ends open (no closing
 character) and its last line is not one of the original's lines. Each function answers one
@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 
 from midb_cli.boost.guard_cut_grams import NEVER_WORD_END
-from midb_cli.boost.guard_endings import GRAM_SIZE, line_body
+from midb_cli.boost.guard_endings import GRAM_SIZE, LIST_ITEM, QUOTES, line_body
+from midb_cli.boost.guard_words import SENTENCE_STOPS
 
 # A number on its own: not inside a Latin word or a tag (`#vote2020`, `COVID-19`, `4A`; a unit
 # may follow in other scripts: `3000미터`), not a list marker nor a hashtag (removed first) nor
@@ -148,3 +149,58 @@ def hashtag_cut(old: str, new: str, context: str) -> bool:
     return any(
         len(t) > len(tag) and t.lower().startswith(folded) and t[len(tag)].islower() for t in seen
     )
+
+
+def answer_just_started(old: str, new: str, line: str) -> bool:
+    """After a lead-in (`La phrase corrigée est :`, on the line before or on the same line),
+    the answer is the first word or two of a line of the original that goes on for two
+    words or more (`Il` for `Il a fini son repas.`, `Toplam` for `Toplam maliyet $6'dır.`),
+    or words the original, in any case, always goes on after (`نحن` in `عملاء سعداء، نحن
+    سعداء!`), or one word on the line after the lead-in where the original answers in
+    sentences of six words or more and not with this word (`Potřebujeme` for a reworded
+    sentence): it was cut after its first words."""
+    if LIST_ITEM.match(line):
+        return False
+    head, colon, answer = line.rpartition(":")
+    words = answer.split()
+    if len(words) > 2:
+        return False
+    lines = [x.rstrip() for x in new.splitlines() if x.strip()]
+    # a lead-in on the same line has words of its own (`La réponse est : Il`), not a label
+    # (`Capital: Paris` is a whole answer)
+    if not (colon and len(head.split()) >= 3) and (
+        len(lines) < 2 or not lines[-2].endswith((":", "："))
+    ):
+        return False
+    start = " ".join(words) + " "
+    for old_line in old.splitlines():
+        body = old_line.strip().lstrip(QUOTES)
+        if body.startswith(start) and len(body.split()) >= len(words) + 2:
+            return True
+    if bool(words) and goes_on(old.lower(), " ".join(words).lower(), True):
+        return True
+    if len(words) != 1 or not words[0].isalpha() or colon or words[0].lower() in old.lower():
+        # (`Fisch, Fluss`; a title of its own `Tema: Subtítulo`; the answer the original
+        # gives, shortened to its word: `Paris` for `Paris, la ville lumière, est ...`)
+        return False
+    old_lines = [x.strip() for x in old.splitlines() if x.strip()]
+    return bool(old_lines) and all(
+        len(x.split()) >= 6 and x[-1] in SENTENCE_STOPS for x in old_lines
+    )
+
+
+def goes_on(old: str, tail: str, whole: bool = False) -> bool:
+    """``tail`` is in ``old`` (``whole``: from the start of a word), and every time with more
+    of the same sentence after it."""
+    at = old.find(tail)
+    found = False
+    while at >= 0:
+        after = old[at + len(tail) : at + len(tail) + 2]
+        if whole and at and old[at - 1].isalnum():
+            pass  # inside another word
+        elif not (after[:1].isalnum() or (after[:1] == " " and after[1:2].isalnum())):
+            return False  # the original too ends these words somewhere: a legal ending
+        else:
+            found = True
+        at = old.find(tail, at + 1)
+    return found

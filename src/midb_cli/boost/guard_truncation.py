@@ -12,8 +12,10 @@ from __future__ import annotations
 import re
 
 from midb_cli.boost.guard_cut_signals import (
+    answer_just_started,
     bare_item,
     cut_inside_a_word,
+    goes_on,
     hashtag_cut,
     restates_the_task,
     result_missing,
@@ -76,7 +78,7 @@ def cut_short(old: str, new: str, lang: str, context: str = "") -> str | None:
     line = new[start:]
     if _original_line(old, line, short=lang in GRAM_SIZE):
         return None  # the original's own last item or line, as it was
-    if _stops_where_original_goes_on(old, new, lang):
+    if _stops_where_originalgoes_on(old, new, lang):
         return "original_goes_on"
     if _ends_on_a_dangling_word(line, lang):
         return "function_word"
@@ -92,7 +94,7 @@ def cut_short(old: str, new: str, lang: str, context: str = "") -> str | None:
         return "open_bracket_or_formula"
     if _item_cut(old, line):
         return "item_cut"
-    if _answer_just_started(old, new, line):
+    if answer_just_started(old, new, line):
         return "answer_just_started"
     if result_missing(old, new, context):
         return "result_missing"
@@ -331,44 +333,6 @@ def _item_cut(old: str, line: str) -> bool:
     return longer
 
 
-def _answer_just_started(old: str, new: str, line: str) -> bool:
-    """After a lead-in (`La phrase corrigée est :`, on the line before or on the same line),
-    the answer is the first word or two of a line of the original that goes on for two
-    words or more (`Il` for `Il a fini son repas.`, `Toplam` for `Toplam maliyet $6'dır.`),
-    or words the original, in any case, always goes on after (`نحن` in `عملاء سعداء، نحن
-    سعداء!`), or one word on the line after the lead-in where the original answers in
-    sentences of six words or more and not with this word (`Potřebujeme` for a reworded
-    sentence): it was cut after its first words."""
-    if LIST_ITEM.match(line):
-        return False
-    head, colon, answer = line.rpartition(":")
-    words = answer.split()
-    if len(words) > 2:
-        return False
-    lines = [x.rstrip() for x in new.splitlines() if x.strip()]
-    # a lead-in on the same line has words of its own (`La réponse est : Il`), not a label
-    # (`Capital: Paris` is a whole answer)
-    if not (colon and len(head.split()) >= 3) and (
-        len(lines) < 2 or not lines[-2].endswith((":", "："))
-    ):
-        return False
-    start = " ".join(words) + " "
-    for old_line in old.splitlines():
-        body = old_line.strip().lstrip(QUOTES)
-        if body.startswith(start) and len(body.split()) >= len(words) + 2:
-            return True
-    if bool(words) and _goes_on(old.lower(), " ".join(words).lower(), True):
-        return True
-    if len(words) != 1 or not words[0].isalpha() or colon or words[0].lower() in old.lower():
-        # (`Fisch, Fluss`; a title of its own `Tema: Subtítulo`; the answer the original
-        # gives, shortened to its word: `Paris` for `Paris, la ville lumière, est ...`)
-        return False
-    old_lines = [x.strip() for x in old.splitlines() if x.strip()]
-    return bool(old_lines) and all(
-        len(x.split()) >= 6 and x[-1] in SENTENCE_STOPS for x in old_lines
-    )
-
-
 def _japanese_cut(old: str, new: str, line: str) -> bool:
     """A Japanese line stops on a hiragana no sentence or item ends on (`次のようになりま`),
     or on the start of a loanword or compound the texts write in full (`オルタナ` where the
@@ -406,19 +370,19 @@ def _ends_inside_a_word(old: str, new: str, lang: str, context: str = "") -> boo
     return any(len(w) > len(last) + 1 and w.startswith(last) for w in words)
 
 
-def _stops_where_original_goes_on(old: str, new: str, lang: str) -> bool:
+def _stops_where_originalgoes_on(old: str, new: str, lang: str) -> bool:
     """The revision's last words appear in the original with more of the same sentence after
     them: the revision was cut there (mid-word when the original goes on with a letter). Read
     on the last three words (four when they are short: Vietnamese syllables), else on the last
     two words of letters (`Carly Rae` for `Carly Rae Jepsen`), in any case, or on the one word
     of a list item (`- Tatlı` where the original lists `tatlı patates`)."""
     if lang in GRAM_SIZE:
-        return len(new) >= 8 and _goes_on(old, new[-8:])
+        return len(new) >= 8 and goes_on(old, new[-8:])
     words = new.rsplit(None, 4)
     tail = " ".join(words[-3:]) if len(words) >= 3 else ""
     if len(tail) < 12 and len(words) >= 4:
         tail = " ".join(words[-4:])
-    if len(tail) >= 12 and _goes_on(old, tail):
+    if len(tail) >= 12 and goes_on(old, tail):
         return True
     tail = " ".join(words[-2:]).lstrip("-*•:").strip()
     # a list item of one word is read from four letters (`- Tatlı` for `tatlı patates`,
@@ -435,21 +399,4 @@ def _stops_where_original_goes_on(old: str, new: str, lang: str) -> bool:
     ):
         return False  # (a value may drop its unit: `1920 x 1080` for `1920 x 1080 Pixel`)
     # (an item capitalises what the original's running text writes in lower case)
-    return _goes_on(old, tail, True) or _goes_on(old.lower(), tail.lower(), True)
-
-
-def _goes_on(old: str, tail: str, whole: bool = False) -> bool:
-    """``tail`` is in ``old`` (``whole``: from the start of a word), and every time with more
-    of the same sentence after it."""
-    at = old.find(tail)
-    found = False
-    while at >= 0:
-        after = old[at + len(tail) : at + len(tail) + 2]
-        if whole and at and old[at - 1].isalnum():
-            pass  # inside another word
-        elif not (after[:1].isalnum() or (after[:1] == " " and after[1:2].isalnum())):
-            return False  # the original too ends these words somewhere: a legal ending
-        else:
-            found = True
-        at = old.find(tail, at + 1)
-    return found
+    return goes_on(old, tail, True) or goes_on(old.lower(), tail.lower(), True)
