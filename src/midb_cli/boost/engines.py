@@ -98,6 +98,21 @@ def check_engine(selection: EngineSelection) -> None:
     parse_backend_options(spec, selection.backend_options)
 
 
+def answer_options(selection: EngineSelection) -> dict[str, object]:
+    """The engine options that change what it answers (a backend's ``answer_identity``; not
+    its servers, concurrency or key variable); a booster's are all it has."""
+    _builtin_boosters()
+    if selection.name in _BOOSTERS:
+        return dict(selection.backend_options)
+    from midb_cli.llm.registry import get_backend_spec
+    from midb_cli.llm.registry import parse_options as parse_backend_options
+
+    spec = get_backend_spec(selection.name)
+    if spec is None:
+        return dict(selection.backend_options)
+    return parse_backend_options(spec, selection.backend_options).answer_identity()
+
+
 def is_llm_booster(booster: Booster) -> bool:
     """Whether ``booster`` is the LLM booster, without importing the LLM layer for a rules run:
     while ``midb_cli.boost.llm`` is not loaded, no LLMBooster exists."""

@@ -9,7 +9,6 @@ handed to every shard) and the shards' byte ranges with the line number each one
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,16 +20,11 @@ from midb_cli import jsonio
 from midb_cli.boost.guards import GuardSettings
 from midb_cli.boost.pipeline import BoostOptions
 from midb_cli.boost.protocol import EngineSelection
+from midb_cli.boost.run_identity import fingerprint, options_hash, same_input
 from midb_cli.errors import InputError
 from midb_cli.llm.settings import LLMSettings
 
 VERSION = 1
-#: options that change how fast or where a run goes, not what it writes
-_RUN_ONLY = {"input", "output", "rejects", "overwrite", "report", "max_parked", "retry_errors"}
-_SHARD_ONLY = {"start", "end", "first_line", "prior_given", "prior"}
-_SPEED_ONLY_BACKEND = {"api_base", "concurrency", "timeout", "max_retries"}
-_SAMPLES = 16
-_SAMPLE_BYTES = 1 << 16
 
 
 @dataclass(frozen=True)
@@ -75,21 +69,6 @@ def plan_directory(output: str) -> Path:
     return Path(output + ".midb")
 
 
-def fingerprint(path: str) -> dict[str, Any]:
-    """Size and a hash of 16 evenly spread 64 KiB samples: cheap on a 10 GB file, and a
-    changed input (other records, appended lines) shows in it."""
-    try:
-        size = os.path.getsize(path)
-        digest = hashlib.sha256()
-        with open(path, "rb") as fh:
-            for k in range(_SAMPLES):
-                fh.seek(max(0, (size - _SAMPLE_BYTES) * k // (_SAMPLES - 1)))
-                digest.update(fh.read(_SAMPLE_BYTES))
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror}") from None
-    return {"path": os.path.abspath(path), "size": size, "sha256_samples": digest.hexdigest()}
-
-
 def options_to_json(options: BoostOptions) -> dict[str, Any]:
     return dataclasses.asdict(options)
 
@@ -101,19 +80,6 @@ def options_from_json(data: dict[str, Any]) -> BoostOptions:
     values["engine"] = EngineSelection(**engine)
     values["guards"] = GuardSettings(**values.pop("guards"))
     return BoostOptions(**values)
-
-
-def options_hash(options: BoostOptions) -> str:
-    data = options_to_json(options)
-    for key in _RUN_ONLY | _SHARD_ONLY:
-        data.pop(key, None)
-    engine = data["engine"]
-    engine["backend_options"] = {
-        k: v for k, v in engine["backend_options"].items() if k not in _SPEED_ONLY_BACKEND
-    }
-    engine["llm"].pop("cache_path", None)
-    engine["llm"].pop("no_cache", None)
-    return hashlib.sha256(orjson.dumps(data, option=orjson.OPT_SORT_KEYS)).hexdigest()
 
 
 def save_plan(plan: Plan) -> None:
@@ -157,7 +123,7 @@ def load_plan(directory: str | os.PathLike[str]) -> Plan:
 def refuse_other_run(plan: Plan, options: BoostOptions) -> None:
     """A rerun must be the same job: same input, same output-deciding options."""
     what = None
-    if fingerprint(options.input) != plan.input:
+    if not same_input(fingerprint(options.input), plan.input):
         what = f"another input (it was {plan.input['path']})"
     elif options_hash(options) != options_hash(plan.options):
         what = "other options"

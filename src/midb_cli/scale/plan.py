@@ -15,6 +15,7 @@ from typing import IO
 
 from midb_cli.boost.paths import validate_run_paths, work_path
 from midb_cli.boost.pipeline import BoostOptions
+from midb_cli.boost.run_identity import fingerprint
 from midb_cli.errors import InputError, UsageError
 from midb_cli.langid import LanguageIdentifier, estimate_prior
 from midb_cli.langid.stream import PRIOR_WINDOW
@@ -23,7 +24,6 @@ from midb_cli.records.reader import Record, RecordReader, is_json_array_file
 from midb_cli.scale.manifest import (
     Plan,
     Shard,
-    fingerprint,
     load_plan,
     plan_directory,
     refuse_other_run,

@@ -1,0 +1,150 @@
+"""Which run an output belongs to: its input (size and sampled content) and the options that
+decide what is written. A rerun with another input or other options is refused instead of
+mixing two runs in one file (records 1-14,000 with a fix, the rest without).
+
+A plain boost keeps it beside the file it appends to (``OUT.run.json``, written before the
+first record, so an output never exists without it; an output of an older midb has none and is
+continued as before); a sharded one keeps it in its plan (scale/manifest.py).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import hashlib
+import os
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from midb_cli import jsonio
+from midb_cli.boost.engines import answer_options
+from midb_cli.boost.options import BoostOptions
+from midb_cli.errors import InputError, UsageError
+
+VERSION = 1
+#: options that change how fast or where a run goes, not what it writes
+RUN_ONLY = frozenset(
+    {"input", "output", "rejects", "overwrite", "report", "max_parked", "retry_errors"}
+)
+SHARD_ONLY = frozenset({"start", "end", "first_line", "prior_given", "prior"})
+_SAMPLES = 16
+_SAMPLE_BYTES = 1 << 16
+
+
+def fingerprint(path: str) -> dict[str, Any]:
+    """Size and a hash of 16 evenly spread 64 KiB samples: cheap on a 10 GB file, and a
+    changed input (other records, appended lines) shows in it."""
+    try:
+        size = os.path.getsize(path)
+        digest = hashlib.sha256()
+        with open(path, "rb") as fh:
+            for k in range(_SAMPLES):
+                fh.seek(max(0, (size - _SAMPLE_BYTES) * k // (_SAMPLES - 1)))
+                digest.update(fh.read(_SAMPLE_BYTES))
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror}") from None
+    return {"path": os.path.abspath(path), "size": size, "sha256_samples": digest.hexdigest()}
+
+
+def same_input(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    """The same content (a file moved or reached by another path is the same input)."""
+    return a.get("size") == b.get("size") and a.get("sha256_samples") == b.get("sha256_samples")
+
+
+def output_options(options: BoostOptions) -> dict[str, Any]:
+    """The options that decide what a run writes, as JSON-ready data."""
+    data = dataclasses.asdict(options)
+    for key in RUN_ONLY | SHARD_ONLY:
+        data.pop(key, None)
+    engine = data["engine"]
+    # the backend's own word on which of its settings change answers
+    engine["backend_options"] = answer_options(options.engine)
+    engine["llm"].pop("cache_path", None)
+    engine["llm"].pop("no_cache", None)
+    return data
+
+
+def options_hash(options: BoostOptions) -> str:
+    data = output_options(options)
+    return hashlib.sha256(orjson.dumps(data, option=orjson.OPT_SORT_KEYS)).hexdigest()
+
+
+def identity_path(work: str) -> Path:
+    """``out.jsonl`` -> ``out.jsonl.run.json``."""
+    return Path(work + ".run.json")
+
+
+def save_identity(work: str, options: BoostOptions) -> None:
+    """Written to a temporary file and renamed: complete or absent."""
+    data = {"version": VERSION, "options": output_options(options)}
+    if options.input != "-":
+        data["input"] = fingerprint(options.input)
+    path = identity_path(work)
+    tmp = path.with_name(path.name + ".tmp")
+    try:
+        tmp.write_bytes(orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS))
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot write: {exc.strerror}") from None
+
+
+def remove_identity(work: str) -> None:
+    """For a run that wrote no record: no output, so nothing for the identity to describe."""
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(identity_path(work))
+
+
+def claim_output(work: str, options: BoostOptions, resumed: int) -> bool:
+    """An output with ``resumed`` records must be this run's (else refused); a new one gets
+    this run's identity. True when it was saved (remove it if no record gets written)."""
+    if resumed:
+        refuse_other_run(work, options)
+        return False
+    save_identity(work, options)
+    return True
+
+
+def refuse_other_run(work: str, options: BoostOptions) -> None:
+    """``work`` holds records of a run with another input or other options: refuse (exit 2)
+    and say which, so the rerun can be put right or started over with --overwrite."""
+    path = identity_path(work)
+    try:
+        saved = jsonio.loads(path.read_bytes())
+    except FileNotFoundError:
+        return  # written by a midb without run identities: its first and last ids are checked
+    except (OSError, jsonio.JSONError) as exc:
+        raise InputError(f"{path}: unreadable: {exc}; use --overwrite to start over") from None
+    if not isinstance(saved, dict) or saved.get("version") != VERSION:
+        return
+    advice = "rerun the command that started it, or use --overwrite to start over"
+    old_input = saved.get("input")
+    if (
+        isinstance(old_input, dict)
+        and options.input != "-"
+        and not same_input(old_input, fingerprint(options.input))
+    ):
+        raise UsageError(
+            f"{work} was started from another input, or {options.input} changed since (it "
+            f"was {old_input.get('path')}, {old_input.get('size', 0):,} bytes); {advice}"
+        )
+    changed = changed_options(saved.get("options") or {}, output_options(options))
+    if changed:
+        raise UsageError(f"{work} was started with other {', '.join(changed)}; {advice}")
+
+
+def changed_options(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
+    """The options that differ, named as the command line names them (`--lang`,
+    `--no-keep-original`), the engine's and the guards' by their groups."""
+    names = []
+    for key in sorted(set(old) | set(new)):
+        if old.get(key) == new.get(key):
+            continue
+        if key == "engine":
+            names.append("engine options")
+        elif key == "guards":
+            names.append("guard settings")
+        else:
+            names.append("--" + key.replace("_", "-"))
+    return names

@@ -1,0 +1,105 @@
+"""A rerun continues an output only when it is the same job: the same input content and the
+options that decide what is written. Anything else is refused (exit 2) and names what changed,
+instead of writing records 1-N one way and the rest another. The default `rules` engine."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from midb_cli.boost.pipeline import BoostOptions, run_boost
+from midb_cli.errors import UsageError
+
+DATA = Path(__file__).parent / "data" / "boost" / "alpaca.jsonl"
+
+
+def make_input(path: Path, n: int = 60) -> Path:
+    rows = []
+    for line in DATA.read_text(encoding="utf-8").splitlines():
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        if "output" in obj:
+            rows.append(obj)
+    with path.open("w", encoding="utf-8") as fh:
+        for i in range(n):
+            fh.write(json.dumps({**rows[i % len(rows)], "id": f"r{i}"}, ensure_ascii=False) + "\n")
+    return path
+
+
+def killed_after(out: Path, lines: int) -> None:
+    """What a kill leaves: the first ``lines`` complete records of the output."""
+    kept = out.read_bytes().splitlines(keepends=True)[:lines]
+    out.write_bytes(b"".join(kept))
+
+
+def test_a_rerun_with_an_option_that_changes_the_output_is_refused(tmp_path: Path) -> None:
+    src = make_input(tmp_path / "in.jsonl")
+    out = tmp_path / "out.jsonl"
+    run_boost(BoostOptions(str(src), str(out)))
+    killed_after(out, 20)
+    before = out.read_bytes()
+    with pytest.raises(UsageError, match=r"started with other --ignore, --lang;"):
+        run_boost(BoostOptions(str(src), str(out), ignore=["placeholder_input"], lang="fr"))
+    assert out.read_bytes() == before  # nothing written, nothing cut
+    # the same options resume; --overwrite starts over with the new ones
+    assert run_boost(BoostOptions(str(src), str(out))).resumed == 20
+    summary = run_boost(BoostOptions(str(src), str(out), lang="fr", overwrite=True))
+    assert summary.resumed == 0 and summary.total_written == 60
+    assert run_boost(BoostOptions(str(src), str(out), lang="fr")).resumed == 60
+
+
+def test_an_input_edited_since_the_output_was_started_is_refused(tmp_path: Path) -> None:
+    src = make_input(tmp_path / "in.jsonl")
+    out = tmp_path / "out.jsonl"
+    run_boost(BoostOptions(str(src), str(out)))
+    killed_after(out, 20)
+    # the same size, the same ids: one word of record 5 changed
+    lines = src.read_text(encoding="utf-8").splitlines(keepends=True)
+    record = json.loads(lines[4])
+    record["instruction"] = record["instruction"][::-1]
+    lines[4] = json.dumps(record, ensure_ascii=False) + "\n"
+    src.write_text("".join(lines), encoding="utf-8")
+    with pytest.raises(UsageError, match=r"in\.jsonl changed since"):
+        run_boost(BoostOptions(str(src), str(out)))
+
+
+def test_the_same_content_under_another_path_resumes(tmp_path: Path) -> None:
+    src = make_input(tmp_path / "in.jsonl")
+    out = tmp_path / "out.jsonl"
+    run_boost(BoostOptions(str(src), str(out)))
+    whole = out.read_bytes()
+    killed_after(out, 20)
+    moved = src.rename(tmp_path / "moved.jsonl")
+    assert run_boost(BoostOptions(str(moved), str(out))).resumed == 20
+    assert out.read_bytes() == whole
+
+
+def test_settings_of_speed_or_reporting_are_no_other_job(tmp_path: Path) -> None:
+    src = make_input(tmp_path / "in.jsonl")
+    out = tmp_path / "out.jsonl"
+    run_boost(BoostOptions(str(src), str(out)))
+    killed_after(out, 20)
+    again = BoostOptions(str(src), str(out), report=str(tmp_path / "r.html"), max_parked=8)
+    assert run_boost(again).resumed == 20
+
+
+def test_an_output_of_a_midb_without_run_identities_is_continued(tmp_path: Path) -> None:
+    src = make_input(tmp_path / "in.jsonl")
+    out = tmp_path / "out.jsonl"
+    run_boost(BoostOptions(str(src), str(out)))
+    killed_after(out, 20)
+    (tmp_path / "out.jsonl.run.json").unlink()
+    assert run_boost(BoostOptions(str(src), str(out))).resumed == 20
+
+
+def test_a_run_that_writes_nothing_leaves_no_identity_behind(tmp_path: Path) -> None:
+    src = tmp_path / "in.jsonl"
+    src.write_text("", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    with pytest.raises(Exception, match="the input is empty"):
+        run_boost(BoostOptions(str(src), str(out)))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl"]
