@@ -328,4 +328,4 @@ except InputError as exc:
     print(exc)
 """
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
-    assert "pip install 'midb-cli[parquet]'" in done.stdout, done.stderr
+    assert "Parquet needs pyarrow: pip install pyarrow" in done.stdout, done.stderr

@@ -100,6 +100,20 @@ def test_workers_into_parquet_on_the_cli(tmp_path: Path) -> None:
     assert out.read_bytes() == plain.read_bytes()
 
 
+def test_parquet_without_pyarrow_is_refused_before_a_plain_run_starts(tmp_path: Path) -> None:
+    out = tmp_path / "out.parquet"
+    code = (
+        "import sys; sys.modules['pyarrow'] = None; sys.modules['pyarrow.parquet'] = None; "
+        "from midb_cli.cli.main import main; main()"
+    )
+    cmd = [sys.executable, "-c", code, "boost", str(MIXED), "-o", str(out)]
+    result = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 2, result.stderr
+    assert "Parquet needs pyarrow: pip install pyarrow" in result.stderr
+    assert "read " not in result.stderr  # refused before a record was read
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
 def test_parquet_without_pyarrow_is_refused_before_any_shard_runs(tmp_path: Path) -> None:
     out = tmp_path / "out.parquet"
     # pyarrow made unimportable in that process only: what an install without the extra sees
@@ -110,7 +124,7 @@ def test_parquet_without_pyarrow_is_refused_before_any_shard_runs(tmp_path: Path
     cmd = [sys.executable, "-c", code, "boost", str(MIXED), "-o", str(out), "--workers", "2"]
     result = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
     assert result.returncode == 2, result.stderr
-    assert "Parquet needs pyarrow: pip install 'midb-cli[parquet]'" in result.stderr
+    assert "Parquet needs pyarrow: pip install pyarrow" in result.stderr
     assert not Path(f"{out}.midb").exists()
 
 

@@ -52,7 +52,11 @@ def validate_paths(
 
 
 def validate_run_paths(options: BoostOptions) -> None:
-    """``validate_paths`` of a boost run: a plain run, and a sharded one before its plan."""
+    """``validate_paths`` of a boost run: a plain run, and a sharded one before its plan;
+    a Parquet output needs pyarrow, checked before the run starts."""
+    from midb_cli.records.parquet import require_parquet_output
+
+    require_parquet_output(options.output)
     validate_paths(
         options.output,
         [options.input] + ([options.source] if options.source else []),

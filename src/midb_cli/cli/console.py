@@ -6,9 +6,14 @@ exits 0 (see ``cli.main``)."""
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from rich.console import Console
+
+#: the width of output that is not a terminal (a pipe, a log file): rich's default of 80
+#: columns cut the figures of a wide table (`100.…`, `11,4…`); a log line may be long
+PIPE_WIDTH = 200
 
 
 class _Console(Console):
@@ -18,7 +23,10 @@ class _Console(Console):
 
 
 def make_console(**kwargs: Any) -> Console:
-    return _Console(**kwargs)
+    console = _Console(**kwargs)
+    if "width" not in kwargs and not console.is_terminal and not os.environ.get("COLUMNS"):
+        console.width = PIPE_WIDTH
+    return console
 
 
 def counted(n: int, noun: str) -> str:

@@ -146,7 +146,7 @@ def first_seen(line: int, obj: Any, raw: bytes | None) -> str:
 def file_hint(raw: bytes | None, obj: Any, resembles: Resemblance | None, choices: str) -> str:
     """What the user can do about a file with no valid record."""
     if raw is not None and raw.startswith(b"PAR1"):
-        return "it looks like Parquet: name it *.parquet (needs pip install 'midb-cli[parquet]')"
+        return "it looks like Parquet: name it *.parquet (needs pyarrow: pip install pyarrow)"
     if raw is not None and _binary(raw):
         return "it is a binary file, not JSONL, a JSON array or Parquet"
     if raw is not None and raw[:1] not in (b"{", b"[") and (b"," in raw or b"\t" in raw):

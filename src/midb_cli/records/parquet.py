@@ -25,7 +25,7 @@ from collections.abc import Iterator
 from types import TracebackType
 from typing import IO, Any
 
-from midb_cli.errors import InputError
+from midb_cli.errors import InputError, UsageError
 from midb_cli.jsonio import dumps, loads
 
 PARQUET_SUFFIXES = (".parquet", ".pq")
@@ -38,15 +38,27 @@ def is_parquet_file(path: str) -> bool:
     return path.lower().endswith(PARQUET_SUFFIXES)
 
 
+#: pyarrow is midb's optional `parquet` extra; `pip install pyarrow` works from a checkout too
+_NO_PYARROW = "Parquet needs pyarrow: pip install pyarrow (midb's `parquet` extra)"
+
+
 def _pyarrow() -> Any:
     try:
         pyarrow = importlib.import_module("pyarrow")
         importlib.import_module("pyarrow.parquet")  # a submodule, loaded on demand only
     except ImportError:
-        raise InputError(
-            "Parquet needs pyarrow: pip install 'midb-cli[parquet]' (or write JSONL)"
-        ) from None
+        raise InputError(_NO_PYARROW) from None
     return pyarrow
+
+
+def require_parquet_output(path: str) -> None:
+    """Refuse ``-o X.parquet`` before a run starts when pyarrow is missing, not after the
+    whole input was boosted into the work file."""
+    if is_parquet_file(path):
+        try:
+            _pyarrow()
+        except InputError:
+            raise UsageError(f"-o {path}: {_NO_PYARROW}, or write -o X.jsonl") from None
 
 
 def iter_parquet_rows(path: str) -> Iterator[tuple[int, Any, bytes | None, str | None]]:

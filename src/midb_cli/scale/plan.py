@@ -7,7 +7,6 @@ JSON array or a Parquet file is one shard of its own.
 
 from __future__ import annotations
 
-import importlib
 import itertools
 import os
 import shutil
@@ -62,8 +61,6 @@ def ensure_plan(options: BoostOptions, shards: int) -> Plan:
 def make_plan(options: BoostOptions, shards: int) -> Plan:
     if options.input == "-":
         raise UsageError("shards need an input file, not standard input")
-    if is_parquet_file(options.output):
-        _refuse_without_pyarrow(options.output)
     if options.source:
         raise UsageError("--source is not supported with shards yet (use --source-key)")
     if shards < 1:
@@ -83,17 +80,6 @@ def make_plan(options: BoostOptions, shards: int) -> Plan:
         schema=schema,
         shards=ranges,
     )
-
-
-def _refuse_without_pyarrow(output: str) -> None:
-    """Before any shard runs, not at the merge: Parquet is an optional extra."""
-    try:
-        importlib.import_module("pyarrow.parquet")
-    except ImportError:
-        raise UsageError(
-            f"-o {output}: Parquet needs pyarrow: pip install 'midb-cli[parquet]' (or write "
-            "-o X.jsonl)"
-        ) from None
 
 
 def file_prior(options: BoostOptions) -> tuple[str | None, str | None]:
