@@ -70,3 +70,64 @@ def test_rerunning_a_finished_boost_says_there_is_nothing_left(tmp_path: Path) -
     assert again.returncode == 0
     assert "(1 already done by an earlier run)" in again.stderr
     assert "Nothing left to do" in again.stderr and out.read_bytes() == first
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("export", "{src}", "-o", "{dir}"),
+        ("select", "{src}", "--top", "1", "-o", "{dir}"),
+        ("train-data", "{src}", "-o", "{dir}"),
+        ("boost", "{src}", "-o", "{dir}"),
+    ],
+)
+def test_an_output_that_is_a_directory_is_named_as_such(
+    tmp_path: Path, args: tuple[str, ...]
+) -> None:
+    source = tmp_path / "in.jsonl"
+    source.write_text('{"instruction": "Nenne eine Farbe.", "input": "", "output": "Rot."}\n')
+    folder = tmp_path / "adir"
+    folder.mkdir()
+    result = run_midb(*(a.format(src=source, dir=folder) for a in args))
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.strip() == f"Error: -o {folder} is a directory; give a file path"
+    assert list(folder.iterdir()) == []
+
+
+def test_an_output_where_no_file_can_be_made_names_that_file_not_a_temporary_one(
+    tmp_path: Path,
+) -> None:
+    source = tmp_path / "in.jsonl"
+    source.write_text('{"instruction": "Nenne eine Farbe.", "input": "", "output": "Rot."}\n')
+    for command in ("export", "boost"):
+        result = run_midb(command, str(source), "-o", "/proc/midb-x.jsonl")
+        assert result.returncode == 3, result.stderr
+        assert result.stderr.startswith("Error: /proc/midb-x.jsonl: "), result.stderr
+        assert ".tmp" not in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("select", "{src}", "--top", "1", "--lang", "klingon", "-o", "{out}"), "--lang: unknown"),
+        (("export", "{src}", "-o", "{out}", "--status", "bogus"), "--status: unknown status"),
+        (
+            ("judge", "{src}", "--lang", "klingon", "--api-base", "http://127.0.0.1:9/v1",
+             "--model", "m", "-o", "{out}"),
+            "--lang: unknown",
+        ),
+        (("judge", "{src}", "--engine", "rules", "-o", "{out}"), "judge needs an LLM engine"),
+        (("score", "{src}", "--engine", "rules", "-o", "{out}"), "score needs an LLM engine"),
+    ],
+)  # fmt: skip
+def test_a_filter_or_engine_that_cannot_apply_is_a_usage_error(
+    tmp_path: Path, args: tuple[str, ...], message: str
+) -> None:
+    # a typo must not look like success: `0 of 48 records` with exit 0
+    source = tmp_path / "in.jsonl"
+    source.write_text('{"instruction": "Nenne eine Farbe.", "input": "", "output": "Rot."}\n')
+    out = tmp_path / "out.jsonl"
+    result = run_midb(*(a.format(src=source, out=out) for a in args))
+    assert result.returncode == 2, result.stderr
+    assert message in result.stderr and "Traceback" not in result.stderr
+    assert not out.exists()

@@ -5,6 +5,8 @@ back to its revised pair exactly."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -83,3 +85,28 @@ def test_unusable_targets_are_refused_with_a_reason(tmp_path: Path) -> None:
     assert sum(v["over_cutoff"] for v in doc["languages"].values()) == 1
     rejects = (tmp_path / "o.rejects.jsonl").read_text()
     assert "revised response is empty" in rejects and "does not parse back" in rejects
+
+
+def test_a_file_without_revisions_makes_no_empty_training_file(tmp_path: Path) -> None:
+    # a plain Alpaca file has nothing to learn from: exit 3 and why, not "0 of 3" and exit 0
+    src = tmp_path / "alpaca.jsonl"
+    rows = [
+        {"instruction": f"Name a colour {i}.", "input": "", "output": "Blue."} for i in range(3)
+    ]
+    src.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    out = tmp_path / "o.jsonl"
+    result = midb("train-data", str(src), "-o", str(out))
+    assert result.returncode == 3, result.stderr
+    assert "no training example: every record was refused (3 no revised pair" in result.stderr
+    assert not out.exists() and not (tmp_path / "dataset_info.json").exists()
+    assert len((tmp_path / "o.rejects.jsonl").read_text().splitlines()) == 3  # the reasons stay
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("")
+    result = midb("train-data", str(empty), "-o", str(out))
+    assert result.returncode == 3 and "the input is empty" in result.stderr
+    assert not out.exists()
+
+
+def midb(*args: str) -> subprocess.CompletedProcess[str]:
+    cmd = [sys.executable, "-m", "midb_cli", *args]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=300)

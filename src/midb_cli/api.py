@@ -149,7 +149,9 @@ def run_select(
     order to ``output`` (written atomically). ``by="score"`` ranks by ``midb.score`` instead;
     ``min_score`` keeps every record scored at least that."""
     from midb_cli.langid import LanguageIdentifier
+    from midb_cli.languages import require_languages
 
+    require_languages(lang)  # (used with per_lang only, but a typo is a typo)
     identifier = LanguageIdentifier(backend=detector, lang=lang) if per_lang else None
     return select_file(
         str(path),

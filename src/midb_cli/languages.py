@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+from midb_cli.errors import UsageError
+
 MIDB_LANGUAGES: tuple[str, ...] = (
     "it", "es", "fr", "de", "ru", "ar", "tr", "ja",
     "ko", "pt", "cs", "el", "id", "th", "vi", "ms",
@@ -22,3 +26,13 @@ UNSPACED_LANGUAGES = frozenset({"ja", "zh", "th"})
 
 def language_name(code: str) -> str:
     return LANGUAGE_NAMES.get(code, code)
+
+
+def require_languages(codes: Iterable[str] | str | None, flag: str = "--lang") -> None:
+    """A usage error (exit 2) for a code midb does not know (`--lang klingon`), before a
+    command reads anything: a filter on it would match nothing and look like success."""
+    for code in [codes] if isinstance(codes, str) else sorted(codes or ()):
+        if code not in SUPPORTED_LANGUAGES:
+            raise UsageError(
+                f"{flag}: unknown language {code!r}; choose from: {', '.join(SUPPORTED_LANGUAGES)}"
+            )

@@ -9,16 +9,26 @@ one at a time). The pipeline restores input order and writes.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal, Protocol
 
 from midb_cli.checks.finding import Finding
+from midb_cli.errors import UsageError
 from midb_cli.llm.settings import LLMSettings
 from midb_cli.records.pair import Pair
 
 Status = Literal["boosted", "unchanged", "fallback", "skipped", "error"]
 STATUSES: tuple[Status, ...] = ("boosted", "unchanged", "fallback", "skipped", "error")
+
+
+def require_statuses(statuses: Iterable[str] | None, flag: str = "--status") -> None:
+    """A usage error for a status no boost writes (`--status bogus` would select nothing)."""
+    for status in sorted(statuses or ()):
+        if status not in STATUSES:
+            raise UsageError(
+                f"{flag}: unknown status {status!r}; choose from: {', '.join(STATUSES)}"
+            )
 
 
 def record_seed(record_id: str, seed: int) -> int:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from midb_cli.boost.paths import default_rejects_path
+from midb_cli.boost.protocol import require_statuses
 from midb_cli.errors import InputError, UsageError
 from midb_cli.export.formats import FORMATS, pair_record
 from midb_cli.export.writer import RecordSink, record_sink, rejects_file
@@ -57,6 +58,7 @@ def run_export(options: ExportOptions) -> ExportResult:
         raise UsageError(f"--format must be one of {', '.join(FORMATS)}")
     if options.output == "-" or options.output.endswith(".gz"):
         raise UsageError("-o must be a plain .jsonl or .json file")
+    require_statuses(options.statuses)
     rejects_path = options.rejects or default_rejects_path(options.output)
     refuse_clashes({"-o": options.output, "--rejects": rejects_path}, [options.input])
     result = ExportResult(options.output, rejects_path)

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from midb_cli.boost.paths import default_rejects_path
-from midb_cli.errors import InputError, UsageError
+from midb_cli.errors import InputError, UsageError, refuse_no_record
 from midb_cli.export.formats import chat_record, dataset_info_entry
 from midb_cli.export.targets import build_target, proxy_tokens
 from midb_cli.export.writer import record_sink
@@ -140,8 +140,15 @@ def run_train_data(options: TrainDataOptions) -> TrainDataResult:
                 result.rejected += 1
                 if len(result.reject_samples) < 3:
                     result.reject_samples.append(str(item))
-    if result.records == 0:
-        raise InputError("no record with a revision to learn from")
+        # Inside the sink: a run that made no example leaves no empty -o behind (the
+        # rejects, which say why, stay)
+        refuse_no_record(options.inputs, result.records, result.rejected)
+        if result.written == 0:
+            reasons = ", ".join(f"{n:,} {r}" for r, n in sorted(result.reject_reasons.items()))
+            raise InputError(
+                f"no training example: every record was refused ({reasons or 'bad lines'}); "
+                f"see {rejects_path}"
+            )
     if info_path:
         name = options.dataset_name or Path(options.output).stem
         _write_dataset_info(

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from midb_cli.boost.protocol import require_statuses
 from midb_cli.errors import EngineError, InputError, UsageError
 from midb_cli.judge.metrics import DEFAULT_RESAMPLES, Tally, block
 from midb_cli.judge.output import (
@@ -32,6 +33,7 @@ from midb_cli.judge.pairs import (
     sample_per_language,
 )
 from midb_cli.judge.verdict import ORDERS, VERDICT_REGEX, combine, order_outcome, parse_verdict
+from midb_cli.languages import require_languages
 from midb_cli.llm.backend import FATAL, TextBackend
 from midb_cli.llm.cache import CachedResult
 from midb_cli.llm.prompts import JUDGE_VARIABLES, PromptSpec, load_prompt
@@ -144,12 +146,14 @@ def run_judge(
     """Judge every pair of ``options.inputs`` in both orders (see the module docstring).
     ``backend`` replaces the one ``options.engine`` names (tests, library users)."""
     from midb_cli.langid import LanguageIdentifier
-    from midb_cli.llm.registry import create_backend, get_backend_spec, parse_options
+    from midb_cli.llm.registry import create_backend, require_backend
 
     if options.compare not in COMPARE_MODES:
         raise UsageError(f"--compare must be one of {', '.join(COMPARE_MODES)}")
     if options.sample is not None and options.sample < 1:
         raise UsageError("--sample must be at least 1")
+    require_languages(options.langs)
+    require_statuses(options.statuses)
     validate_output_path(options.output)
     for path in options.inputs:
         if path == "-":
@@ -157,10 +161,8 @@ def run_judge(
     refuse_clashes({"-o": options.output, **options.also_writes}, options.inputs)
     prompt = load_prompt(options.llm.prompt or DEFAULT_JUDGE_PROMPT, variables=JUDGE_VARIABLES)
     if backend is None:
-        spec = get_backend_spec(options.engine)
-        if spec is None:
-            raise UsageError(f"unknown engine {options.engine!r} (see `midb engines`)")
-        parse_options(spec, options.backend_options)  # a bad flag fails before any reading
+        # another engine (`rules`) or a bad flag fails before any reading
+        require_backend(options.engine, options.backend_options, "judge")
     identifier = LanguageIdentifier(backend=options.detector)
     rejects: list[Reject] = []
     items: Iterator[JudgeItem] = judge_items(

@@ -117,7 +117,7 @@ def run_score(
     answer_identity: dict[str, Any] | None = None,
 ) -> ScoreResult:
     from midb_cli.langid import LanguageIdentifier
-    from midb_cli.llm.registry import create_backend, get_backend_spec, parse_options
+    from midb_cli.llm.registry import create_backend, require_backend
 
     if options.side not in SIDES:
         raise UsageError(f"--side must be one of {', '.join(SIDES)}")
@@ -128,10 +128,7 @@ def run_score(
     refuse_clashes({"-o": options.output, "--rejects": rejects_path}, [options.input])
     prompt = load_prompt(options.llm.prompt or DEFAULT_SCORE_PROMPT, variables=SCORE_VARIABLES)
     if backend is None:
-        spec = get_backend_spec(options.engine)
-        if spec is None:
-            raise UsageError(f"unknown engine {options.engine!r} (see `midb engines`)")
-        parse_options(spec, options.backend_options)
+        require_backend(options.engine, options.backend_options, "score")
         backend, backend_opts = create_backend(options.engine, options.backend_options)
         answer_identity = backend_opts.answer_identity()
     result = ScoreResult(options.output, rejects_path, options.high)

@@ -109,6 +109,16 @@ def create_backend(name: str, values: Mapping[str, Any]) -> tuple[TextBackend, B
     return spec.factory(options), options
 
 
+def require_backend(name: str, values: Mapping[str, Any], task: str) -> None:
+    """``task`` (`judge`, `score`) needs a text backend: refuse another engine name (`rules`
+    only boosts) and bad options before any reading."""
+    spec = get_backend_spec(name)
+    if spec is None:
+        names = ", ".join(sorted(_BACKENDS))
+        raise UsageError(f"{task} needs an LLM engine; {name!r} is not one (available: {names})")
+    parse_options(spec, values)
+
+
 def parse_options(spec: BackendSpec, values: Mapping[str, Any]) -> BackendOptions:
     """The typed options of ``spec`` from raw values (cheap: no backend is built)."""
     return spec.options.from_values(values, spec.name)

@@ -27,7 +27,9 @@ class OutputLock:
             try:
                 fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o666)
             except OSError as exc:
-                raise InputError(f"{self.path}: cannot create the lock: {exc.strerror}") from None
+                raise InputError(
+                    f"{self.target}: cannot write here (its lock {self.path.name}: {exc.strerror})"
+                ) from None
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:

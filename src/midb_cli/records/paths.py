@@ -23,6 +23,8 @@ def refuse_clashes(writes: Mapping[str, str | None], reads: Iterable[str | None]
     inputs = [p for p in reads if p and p != "-"]
     outputs = [(flag, p) for flag, p in writes.items() if p and p != "-"]
     for flag, path in outputs:
+        if os.path.isdir(path):
+            raise UsageError(f"{flag} {path} is a directory; give a file path")
         for source in inputs:
             if same_file(path, source):
                 raise UsageError(f"{flag} {path} is the input file; choose another path")
