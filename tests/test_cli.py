@@ -131,3 +131,22 @@ def test_a_filter_or_engine_that_cannot_apply_is_a_usage_error(
     assert result.returncode == 2, result.stderr
     assert message in result.stderr and "Traceback" not in result.stderr
     assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("command", "message"),
+    [("score", "no record: the input is empty"), ("judge", "nothing to judge: no pair read")],
+)
+def test_an_empty_input_to_an_llm_task_is_one_clear_error(
+    tmp_path: Path, command: str, message: str
+) -> None:
+    # no table of nothing, no `→ OUT` that was never made, no blame on flags not given
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("")
+    out = tmp_path / "out.jsonl"
+    result = run_midb(
+        command, str(empty), "--api-base", "http://127.0.0.1:9/v1", "--model", "m", "-o", str(out)
+    )
+    assert result.returncode == 3, result.stderr
+    assert result.stderr.strip() == f"Error: {empty}: {message}"
+    assert result.stdout == "" and not out.exists()

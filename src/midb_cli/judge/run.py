@@ -197,7 +197,10 @@ def run_judge(
     result.rejected = len(rejects)
     result.reject_samples = [str(r) for r in rejects[:3]]
     if result.judged == 0 and result.missing == 0 and not result.errors and not rejects:
-        raise InputError("nothing to judge: no pair matched (check --lang and --status)")
+        filters = [f for f, on in (("--lang", options.langs), ("--status", options.statuses)) if on]
+        if not filters:
+            raise InputError(f"{', '.join(options.inputs)}: nothing to judge: no pair read")
+        raise InputError(f"nothing to judge: no pair matched {' and '.join(filters)}")
     return result
 
 

@@ -20,7 +20,7 @@ from typing import Any
 from midb_cli.boost.output import ExistingOutput, ResumableOutput
 from midb_cli.boost.paths import default_rejects_path
 from midb_cli.boost.retry import RetryPass, retry_pass_for
-from midb_cli.errors import EngineError, InputError, UsageError
+from midb_cli.errors import EngineError, InputError, UsageError, refuse_no_record
 from midb_cli.jsonio import loads
 from midb_cli.judge.output import validate_output_path
 from midb_cli.judge.pairs import ReaderOptions
@@ -148,6 +148,8 @@ def run_score(
             cleanup.close()  # a signal landed before the first close began: close the rest
         finally:
             backend.close()  # not held: a slow engine shutdown can still be interrupted
+    # an empty input: an error, not a table of nothing and an OUT that was never made
+    refuse_no_record([options.input], result.written + result.resumed, result.rejected)
     return result
 
 
