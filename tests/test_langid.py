@@ -246,6 +246,26 @@ def test_record_language_is_a_vote_led_by_the_instruction(identifier: LanguageId
         "se lanzan tomates por las calles durante una hora.",
     )
     assert identifier.identify(untranslated).lang == "es"
+    # a long English instruction outvotes a shorter answer three to one, but MT leaves
+    # English behind: the record is the translation's, its instruction left untranslated
+    long_task = Pair(
+        "Suppose John has a basketball, soccer ball, and a tennis ball. List all possible "
+        "combinations of that.",
+        "",
+        "Les combinaisons possibles sont : ballon de basket et ballon de football, ballon de "
+        "basket et balle de tennis, ballon de football et balle de tennis.",
+    )
+    assert identifier.identify(long_task).lang == "fr"
+    # ... while a translation's vote must still be a real share of the English one
+    quote = Pair(
+        "Write a long paragraph about the history of the Eiffel Tower and its construction, "
+        "naming the engineers who designed it and the exhibition it was built for.",
+        "",
+        "The Eiffel Tower was built for the 1889 World's Fair in Paris. Its design came from "
+        "the engineers Maurice Koechlin and Émile Nouguier of Gustave Eiffel's company, and "
+        "it was the tallest structure in the world for four decades. Voilà.",
+    )
+    assert identifier.identify(quote).lang == "en"
     blank = FieldLanguage(UNDETERMINED, 0.0)
     assert identifier.identify(Pair("", " ", "\n")) == RecordLanguage(
         UNDETERMINED, {"instruction": blank, "input": blank, "response": blank}
@@ -338,7 +358,8 @@ def test_prior_language_field_keeps_a_mixed_record_in_the_file_language(
         "",
         "Flocons de neige délicats tombent sur les toits.",
     )
-    assert identifier.identify(pair).lang == "en"
+    # without a prior too (a mixed file): MT leaves English behind, not French
+    assert identifier.identify(pair).lang == "fr"
     in_french_file = identifier.identify(pair, prior="fr")
     assert in_french_file.lang == "fr"
     assert in_french_file.fields["instruction"].lang == "en"

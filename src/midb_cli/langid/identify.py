@@ -397,6 +397,14 @@ def _record_language(pair: Pair, fields: dict[str, FieldLanguage], prior: str | 
     lang, weight = max(votes.items(), key=lambda item: item[1])
     if prior is not None and votes.get(prior, 0.0) >= PRIOR_VOTE_SHARE * weight:
         return prior
+    if prior is None and lang == "en" and len(votes) > 1:
+        # MT leaves English behind: an English field beside a translated one is the
+        # translation's record with a field left untranslated (the same share as a prior's)
+        other, other_weight = max(
+            ((k, v) for k, v in votes.items() if k != "en"), key=lambda item: item[1]
+        )
+        if other_weight >= PRIOR_VOTE_SHARE * weight:
+            return other
     return lang
 
 
