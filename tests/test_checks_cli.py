@@ -108,3 +108,13 @@ def test_missing_file_is_exit_3(tmp_path: Path) -> None:
 def test_strict_stops_at_the_bad_line_with_exit_3(defective: Path) -> None:
     result = run_check(str(defective), "--strict")
     assert result.returncode == 3 and ":5:" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_rejected_lines_beyond_the_first_ones_are_counted(tmp_path: Path) -> None:
+    path = tmp_path / "broken.jsonl"
+    good = '{"instruction": "Nenne eine Farbe.", "input": "", "output": "Rot."}\n'
+    path.write_text(good + '{"instruction": \n' * 8)
+    result = run_check(str(path))
+    assert "1 record checked, 0 with findings, 1 clean, 8 rejected lines" in result.stderr
+    assert result.stderr.count("rejected: ") == 4  # three reasons, then the rest counted
+    assert "rejected: ... and 5 more lines" in result.stderr

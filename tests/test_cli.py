@@ -150,3 +150,13 @@ def test_an_empty_input_to_an_llm_task_is_one_clear_error(
     assert result.returncode == 3, result.stderr
     assert result.stderr.strip() == f"Error: {empty}: {message}"
     assert result.stdout == "" and not out.exists()
+
+
+def test_a_boost_output_named_json_is_refused_before_it_holds_json_lines(tmp_path: Path) -> None:
+    # a `.json` reader expects one array; boost appends lines so that a rerun resumes
+    source = tmp_path / "in.jsonl"
+    source.write_text('{"instruction": "Nenne eine Farbe.", "input": "", "output": "Rot."}\n')
+    result = run_midb("boost", str(source), "-o", str(tmp_path / "out.json"))
+    assert result.returncode == 2, result.stderr
+    assert "boost writes JSON Lines" in result.stderr and "midb export" in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl"]

@@ -35,6 +35,12 @@ def validate_paths(
             f"-o {output}: write plain JSONL (a resumable output cannot be gzipped); compress it "
             "after the run"
         )
+    if output.lower().endswith(".json"):
+        # (a JSON array cannot be appended to and resumed; `.json` readers expect one)
+        raise UsageError(
+            f"-o {output}: boost writes JSON Lines, one record a line, so that a rerun resumes: "
+            "name it X.jsonl (or X.parquet); `midb export X.jsonl -o Y.json` makes a JSON array"
+        )
     if Path(output).is_dir():
         raise UsageError(f"-o {output} is a directory; give a file path")
     for path in inputs:

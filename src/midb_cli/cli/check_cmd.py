@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from midb_cli.cli.boost_cmd import WorkersOpt
+from midb_cli.cli.console import counted
 from midb_cli.cli.options import (
     DetectorOpt,
     FieldsOpt,
@@ -119,7 +120,7 @@ def _print_summary(summary: object) -> None:
     err = sys.stderr
     s = summary
     print(
-        f"{s.records:,} records checked, {s.flagged:,} with findings, "
+        f"{counted(s.records, 'record')} checked, {s.flagged:,} with findings, "
         f"{s.records - s.flagged:,} clean, {s.rejected:,} rejected line{'' if s.rejected == 1 else 's'}",
         file=err,
     )
@@ -131,3 +132,6 @@ def _print_summary(summary: object) -> None:
             print(f"{lang:6} {kind:22} {n:7,}", file=err)
     for line in s.reject_samples:
         print(f"rejected: {line}", file=err)
+    if s.rejected > len(s.reject_samples):
+        more = s.rejected - len(s.reject_samples)
+        print(f"rejected: ... and {more:,} more line{'' if more == 1 else 's'}", file=err)

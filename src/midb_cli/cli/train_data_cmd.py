@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from midb_cli.cli.console import counted
 from midb_cli.cli.options import DetectorOpt, FieldsOpt, IdKeyOpt, LangOpt, SchemaOpt, StrictOpt
 
 
@@ -95,7 +96,7 @@ def train_data(
     else:
         for name, stats in doc["languages"].items():
             print(
-                f"  {name}: {stats['examples']:,} examples, tokens ({doc['tokens']}) p50 "
+                f"  {name}: {counted(stats['examples'], 'example')}, tokens ({doc['tokens']}) p50 "
                 f"{stats['p50']}, p95 {stats['p95']}, max {stats['max']}; "
                 f"{stats['over_cutoff']:,} over --cutoff-len {cutoff_len}",
                 file=sys.stderr,
