@@ -75,7 +75,7 @@ def boost(
         typer.Option(
             "-o",
             "--output",
-            help="Output JSONL. If it exists from an interrupted run, the run continues.",
+            help="Output (.jsonl, or .parquet). If it exists from an interrupted run, the run continues.",
             rich_help_panel=_IO,
         ),
     ],

@@ -27,7 +27,7 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def check(
         paths: Annotated[
-            list[Path], typer.Argument(help="Input files (.jsonl, .jsonl.gz, .json).")
+            list[Path], typer.Argument(help="Input files (.jsonl, .jsonl.gz, .json, .parquet).")
         ],
         output_format: Annotated[
             str,

@@ -22,8 +22,7 @@ from midb_cli.signals import CtrlC, interrupt_exit_code
 
 app = typer.Typer(
     name="midb",
-    help="Clean and boost multilingual instruction-tuning data (JSONL, JSON or Parquet in; "
-    "JSONL out).",
+    help="Clean and boost multilingual instruction-tuning data (JSONL, JSON or Parquet).",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -44,8 +43,8 @@ def _root(
         typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
     ] = False,
 ) -> None:
-    """Clean and boost multilingual instruction-tuning data (JSONL, JSON or Parquet in; JSONL
-    out). `midb COMMAND --help` shows a command's options, examples and exit codes."""
+    """Clean and boost multilingual instruction-tuning data (JSONL, JSON or Parquet).
+    `midb COMMAND --help` shows a command's options and examples."""
 
 
 def _register_commands() -> None:

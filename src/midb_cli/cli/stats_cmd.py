@@ -23,7 +23,7 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def stats(
         paths: Annotated[
-            list[Path], typer.Argument(help="Input files (.jsonl, .jsonl.gz, .json).")
+            list[Path], typer.Argument(help="Input files (.jsonl, .jsonl.gz, .json, .parquet).")
         ],
         as_json: Annotated[
             bool, typer.Option("--json", help="Print only JSON on stdout (schema in README).")
