@@ -27,7 +27,7 @@ def test_jsonl_view_goes_to_the_given_stream_and_matches_the_cli() -> None:
     rows = [json.loads(line) for line in buffer.getvalue().splitlines()]
     assert [r["distance"] for r in rows] == [2, 15, 0, 1, 9]
     assert (summary.counts.compared, summary.matched, summary.shown) == (5, 5, 5)
-    assert summary.notes == ["5 records compared"]
+    assert summary.notes == ["5 records compared, 4 changed"]
     cli = runner.invoke(app, ["diff", str(MEB_EN), "--format", "jsonl"])
     assert cli.stdout_bytes == buffer.getvalue()
 
@@ -40,7 +40,7 @@ def test_text_view_goes_to_the_given_console() -> None:
     )
     assert text.getvalue().startswith("en-2  en · distance 15")
     assert summary.shown == 2 and summary.matched == 3
-    assert summary.notes == ["5 records compared, 3 match --lang/--id"]
+    assert summary.notes == ["5 records compared, 3 match --lang/--id, 3 changed"]
 
 
 def test_html_only_writes_the_report(tmp_path: Path) -> None:

@@ -134,7 +134,7 @@ def run_diff(
     )
     show = _Shower(is_jsonl, stdout, console) if view is not None else None
     lang_filter, id_filter = set(options.langs), set(options.ids)
-    matched = 0
+    matched = changed = 0
     try:
         for entry in source:
             if lang_filter and entry.lang not in lang_filter:
@@ -142,6 +142,7 @@ def run_diff(
             if id_filter and entry.id not in id_filter:
                 continue
             matched += 1
+            changed += entry.distance > 0
             if report is not None:
                 report.add_entry(entry)
             if view is not None and show is not None:
@@ -159,7 +160,7 @@ def run_diff(
     records = c.compared + c.only_original + c.only_revised + c.no_revision
     refuse_no_record(inputs, records, c.rejected)
 
-    notes = summary_lines(source.counts, inputs, matched, bool(lang_filter or id_filter))
+    notes = summary_lines(source.counts, inputs, matched, bool(lang_filter or id_filter), changed)
     if report is not None and options.html is not None:
         for line in notes:
             report.note(line)
@@ -218,12 +219,14 @@ class _Shower:
 
 
 def summary_lines(
-    counts: AlignCounts, inputs: list[str], matched: int, filtered: bool
+    counts: AlignCounts, inputs: list[str], matched: int, filtered: bool, changed: int = 0
 ) -> list[str]:
-    """What was compared and what could not be, for stderr and the HTML report."""
+    """What was compared and what could not be, for stderr and the HTML report; ``changed``:
+    how many of the ``matched`` records differ at all."""
     lines = [f"{counts.compared:,} records compared"]
     if filtered:
         lines[0] += f", {matched:,} match --lang/--id"
+    lines[0] += f", {changed:,} changed"
     if counts.rejected:
         lines.append(
             f"{counts.rejected:,} rejected line(s), first: " + "; ".join(counts.reject_samples[:3])
