@@ -103,3 +103,21 @@ def test_a_run_that_writes_nothing_leaves_no_identity_behind(tmp_path: Path) -> 
     with pytest.raises(Exception, match="the input is empty"):
         run_boost(BoostOptions(str(src), str(out)))
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl"]
+
+
+def test_records_appended_to_the_input_are_boosted_by_the_rerun(tmp_path: Path) -> None:
+    src = make_input(tmp_path / "in.jsonl", 60)
+    out = tmp_path / "out.jsonl"
+    run_boost(BoostOptions(str(src), str(out)))
+    killed_after(out, 20)
+    longer = make_input(tmp_path / "longer.jsonl", 90)  # the same 60 records, then 30 more
+    assert longer.read_bytes().startswith(src.read_bytes())
+    src.write_bytes(longer.read_bytes())
+    summary = run_boost(BoostOptions(str(src), str(out)))
+    assert summary.resumed == 20 and summary.total_written == 90
+    ids = [json.loads(line)["id"] for line in out.read_text(encoding="utf-8").splitlines()]
+    assert ids == [f"r{i}" for i in range(90)]
+    # the identity now covers the longer input: cutting it back is another input
+    src.write_bytes(longer.read_bytes()[: len(longer.read_bytes()) // 2])
+    with pytest.raises(UsageError, match="records may be appended, not edited"):
+        run_boost(BoostOptions(str(src), str(out)))

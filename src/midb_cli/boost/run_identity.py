@@ -33,16 +33,19 @@ _SAMPLES = 16
 _SAMPLE_BYTES = 1 << 16
 
 
-def fingerprint(path: str) -> dict[str, Any]:
+def fingerprint(path: str, size: int | None = None) -> dict[str, Any]:
     """Size and a hash of 16 evenly spread 64 KiB samples: cheap on a 10 GB file, and a
-    changed input (other records, appended lines) shows in it."""
+    changed input (other records, appended lines) shows in it. With ``size``, of the file's
+    first ``size`` bytes only (what an earlier run's fingerprint covered)."""
     try:
-        size = os.path.getsize(path)
+        if size is None:
+            size = os.path.getsize(path)
         digest = hashlib.sha256()
         with open(path, "rb") as fh:
             for k in range(_SAMPLES):
-                fh.seek(max(0, (size - _SAMPLE_BYTES) * k // (_SAMPLES - 1)))
-                digest.update(fh.read(_SAMPLE_BYTES))
+                offset = max(0, (size - _SAMPLE_BYTES) * k // (_SAMPLES - 1))
+                fh.seek(offset)
+                digest.update(fh.read(min(_SAMPLE_BYTES, size - offset)))
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc.strerror}") from None
     return {"path": os.path.abspath(path), "size": size, "sha256_samples": digest.hexdigest()}
@@ -51,6 +54,19 @@ def fingerprint(path: str) -> dict[str, Any]:
 def same_input(a: dict[str, Any], b: dict[str, Any]) -> bool:
     """The same content (a file moved or reached by another path is the same input)."""
     return a.get("size") == b.get("size") and a.get("sha256_samples") == b.get("sha256_samples")
+
+
+def input_continues(old: dict[str, Any], path: str) -> bool:
+    """``path`` is the input ``old`` describes, or that input with records appended (the
+    rerun boosts them too): its first ``old["size"]`` bytes sample the same."""
+    size = old.get("size")
+    try:
+        now = os.path.getsize(path)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror}") from None
+    if not isinstance(size, int) or now < size:
+        return False
+    return same_input(old, fingerprint(path, size))
 
 
 def output_options(options: BoostOptions) -> dict[str, Any]:
@@ -100,38 +116,42 @@ def claim_output(work: str, options: BoostOptions, resumed: int) -> bool:
     """An output with ``resumed`` records must be this run's (else refused); a new one gets
     this run's identity. True when it was saved (remove it if no record gets written)."""
     if resumed:
-        refuse_other_run(work, options)
+        if refuse_other_run(work, options):
+            save_identity(work, options)  # (the input may have grown: records appended)
         return False
     save_identity(work, options)
     return True
 
 
-def refuse_other_run(work: str, options: BoostOptions) -> None:
+def refuse_other_run(work: str, options: BoostOptions) -> bool:
     """``work`` holds records of a run with another input or other options: refuse (exit 2)
-    and say which, so the rerun can be put right or started over with --overwrite."""
+    and say which, so the rerun can be put right or started over with --overwrite. False
+    when ``work`` has no identity to check (an output of an older midb)."""
     path = identity_path(work)
     try:
         saved = jsonio.loads(path.read_bytes())
     except FileNotFoundError:
-        return  # written by a midb without run identities: its first and last ids are checked
+        return False  # by a midb without run identities: its first and last ids are checked
     except (OSError, jsonio.JSONError) as exc:
         raise InputError(f"{path}: unreadable: {exc}; use --overwrite to start over") from None
     if not isinstance(saved, dict) or saved.get("version") != VERSION:
-        return
+        return False
     advice = "rerun the command that started it, or use --overwrite to start over"
     old_input = saved.get("input")
     if (
         isinstance(old_input, dict)
         and options.input != "-"
-        and not same_input(old_input, fingerprint(options.input))
+        and not input_continues(old_input, options.input)
     ):
         raise UsageError(
             f"{work} was started from another input, or {options.input} changed since (it "
-            f"was {old_input.get('path')}, {old_input.get('size', 0):,} bytes); {advice}"
+            f"was {old_input.get('path')}, {old_input.get('size', 0):,} bytes; records may "
+            f"be appended, not edited); {advice}"
         )
     changed = changed_options(saved.get("options") or {}, output_options(options))
     if changed:
         raise UsageError(f"{work} was started with other {', '.join(changed)}; {advice}")
+    return True
 
 
 def changed_options(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
