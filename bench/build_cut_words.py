@@ -1,4 +1,5 @@
-"""Build the learned cut tables: src/midb_cli/boost/guard_cut_words.py and guard_cut_grams.py.
+"""Build the learned cut tables: src/midb_cli/boost/guard_cut_words.py, guard_cut_grams.py and
+guard_cut_syllables.py.
 
 The cut guards read a response that stops on a word no line ends on as cut off (`... Las
 entidades en la`), and one that stops on three letters no word ends on as cut inside a word
@@ -14,6 +15,9 @@ Word ends: three lower-case letters are listed when, of the (at least ``--min-gr
 run of letters reaches them, the word ends there at most ``--max-gram-end`` of the time (`ostr`
 goes on: `ostrý`, `ostrov`). Not for scripts whose every syllable can end a word (ko, vi) or that
 have no word bounds (ja, zh).
+
+Syllables (Vietnamese, one syllable a token): the tokens seen at least ``--min-syllable``
+times (known) and ``--common-syllable`` times (common), for guard_cut_syllables.py.
 
     python bench/build_cut_words.py --check     # the committed tables are what the data gives
     python bench/build_cut_words.py --write     # regenerate the modules' tables
@@ -36,6 +40,9 @@ from eval_guards import DATA_DIRS, load
 BOOST = Path(__file__).resolve().parents[1] / "src" / "midb_cli" / "boost"
 MODULE = BOOST / "guard_cut_words.py"
 GRAMS_MODULE = BOOST / "guard_cut_grams.py"
+SYLLABLES_MODULE = BOOST / "guard_cut_syllables.py"
+#: languages of one syllable a token: their syllables are listed (guard_cut_syllables.py)
+_SYLLABIC = ("vi",)
 _LETTERS = re.compile(r"[^\W\d_]+")
 _NO_WORD_ENDS = ("ja", "zh", "ko", "vi")
 _LEAD = "\"'“”„«»(¿¡[*-•"
@@ -134,6 +141,21 @@ def build_grams(data: Path, min_count: int, max_end: float) -> dict[str, list[st
     return table
 
 
+def build_syllables(data: Path, min_count: int) -> dict[str, list[str]]:
+    """The tokens (lower-cased runs of letters) seen at least ``min_count`` times."""
+    table: dict[str, list[str]] = {}
+    for path in sorted(data.glob("*.jsonl.gz")):
+        lang = path.name.split(".")[0]
+        if lang not in _SYLLABIC:
+            continue
+        seen: Counter[str] = Counter()
+        for texts in even_rows(path):
+            for text in texts:
+                seen.update(_LETTERS.findall(text.lower()))
+        table[lang] = sorted(w for w, n in seen.items() if n >= min_count)
+    return table
+
+
 def render(table: dict[str, list[str]], start: str = _TABLE_START) -> str:
     out = [start]
     for lang, words in table.items():
@@ -155,6 +177,8 @@ def main() -> int:
     parser.add_argument("--max-final", type=float, default=0.02)
     parser.add_argument("--min-grams", type=int, default=100)
     parser.add_argument("--max-gram-end", type=float, default=0.01)
+    parser.add_argument("--min-syllable", type=int, default=2, help="a known syllable")
+    parser.add_argument("--common-syllable", type=int, default=5, help="a common syllable")
     args = parser.parse_args()
     data = next((d for d in DATA_DIRS if d.is_dir()), None)
     if data is None:
@@ -166,6 +190,8 @@ def main() -> int:
     for module, table, name, start in (
         (MODULE, words, "NEVER_FINAL", _TABLE_START),
         (GRAMS_MODULE, grams, "NEVER_WORD_END", _GRAMS_START),
+        (SYLLABLES_MODULE, build_syllables(data, args.min_syllable), "_KNOWN", "_KNOWN = {"),
+        (SYLLABLES_MODULE, build_syllables(data, args.common_syllable), "_COMMON", "_COMMON = {"),
     ):
         differ += _write_or_check(module, table, name, start, write=args.write)
     return 1 if differ else 0
@@ -193,7 +219,9 @@ def _write_or_check(
     assert isinstance(committed, dict)
     differ = 0
     for lang in sorted(set(table) | set(committed)):
-        built, kept = set(table.get(lang, ())), set(committed.get(lang, ()))
+        value = committed.get(lang, ())
+        kept = set(value.split()) if isinstance(value, str) else set(value)
+        built = set(table.get(lang, ()))
         if built != kept:
             differ += 1
             print(

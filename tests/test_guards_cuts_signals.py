@@ -9,6 +9,7 @@ import pytest
 from guard_judge import judge
 from midb_cli.boost.guard_cut_grams import NEVER_WORD_END
 from midb_cli.boost.guard_cut_signals import restates_the_task
+from midb_cli.boost.guard_cut_syllables import KNOWN_SYLLABLES, SYLLABLE_STARTS
 from midb_cli.records.pair import Pair
 
 
@@ -117,6 +118,35 @@ def test_a_cut_inside_a_word_is_refused(
         "guard:truncated",
         "letters_that_end_no_word",
     )
+
+
+_GIFTS = "Những món quà: một album ảnh, một chuyến du lịch, một cuốn sách hay."
+_GIFT_LIST = "Những món quà:\n\n- Một album ảnh\n\n- Một chuyến du lịch\n\n- "
+
+
+def test_a_vietnamese_response_cut_inside_a_syllable_is_refused() -> None:
+    # `tru` is no Vietnamese syllable, but `truyền`, `trung` start with it (learned tables)
+    assert "tru" in SYLLABLE_STARTS["vi"] and "tru" not in KNOWN_SYLLABLES["vi"]
+    response = _GIFT_LIST + "Một cuốn sách tru"
+    assert _judge("Gợi ý vài món quà.", _GIFTS, response, "vi") == (
+        "guard:truncated",
+        "syllable_cut",
+    )
+
+
+@pytest.mark.parametrize(
+    ("instruction", "last_item"),
+    [
+        # a rare whole syllable starts nothing longer (`ngẩn`)
+        ("Gợi ý vài món quà.", "Một điệu nhảy ngớ ngẩn"),
+        # a hashtag may end on anything
+        ("Gợi ý vài món quà.", "Một bức tranh #tru"),
+        # letters the record itself uses are a word of it
+        ("Gợi ý vài món quà (từ khóa: tru).", "Một cuốn sách tru"),
+    ],
+)
+def test_vietnamese_endings_that_are_no_cut_are_accepted(instruction: str, last_item: str) -> None:
+    assert _judge(instruction, _GIFTS, _GIFT_LIST + last_item, "vi") == ("", "")
 
 
 def test_a_word_the_texts_use_is_whole() -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from midb_cli.boost.guard_cut_grams import NEVER_WORD_END
+from midb_cli.boost.guard_cut_syllables import KNOWN_SYLLABLES, SYLLABLE_STARTS
 from midb_cli.boost.guard_endings import GRAM_SIZE, LIST_ITEM, QUOTES, line_body
 from midb_cli.boost.guard_words import SENTENCE_STOPS
 
@@ -23,6 +24,7 @@ _THOUSANDS = re.compile(r"(?<=\d)[.,](?=\d{3}(?!\d))")
 _DECIMAL_COMMA = re.compile(r"(?<=\d),(?=\d)")
 # the last word of a text, letters only (`Isol`, `Saudi-Ara`: `Ara`)
 _LAST_WORD = re.compile(r"[^\W\d_]+\Z")
+_LETTER_RUN = re.compile(r"[^\W\d_]+")
 _WORD = re.compile(r"\w+")
 _HASHTAG = re.compile(r"#\w+")
 # The last line is a list marker with at most two characters after it (`- `, `3.`, `- ф`).
@@ -204,3 +206,21 @@ def goes_on(old: str, tail: str, whole: bool = False) -> bool:
             found = True
         at = old.find(tail, at + 1)
     return found
+
+
+def syllable_cut(old: str, new: str, lang: str, context: str = "") -> bool:
+    """Vietnamese: the response stops on lower-case letters that are no syllable the texts
+    use but the start of a common one (`tru` of `truyền`, `kang` of `kangaroo`), and no
+    word of the record either: it was cut inside that syllable. A hashtag, a handle or a
+    path may end on anything; a capitalised name (`Luminixia`) is no syllable to know."""
+    starts = SYLLABLE_STARTS.get(lang)
+    found = _LAST_WORD.search(new) if starts else None
+    if found is None or starts is None:
+        return False
+    token = found.group()
+    if token not in starts or not token.islower() or token in KNOWN_SYLLABLES[lang]:
+        return False
+    if any(c in new.rsplit(None, 1)[-1] for c in "#@/"):
+        return False
+    text = " ".join((old, context, new[: found.start()])).lower()
+    return token not in set(_LETTER_RUN.findall(text))

@@ -19,6 +19,7 @@ from midb_cli.boost.guard_cut_signals import (
     hashtag_cut,
     restates_the_task,
     result_missing,
+    syllable_cut,
 )
 from midb_cli.boost.guard_cut_words import NEVER_FINAL
 from midb_cli.boost.guard_endings import (
@@ -78,7 +79,7 @@ def cut_short(old: str, new: str, lang: str, context: str = "") -> str | None:
     line = new[start:]
     if _original_line(old, line, short=lang in GRAM_SIZE):
         return None  # the original's own last item or line, as it was
-    if _stops_where_originalgoes_on(old, new, lang):
+    if _stops_where_original_goes_on(old, new, lang):
         return "original_goes_on"
     if _ends_on_a_dangling_word(line, lang):
         return "function_word"
@@ -90,6 +91,8 @@ def cut_short(old: str, new: str, lang: str, context: str = "") -> str | None:
         return "letters_that_end_no_word"
     if lang == "ja" and _japanese_cut(old, new, line):
         return "japanese_cut"
+    if syllable_cut(old, new, lang, context):
+        return "syllable_cut"
     if _open_bracket_or_formula(line, old):
         return "open_bracket_or_formula"
     if _item_cut(old, line):
@@ -370,7 +373,7 @@ def _ends_inside_a_word(old: str, new: str, lang: str, context: str = "") -> boo
     return any(len(w) > len(last) + 1 and w.startswith(last) for w in words)
 
 
-def _stops_where_originalgoes_on(old: str, new: str, lang: str) -> bool:
+def _stops_where_original_goes_on(old: str, new: str, lang: str) -> bool:
     """The revision's last words appear in the original with more of the same sentence after
     them: the revision was cut there (mid-word when the original goes on with a letter). Read
     on the last three words (four when they are short: Vietnamese syllables), else on the last
