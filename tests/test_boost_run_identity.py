@@ -5,12 +5,18 @@ instead of writing records 1-N one way and the rest another. The default `rules`
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
+from fake_engines import FakeBackend
+from midb_cli.boost.llm import LLMBooster
 from midb_cli.boost.pipeline import BoostOptions, run_boost
-from midb_cli.errors import UsageError
+from midb_cli.boost.protocol import EngineSelection
+from midb_cli.errors import EngineError, UsageError
+from midb_cli.llm.settings import LLMSettings
 
 DATA = Path(__file__).parent / "data" / "boost" / "alpaca.jsonl"
 
@@ -121,3 +127,57 @@ def test_records_appended_to_the_input_are_boosted_by_the_rerun(tmp_path: Path) 
     src.write_bytes(longer.read_bytes()[: len(longer.read_bytes()) // 2])
     with pytest.raises(UsageError, match="records may be appended, not edited"):
         run_boost(BoostOptions(str(src), str(out)))
+
+
+def _no_server(request: object) -> str:
+    raise EngineError("cannot reach the server")
+
+
+def test_an_overwrite_that_fails_before_its_first_record_leaves_the_old_job_whole(
+    tmp_path: Path,
+) -> None:
+    # review: the new identity was saved at once, beside the old job's records
+    src = make_input(tmp_path / "in.jsonl")
+    out = tmp_path / "out.jsonl"
+    run_boost(BoostOptions(str(src), str(out), lang="fr"))
+    killed_after(out, 20)
+    before = out.read_bytes()
+    booster = LLMBooster(FakeBackend(_no_server), LLMSettings(prompt="midb", no_cache=True))
+    again = BoostOptions(str(src), str(out), overwrite=True, engine=EngineSelection("x"))
+    with pytest.raises(EngineError):
+        run_boost(again, booster=booster)
+    assert out.read_bytes() == before
+    with pytest.raises(UsageError, match="other --lang"):
+        run_boost(BoostOptions(str(src), str(out)))  # not the job that wrote these records
+    assert run_boost(BoostOptions(str(src), str(out), lang="fr")).resumed == 20
+
+
+def test_options_given_as_tuples_or_sets_are_the_same_job(tmp_path: Path) -> None:
+    # review: a saved identity reads lists back; `("a",)` and `["a"]` are one option value
+    src = make_input(tmp_path / "in.jsonl")
+    out = tmp_path / "out.jsonl"
+    run_boost(BoostOptions(str(src), str(out), ignore=("whitespace", "repetition")))  # type: ignore[arg-type]
+    killed_after(out, 20)
+    same = BoostOptions(str(src), str(out), ignore=["repetition", "whitespace"])
+    assert run_boost(same).resumed == 20
+
+
+def test_a_pipe_as_input_is_boosted_without_a_fingerprint(tmp_path: Path) -> None:
+    src = make_input(tmp_path / "in.jsonl", 10)
+    out = tmp_path / "out.jsonl"
+    cmd = f"{sys.executable} -m midb_cli boost <(cat {src}) -o {out} --quiet"
+    done = subprocess.run(["bash", "-c", cmd], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert len(out.read_text(encoding="utf-8").splitlines()) == 10
+    assert "input" not in json.loads((tmp_path / "out.jsonl.run.json").read_text())
+
+
+def test_a_sharded_overwrite_takes_the_plain_runs_identity_away(tmp_path: Path) -> None:
+    # review: the old `--lang fr` identity outlived the sharded run that replaced its output
+    src = make_input(tmp_path / "in.jsonl", 40)
+    out = tmp_path / "out.jsonl"
+    run_boost(BoostOptions(str(src), str(out), lang="fr"))
+    cmd = [sys.executable, "-m", "midb_cli", "boost", str(src), "-o", str(out), "--quiet"]
+    done = subprocess.run([*cmd, "--workers", "2", "--overwrite"], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert not (tmp_path / "out.jsonl.run.json").exists()

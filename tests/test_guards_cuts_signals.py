@@ -390,6 +390,25 @@ def test_a_timeline_that_merges_items_and_ends_on_the_original_last_one_is_accep
             "Paris, la ville lumière, est la capitale de la France.",
             "La capitale de la France est :\n\nParis",
         ),
+        # a word from the middle of the original's sentence may be the whole answer (review)
+        (
+            "de",
+            "Welche Farbe hat ein Marienkäfer?",
+            "Ein Marienkäfer ist meist rot mit schwarzen Punkten.",
+            "Die Farbe des Marienkäfers ist:\nRot",
+        ),
+        (
+            "fr",
+            "Quelle est la capitale de la France ?",
+            "La capitale de la France est Paris et elle est belle.",
+            "La réponse est : Paris",
+        ),
+        (
+            "de",
+            "Bestimme die Stimmung des Satzes.",
+            "Der Satz drückt eine positive Aussage über den Tag aus.",
+            "Die Stimmung des Satzes:\nPositiv",
+        ),
         # a short list after a lead-in is an answer, not a word of one
         (
             "de",

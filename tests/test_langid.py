@@ -266,6 +266,13 @@ def test_record_language_is_a_vote_led_by_the_instruction(identifier: LanguageId
         "it was the tallest structure in the world for four decades. Voilà.",
     )
     assert identifier.identify(quote).lang == "en"
+    # an English task with its English material is an English translation task
+    translation = Pair(
+        "Translate the following sentence into French.",
+        "The weather is very nice today and we are going to the beach.",
+        "Il fait très beau aujourd'hui et nous allons à la plage.",
+    )
+    assert identifier.identify(translation).lang == "en"
     blank = FieldLanguage(UNDETERMINED, 0.0)
     assert identifier.identify(Pair("", " ", "\n")) == RecordLanguage(
         UNDETERMINED, {"instruction": blank, "input": blank, "response": blank}

@@ -28,11 +28,12 @@ def language_name(code: str) -> str:
     return LANGUAGE_NAMES.get(code, code)
 
 
-def require_languages(codes: Iterable[str] | str | None, flag: str = "--lang") -> None:
+def require_languages(
+    codes: Iterable[str] | str | None, flag: str = "--lang", *, undetermined: bool = False
+) -> None:
     """A usage error (exit 2) for a code midb does not know (`--lang klingon`), before a
     command reads anything: a filter on it would match nothing and look like success."""
+    known = (*SUPPORTED_LANGUAGES, *([UNDETERMINED] if undetermined else []))
     for code in [codes] if isinstance(codes, str) else sorted(codes or ()):
-        if code not in SUPPORTED_LANGUAGES:
-            raise UsageError(
-                f"{flag}: unknown language {code!r}; choose from: {', '.join(SUPPORTED_LANGUAGES)}"
-            )
+        if code not in known:
+            raise UsageError(f"{flag}: unknown language {code!r}; choose from: {', '.join(known)}")

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from midb_cli.boost.protocol import Booster, BoosterSpec, EngineSelection
 from midb_cli.boost.rules import SPEC as RULES
-from midb_cli.errors import EngineError, UsageError
+from midb_cli.errors import EngineError, MidbError, UsageError
 
 
 @dataclass(frozen=True)
@@ -110,7 +110,10 @@ def answer_options(selection: EngineSelection) -> dict[str, object]:
     spec = get_backend_spec(selection.name)
     if spec is None:
         return dict(selection.backend_options)
-    return parse_backend_options(spec, selection.backend_options).answer_identity()
+    try:
+        return parse_backend_options(spec, selection.backend_options).answer_identity()
+    except MidbError:  # a booster object given by a library caller: the options as they are
+        return dict(selection.backend_options)
 
 
 def is_llm_booster(booster: Booster) -> bool:

@@ -25,6 +25,8 @@ _DECIMAL_COMMA = re.compile(r"(?<=\d),(?=\d)")
 # the last word of a text, letters only (`Isol`, `Saudi-Ara`: `Ara`)
 _LAST_WORD = re.compile(r"[^\W\d_]+\Z")
 _LETTER_RUN = re.compile(r"[^\W\d_]+")
+# where a clause starts inside a line (`عملاء سعداء، نحن سعداء!`: `نحن` starts one)
+_CLAUSE = re.compile(r"[,،;:]\s")
 _WORD = re.compile(r"\w+")
 _HASHTAG = re.compile(r"#\w+")
 # The last line is a list marker with at most two characters after it (`- `, `3.`, `- ф`).
@@ -155,10 +157,11 @@ def hashtag_cut(old: str, new: str, context: str) -> bool:
 
 def answer_just_started(old: str, new: str, line: str) -> bool:
     """After a lead-in (`La phrase corrigée est :`, on the line before or on the same line),
-    the answer is the first word or two of a line of the original that goes on for two
-    words or more (`Il` for `Il a fini son repas.`, `Toplam` for `Toplam maliyet $6'dır.`),
-    or words the original, in any case, always goes on after (`نحن` in `عملاء سعداء، نحن
-    سعداء!`), or one word on the line after the lead-in where the original answers in
+    the answer is the first word or two, in any case, of a line or clause of the original
+    that goes on for two words or more (`Il` for `Il a fini son repas.`, `Toplam` for
+    `Toplam maliyet $6'dır.`, `نحن` in `عملاء سعداء، نحن سعداء!`; not `Rot` for `... ist rot
+    mit Punkten`: a word in the middle of a sentence may be the whole answer), or one word
+    on the line after the lead-in where the original answers in
     sentences of six words or more and not with this word (`Potřebujeme` for a reworded
     sentence): it was cut after its first words."""
     if LIST_ITEM.match(line):
@@ -174,13 +177,13 @@ def answer_just_started(old: str, new: str, line: str) -> bool:
         len(lines) < 2 or not lines[-2].endswith((":", "："))
     ):
         return False
-    start = " ".join(words) + " "
-    for old_line in old.splitlines():
-        body = old_line.strip().lstrip(QUOTES)
-        if body.startswith(start) and len(body.split()) >= len(words) + 2:
-            return True
-    if bool(words) and goes_on(old.lower(), " ".join(words).lower(), True):
-        return True
+    start = " ".join(words).lower() + " "
+    for old_line in old.lower().splitlines():
+        # the original's line or clause starts with the answer's words and goes on
+        for at in (0, *(m.end() for m in _CLAUSE.finditer(old_line))):
+            body = old_line[at:].strip().lstrip(QUOTES)
+            if body.startswith(start) and len(body.split()) >= len(words) + 2:
+                return True
     if len(words) != 1 or not words[0].isalpha() or colon or words[0].lower() in old.lower():
         # (`Fisch, Fluss`; a title of its own `Tema: Subtítulo`; the answer the original
         # gives, shortened to its word: `Paris` for `Paris, la ville lumière, est ...`)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -87,6 +88,14 @@ class ResumableOutput:
         self._fd: int | None = None
         self._truncate = False
         self._lock = OutputLock(self.path) if lock else None
+        #: called just before the file is created or replaced (the first write of a new or
+        #: overwritten output): what describes the output is written before it exists
+        self.before_create: Callable[[], None] | None = None
+
+    @property
+    def is_open(self) -> bool:
+        """The file is open for appending (an existing output being continued)."""
+        return self._fd is not None
 
     def open(self, *, resume: bool) -> ExistingOutput:
         """Lock the output for this run. With ``resume`` an existing file is kept (torn tail
@@ -138,6 +147,8 @@ class ResumableOutput:
             self._last_flush = time.monotonic()
             return
         if self._fd is None:
+            if self.before_create is not None:
+                self.before_create()
             self._open_fd(truncate=self._truncate)
         data = memoryview(b"".join(self._pending))
         self._pending.clear()

@@ -76,7 +76,9 @@ def work_path(output: str) -> str:
     """The resumable JSONL a run appends to: ``output``, or ``X.parquet.jsonl`` for a Parquet
     output (Parquet cannot be appended to, so it is written whole from the finished work file,
     which stays beside it for reruns)."""
-    return output + ".jsonl" if output.endswith(".parquet") else output
+    from midb_cli.records.parquet import is_parquet_file  # (no pyarrow import)
+
+    return output + ".jsonl" if is_parquet_file(output) else output
 
 
 def write_parquet(work: str, output: str, arrow_schema: object) -> None:

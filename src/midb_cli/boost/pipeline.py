@@ -16,7 +16,6 @@
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -43,7 +42,7 @@ from midb_cli.boost.protocol import (
 )
 from midb_cli.boost.retry import RetryPass, retry_pass_for
 from midb_cli.boost.rules import RulesBooster
-from midb_cli.boost.run_identity import claim_output, remove_identity
+from midb_cli.boost.run_identity import claim_output
 from midb_cli.boost.signals import CtrlC, HeldBlock
 from midb_cli.boost.source import AlignedSource, source_from_key
 from midb_cli.boost.summary import BoostSummary
@@ -112,9 +111,10 @@ class _BoostRun:
         #: the resumable JSONL this run appends to: the output itself, or for `-o X.parquet`
         #: the work file `X.parquet.jsonl`, converted to Parquet when the input is done
         self.work = work_path(options.output)
-        #: a shard of the input (a byte range): its plan holds the run's identity
         self._ranged = options.start is not None or options.end is not None
-        self._saved_identity = False
+        #: a shard's run (a byte range, or a whole file given its prior): its plan holds the
+        #: run's identity
+        self._in_plan = self._ranged or options.prior_given
         self.engine_name = getattr(booster, "name", None) or self.engine.name
         self.summary = BoostSummary(options.output, self.rejects_path, self.engine_name)
         self.on_progress = on_progress
@@ -192,8 +192,8 @@ class _BoostRun:
                     f"this run uses {self.engine_name!r}; use --overwrite to start over, or "
                     "another -o"
                 )
-            if not self._ranged:  # (a shard's run is the plan's: OUT.midb/manifest.json)
-                self._saved_identity = claim_output(self.work, self.options, existing.records)
+            if not self._in_plan:  # (a shard's run is the plan's: OUT.midb/manifest.json)
+                claim_output(self.work, self.options, existing.records, output)
             retry = retry_pass_for(
                 self.work,
                 existing,
@@ -241,8 +241,6 @@ class _BoostRun:
             finally:
                 try:
                     output.close()
-                    if self._saved_identity and not os.path.exists(self.work):
-                        remove_identity(self.work)  # no record written: no output to describe
                 finally:
                     rejects.close()  # also when the output could not be flushed (a full disk)
 

@@ -21,6 +21,7 @@ import orjson
 from midb_cli import jsonio
 from midb_cli.boost.engines import answer_options
 from midb_cli.boost.options import BoostOptions
+from midb_cli.boost.output import ResumableOutput
 from midb_cli.errors import InputError, UsageError
 
 VERSION = 1
@@ -70,16 +71,33 @@ def input_continues(old: dict[str, Any], path: str) -> bool:
 
 
 def output_options(options: BoostOptions) -> dict[str, Any]:
-    """The options that decide what a run writes, as JSON-ready data."""
+    """The options that decide what a run writes, as plain JSON data (what a saved identity
+    reads back: tuples are lists, paths strings, the check kinds of --select/--ignore in
+    order)."""
     data = dataclasses.asdict(options)
     for key in RUN_ONLY | SHARD_ONLY:
         data.pop(key, None)
+    for key in ("select", "ignore"):
+        if data.get(key) is not None:
+            data[key] = sorted(data[key])
     engine = data["engine"]
     # the backend's own word on which of its settings change answers
     engine["backend_options"] = answer_options(options.engine)
     engine["llm"].pop("cache_path", None)
     engine["llm"].pop("no_cache", None)
-    return data
+    plain: dict[str, Any] = jsonio.loads(orjson.dumps(data, default=_plain))
+    return plain
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, (set, frozenset)):
+        return sorted(value, key=str)
+    return str(value)  # a Path (--source, a prompt file)
+
+
+def _fingerprintable(path: str) -> bool:
+    """A regular file: standard input, a pipe or `<(...)` cannot be read twice."""
+    return path != "-" and os.path.isfile(path)
 
 
 def options_hash(options: BoostOptions) -> str:
@@ -95,7 +113,7 @@ def identity_path(work: str) -> Path:
 def save_identity(work: str, options: BoostOptions) -> None:
     """Written to a temporary file and renamed: complete or absent."""
     data = {"version": VERSION, "options": output_options(options)}
-    if options.input != "-":
+    if _fingerprintable(options.input):
         data["input"] = fingerprint(options.input)
     path = identity_path(work)
     tmp = path.with_name(path.name + ".tmp")
@@ -107,20 +125,23 @@ def save_identity(work: str, options: BoostOptions) -> None:
 
 
 def remove_identity(work: str) -> None:
-    """For a run that wrote no record: no output, so nothing for the identity to describe."""
+    """An output replaced by a job that keeps its identity elsewhere (a sharded run's plan)."""
     with contextlib.suppress(FileNotFoundError):
         os.unlink(identity_path(work))
 
 
-def claim_output(work: str, options: BoostOptions, resumed: int) -> bool:
-    """An output with ``resumed`` records must be this run's (else refused); a new one gets
-    this run's identity. True when it was saved (remove it if no record gets written)."""
+def claim_output(work: str, options: BoostOptions, resumed: int, output: ResumableOutput) -> None:
+    """An output with ``resumed`` records must be this run's (else refused). A new or
+    overwritten one gets this run's identity just before its first record replaces the old
+    file (not before: an --overwrite that fails first leaves the old job and its identity
+    together), an empty one continued gets it now."""
     if resumed:
         if refuse_other_run(work, options):
             save_identity(work, options)  # (the input may have grown: records appended)
-        return False
-    save_identity(work, options)
-    return True
+        return
+    output.before_create = lambda: save_identity(work, options)
+    if output.is_open:
+        save_identity(work, options)
 
 
 def refuse_other_run(work: str, options: BoostOptions) -> bool:
@@ -140,7 +161,7 @@ def refuse_other_run(work: str, options: BoostOptions) -> bool:
     old_input = saved.get("input")
     if (
         isinstance(old_input, dict)
-        and options.input != "-"
+        and _fingerprintable(options.input)
         and not input_continues(old_input, options.input)
     ):
         raise UsageError(
@@ -155,16 +176,35 @@ def refuse_other_run(work: str, options: BoostOptions) -> bool:
 
 
 def changed_options(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
-    """The options that differ, named as the command line names them (`--lang`,
-    `--no-keep-original`), the engine's and the guards' by their groups."""
+    """The options that differ, named as the command line names them (`--lang`, `--model`,
+    `--regenerate-fallbacks`), the guards' by their group."""
     names = []
     for key in sorted(set(old) | set(new)):
         if old.get(key) == new.get(key):
             continue
         if key == "engine":
-            names.append("engine options")
+            names.extend(_engine_changes(old.get(key) or {}, new.get(key) or {}))
         elif key == "guards":
             names.append("guard settings")
         else:
-            names.append("--" + key.replace("_", "-"))
+            names.append(_flag(key))
     return names
+
+
+def _engine_changes(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
+    if old.get("name") != new.get("name"):
+        return ["--engine"]
+    names = []
+    for key in sorted(set(old) | set(new)):
+        a, b = old.get(key), new.get(key)
+        if a == b:
+            continue
+        if isinstance(a, dict) and isinstance(b, dict):  # llm settings, backend options
+            names += [_flag(k) for k in sorted(set(a) | set(b)) if a.get(k) != b.get(k)]
+        else:
+            names.append(_flag(key))
+    return names
+
+
+def _flag(key: str) -> str:
+    return "--" + key.replace("_", "-")

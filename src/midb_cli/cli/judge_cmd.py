@@ -183,7 +183,9 @@ def judge(
         compare=compare,
         sample=sample,
         langs=split_list(lang),
-        statuses=split_list(status),
+        statuses=None
+        if split_list(status) == frozenset({"all"})
+        else split_list(status),  # (as export)
         verdict_only=verdict_only,
         overwrite=overwrite,
         resamples=bootstrap,

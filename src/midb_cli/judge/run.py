@@ -152,7 +152,7 @@ def run_judge(
         raise UsageError(f"--compare must be one of {', '.join(COMPARE_MODES)}")
     if options.sample is not None and options.sample < 1:
         raise UsageError("--sample must be at least 1")
-    require_languages(options.langs)
+    require_languages(options.langs, undetermined=True)  # (a pair of unknown language: `und`)
     require_statuses(options.statuses)
     validate_output_path(options.output)
     for path in options.inputs:

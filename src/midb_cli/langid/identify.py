@@ -397,9 +397,11 @@ def _record_language(pair: Pair, fields: dict[str, FieldLanguage], prior: str | 
     lang, weight = max(votes.items(), key=lambda item: item[1])
     if prior is not None and votes.get(prior, 0.0) >= PRIOR_VOTE_SHARE * weight:
         return prior
-    if prior is None and lang == "en" and len(votes) > 1:
-        # MT leaves English behind: an English field beside a translated one is the
-        # translation's record with a field left untranslated (the same share as a prior's)
+    english = [role for role, found in fields.items() if found.lang == "en"]
+    if prior is None and lang == "en" and len(votes) > 1 and english == ["instruction"]:
+        # MT leaves English behind: an English instruction beside a translated answer is the
+        # translation's record with its task left untranslated (the same share as a prior's).
+        # Not an English input too: `Translate into French:` + its English sentence is English.
         other, other_weight = max(
             ((k, v) for k, v in votes.items() if k != "en"), key=lambda item: item[1]
         )

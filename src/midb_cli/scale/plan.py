@@ -14,7 +14,7 @@ from typing import IO
 
 from midb_cli.boost.paths import validate_run_paths, work_path
 from midb_cli.boost.pipeline import BoostOptions
-from midb_cli.boost.run_identity import fingerprint
+from midb_cli.boost.run_identity import fingerprint, remove_identity
 from midb_cli.errors import InputError, UsageError
 from midb_cli.langid import LanguageIdentifier, estimate_prior
 from midb_cli.langid.stream import PRIOR_WINDOW
@@ -40,6 +40,8 @@ def ensure_plan(options: BoostOptions, shards: int) -> Plan:
     directory = plan_directory(options.output)
     if options.overwrite and directory.exists():
         shutil.rmtree(directory)
+    if options.overwrite:  # a plain run's identity would describe the output it replaces
+        remove_identity(work_path(options.output))
     if (directory / "manifest.json").exists():
         plan = load_plan(directory)
         refuse_other_run(plan, options)
