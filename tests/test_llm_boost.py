@@ -22,6 +22,7 @@ from midb_cli.boost.llm import LLMBooster
 from midb_cli.boost.protocol import BoostItem, BoostOutcome
 from midb_cli.checks.finding import Finding
 from midb_cli.cli.main import app
+from midb_cli.errors import UsageError
 from midb_cli.llm.backend import Generation, GenerationRequest
 from midb_cli.llm.prompts import tagged_pair
 from midb_cli.llm.settings import LLMSettings
@@ -171,6 +172,18 @@ def test_second_run_is_served_from_the_cache(tmp_path: Path) -> None:
 def vllm_identity(**values: Any) -> dict[str, Any]:
     """The cache identity of real vllm options (parsing them needs no vLLM installed)."""
     return VLLMOptions.from_values({"model": "m", **values}, "vllm").answer_identity()
+
+
+@pytest.mark.parametrize("key", ["hf_token", "api_key", "HF-TOKEN", "client_secret", "password"])
+def test_an_option_that_looks_like_a_secret_is_refused(key: str) -> None:
+    # it would be written into OUT.run.json, the cache key and a shard plan
+    with pytest.raises(UsageError, match=r"looks like a secret.*environment"):
+        VLLMOptions.from_values({"model": "m", key: "hf_abc"}, "vllm")
+
+
+def test_option_names_that_only_resemble_a_secret_are_taken() -> None:
+    values = {"max_num_batched_tokens": 8, "tokenizer": "t", "kv_cache_dtype": "auto"}
+    assert VLLMOptions.from_values({"model": "m", **values}, "vllm").extra
 
 
 def test_engine_options_that_change_answers_are_part_of_the_cache_key(tmp_path: Path) -> None:
@@ -405,7 +418,6 @@ def test_a_stalled_request_holds_the_run_back_instead_of_growing_memory(tmp_path
 def test_an_llm_engine_on_a_prompt_only_file_says_what_it_needs(tmp_path: Path) -> None:
     from midb_cli.boost.pipeline import BoostOptions, run_boost
     from midb_cli.boost.protocol import EngineSelection
-    from midb_cli.errors import UsageError
 
     prompts = Path(__file__).parent / "data" / "prompts" / "alpacaeval_de.json"
     backend = FakeBackend(tagged_echo)

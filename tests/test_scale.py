@@ -168,3 +168,14 @@ def test_workers_share_the_servers_and_the_total_concurrency() -> None:
     assert sorted(b for p in four for b in p["api_base"]) == sorted([*bases, "http://a/v1"])
     assert sum(p["concurrency"] for p in four) == 10
     assert worker_overrides(BoostOptions("in.jsonl", "out.jsonl"), 0, 2) == {}
+
+
+def test_a_url_password_is_never_written_into_a_shard_plan(tmp_path: Path) -> None:
+    out = tmp_path / "o.jsonl"
+    args = ["boost", str(MIXED), "-o", str(out), "--engine", "openai", "--model", "m"]
+    url = "http://user:s3cret-pw@127.0.0.1:9/v1"
+    result = midb(*args, "--api-base", url, "--workers", "2")
+    assert result.returncode == 2
+    assert "holds a password" in result.stderr and "--api-key-env" in result.stderr
+    assert "s3cret-pw" not in result.stderr + result.stdout
+    assert not any(tmp_path.iterdir())  # no plan, no output: nothing was written

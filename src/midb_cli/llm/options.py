@@ -24,6 +24,12 @@ from midb_cli.errors import UsageError
 
 _ANSWER = "midb_answer"
 _HELP = "midb_help"
+#: parts of an option name that mark a secret (`hf_token`, `api_key`, `password`): such a value
+#: would be written into OUT.run.json, the cache key or a shard plan, so it is refused; a name
+#: ending in `_env` names an environment variable (`api_key_env`) and is fine
+_SECRET_PARTS = frozenset(
+    {"token", "secret", "password", "passwd", "key", "apikey", "credential", "credentials"}
+)
 
 OptionsT = TypeVar("OptionsT", bound="BackendOptions")
 
@@ -60,6 +66,13 @@ class BackendOptions:
         extra: dict[str, Any] = {}
         for key, value in values.items():
             name = key.replace("-", "_")
+            if _is_secret_name(name):
+                raise UsageError(
+                    f"engine {backend!r}: the option {key!r} looks like a secret, and midb "
+                    "never takes a secret as an option (it would be written into the run's "
+                    "files): set it in the environment (HF_TOKEN for a Hugging Face token, "
+                    "--api-key-env NAME for an API key)"
+                )
             if name in fields:
                 known[name] = _convert(value, hints[name], key, backend)
             elif cls.extra_allowed:
@@ -100,6 +113,11 @@ class BackendOptions:
             for f in dataclasses.fields(cls)
             if f.name != "extra"
         ]
+
+
+def _is_secret_name(name: str) -> bool:
+    parts = name.lower().strip("_").split("_")
+    return parts[-1] != "env" and not _SECRET_PARTS.isdisjoint(parts)
 
 
 def _flag(key: str) -> str:

@@ -21,7 +21,8 @@ from midb_cli.boost.guards import GuardSettings
 from midb_cli.boost.pipeline import BoostOptions
 from midb_cli.boost.protocol import EngineSelection
 from midb_cli.boost.run_identity import fingerprint, options_hash, same_input
-from midb_cli.errors import InputError
+from midb_cli.errors import InputError, UsageError
+from midb_cli.llm.endpoint import display_url
 from midb_cli.llm.settings import LLMSettings
 
 VERSION = 1
@@ -70,6 +71,18 @@ def plan_directory(output: str) -> Path:
 
 
 def options_to_json(options: BoostOptions) -> dict[str, Any]:
+    """The options as the plan keeps them (every shard reads its options here). A URL with
+    credentials (`http://user:password@host`) is refused: a secret is never written."""
+    for key, value in options.engine.backend_options.items():
+        for text in value if isinstance(value, (list, tuple)) else [value]:
+            if isinstance(text, str) and display_url(text) != text.strip():
+                flag = "--" + key.replace("_", "-")
+                raise UsageError(
+                    f"{flag} {display_url(text)!r} holds a password, and a run in shards "
+                    f"writes its options to {plan_directory(options.output)}/manifest.json "
+                    "for every shard to read: give the key through the environment "
+                    "(--api-key-env NAME), or run without --workers/--ray/shards"
+                )
     return dataclasses.asdict(options)
 
 
