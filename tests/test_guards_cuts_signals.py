@@ -66,6 +66,48 @@ def test_a_cut_before_the_result_is_refused(
 @pytest.mark.parametrize(
     ("lang", "instruction", "original_response", "response"),
     [
+        (
+            "cs",
+            "Vypočítejte povrch krychle o hraně 2 cm.",
+            "Povrch krychle je 24 cm².",
+            "Povrch krychle se počítá vzorcem 6a².\n\nPovrch = 6 x (2 cm)² = 6 x 4 cm² = 24",
+        ),
+        (
+            "ar",
+            "ما مجموع الزوايا الداخلية للمخمس؟",
+            "مجموع الزوايا الداخلية للمخمس هو 540°.",
+            "نستخدم القانون (ن - 2) × 180:\n\nالمجموع = (5 - 2) × 180 درجة = 3 × 180 درجة = 540",
+        ),
+    ],
+)
+def test_a_result_cut_before_its_unit_is_refused(
+    lang: str, instruction: str, original_response: str, response: str
+) -> None:
+    # the line's quantities carry a unit, the original gives the result with one
+    assert _judge(instruction, original_response, response, lang) == (
+        "guard:truncated",
+        "unit_missing",
+    )
+
+
+@pytest.mark.parametrize(
+    ("lang", "response"),
+    [
+        ("cs", "Povrch = 6 x 4 cm² = 24 cm²"),  # the unit is there
+        ("cs", "Povrch krychle = 6 x 4 = 24"),  # the working has no units: a number answer
+    ],
+)
+def test_a_result_with_its_unit_or_without_units_is_not_a_unit_cut(
+    lang: str, response: str
+) -> None:
+    original = "Povrch krychle je 24 cm²."
+    _, detail = _judge("Vypočítejte povrch krychle o hraně 2 cm.", original, response, lang)
+    assert detail != "unit_missing"
+
+
+@pytest.mark.parametrize(
+    ("lang", "instruction", "original_response", "response"),
+    [
         # the result is there, as a decimal point where the original has a comma
         (
             "de",

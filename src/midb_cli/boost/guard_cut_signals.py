@@ -15,6 +15,11 @@ from midb_cli.boost.guard_cut_syllables import KNOWN_SYLLABLES, SYLLABLE_STARTS
 from midb_cli.boost.guard_endings import GRAM_SIZE, LIST_ITEM, QUOTES, line_body
 from midb_cli.boost.guard_words import SENTENCE_STOPS
 
+# the last line ends on a result after `=` ... and a quantity with its unit before it
+_BARE_RESULT = re.compile(r"[=≈]\s*(\d+(?:[.,]\d+)*)\Z")
+# (a letter that is not the `x` of a product: `6 x 4`)
+_UNIT_AFTER = r"\s?(?![xX]\s)(?:[^\W\d_]|[°%²³$€£])"
+_WITH_UNIT = re.compile(r"\d" + _UNIT_AFTER)
 # A number on its own: not inside a Latin word or a tag (`#vote2020`, `COVID-19`, `4A`; a unit
 # may follow in other scripts: `3000미터`), not a list marker nor a hashtag (removed first) nor
 # a label's (`Grupo 1: Anna`); never a part of one (`12` of `12.5kg`)
@@ -59,6 +64,19 @@ def result_missing(old: str, new: str, context: str) -> bool:
         return False
     text = _numbers_text(new)
     return not any(x in text for x in results)
+
+
+def unit_missing(old: str, line: str) -> bool:
+    """The revision's last line ends on a bare result where the line's quantities carry a unit
+    and the original gives that result with one: the revision stopped just before the unit
+    (`Povrchová plocha = 6 x 4 cm² = 24` for `... je 24 cm².`, `= 3 × 180 درجة = 540` for
+    `540°`)."""
+    match = _BARE_RESULT.search(line)
+    if match is None or not _WITH_UNIT.search(line, 0, match.start()):
+        return False
+    number = _numbers_text(match.group(1))
+    pattern = r"(?<![\d.])" + re.escape(number) + _UNIT_AFTER
+    return re.search(pattern, _numbers_text(old)) is not None
 
 
 # a one-line revision this much made of the task's words restates the task

@@ -20,6 +20,7 @@ from midb_cli.boost.guard_cut_signals import (
     restates_the_task,
     result_missing,
     syllable_cut,
+    unit_missing,
 )
 from midb_cli.boost.guard_cut_words import NEVER_FINAL
 from midb_cli.boost.guard_endings import (
@@ -101,6 +102,8 @@ def cut_short(old: str, new: str, lang: str, context: str = "") -> str | None:
         return "answer_just_started"
     if result_missing(old, new, context):
         return "result_missing"
+    if unit_missing(old, line):
+        return "unit_missing"
     if restates_the_task(old, new, lang, context):
         return "task_restated"
     if hashtag_cut(old, new, context):
