@@ -91,6 +91,43 @@ def test_a_result_cut_before_its_unit_is_refused(
 
 
 @pytest.mark.parametrize(
+    ("lang", "original_response", "response"),
+    [
+        (
+            "ms",
+            "13, 21, 34",
+            "Tiga nombor seterusnya ialah:\n\n13, 21, 34\n\n"
+            "Urutan ini mengikuti corak di mana setiap istilah adalah jumlah",
+        ),
+        ("tr", "C. Azot", "Doğru cevap:\n\nC. Azot\n\nAzot, atmosferin yaklaşık yüzde 78"),
+    ],
+)
+def test_an_explanation_cut_after_the_answer_is_refused(
+    lang: str, original_response: str, response: str
+) -> None:
+    # the original's short answer on an earlier line, then an explanation left open
+    assert _judge("Soalan", original_response, response, lang) == (
+        "guard:truncated",
+        "explanation_cut",
+    )
+
+
+@pytest.mark.parametrize(
+    "response",
+    [
+        "10% dari 200 dapat dihitung sebagai berikut:\n\n10/100 * 200 = 20",  # a formula
+        "Jawapannya ialah 20\n\nSepuluh peratus daripada 200 ialah 20",  # the answer again
+        "20\n\nSepuluh peratus daripada dua ratus.",  # a closed explanation
+    ],
+)
+def test_an_answer_that_ends_on_a_formula_or_the_answer_is_no_explanation_cut(
+    response: str,
+) -> None:
+    _, detail = _judge("Berapakah 10% daripada 200?", "20", response, "ms")
+    assert detail != "explanation_cut"
+
+
+@pytest.mark.parametrize(
     ("lang", "response"),
     [
         ("cs", "Povrch = 6 x 4 cm² = 24 cm²"),  # the unit is there

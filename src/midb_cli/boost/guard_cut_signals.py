@@ -79,6 +79,31 @@ def unit_missing(old: str, line: str) -> bool:
     return re.search(pattern, _numbers_text(old)) is not None
 
 
+# an explanation this long after the answer is a sentence (characters in unspaced scripts)
+_EXPLANATION_WORDS = 4
+_EXPLANATION_CHARS = 12
+_SHORT_ANSWER = 80
+
+
+def explanation_cut(old: str, new: str, line: str, lang: str) -> bool:
+    """The original is a short answer, the revision gives it on an earlier line and goes on to
+    explain it, and the explanation stops open: `13, 21, 34` / `Urutan ini mengikuti corak di
+    mana setiap istilah adalah jumlah`, `C. Nitrogen` / `Nitrogen menyumbang sekitar 78%`."""
+    answer = old.strip().rstrip(".。").lower()
+    if not answer or len(answer) > _SHORT_ANSWER or "\n" in answer or LIST_ITEM.match(line):
+        return False
+    if lang in GRAM_SIZE:
+        if len(line.strip()) < _EXPLANATION_CHARS:
+            return False
+    elif len(line.split()) < _EXPLANATION_WORDS:
+        return False
+    lowered = line.lower()
+    if answer in lowered or "=" in line or sum(c.isalpha() for c in line) < len(line) / 2:
+        return False  # the answer itself, a formula: not an explanation
+    earlier = new[: new.rfind("\n") + 1].lower()
+    return answer in earlier
+
+
 # a one-line revision this much made of the task's words restates the task
 _REQUEST_END = re.compile(r"[:：\n]")
 _TASK_SHARE = 0.7

@@ -15,6 +15,7 @@ from midb_cli.boost.guard_cut_signals import (
     answer_just_started,
     bare_item,
     cut_inside_a_word,
+    explanation_cut,
     goes_on,
     hashtag_cut,
     restates_the_task,
@@ -104,6 +105,8 @@ def cut_short(old: str, new: str, lang: str, context: str = "") -> str | None:
         return "result_missing"
     if unit_missing(old, line):
         return "unit_missing"
+    if explanation_cut(old, new, line, lang):
+        return "explanation_cut"
     if restates_the_task(old, new, lang, context):
         return "task_restated"
     if hashtag_cut(old, new, context):
