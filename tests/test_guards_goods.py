@@ -102,3 +102,22 @@ def test_emoji_do_not_make_a_short_answer_a_whole_rewrite() -> None:
     for short in ("Plants. Light.", "🌱 Plants. 🌱 Light."):
         verdict = judge(original, original.with_field("response", short), "en")
         assert verdict.reason == "guard:response_collapsed", short
+
+
+def test_a_japanese_title_or_item_ending_on_koto_is_whole() -> None:
+    # `こと` (a thing) ends on the character of the particle `と`: a noun, not a cut
+    original = Pair(
+        "マスク着用の副作用についての記事のタイトルを作成してください。",
+        "",
+        "パンデミック中のマスク着用の予期しない結果。",
+    )
+    title = "記事のタイトルは次の通りです：\n\nマスク着用の副作用：知っておくべきこと"
+    assert judge(original, original.with_field("response", title), "ja").reason is None
+    items = (
+        "効果的なコミュニケーションの戦略は次の通りです：\n\n1. 相手の話をよく聞くこと\n\n"
+        "2. 明確で簡潔に話すこと\n\n3. 相手の気持ちに共感すること"
+    )
+    assert judge(original, original.with_field("response", items), "ja").reason is None
+    # ... and a long sentence stopped on it is cut (`することができます`)
+    cut = "マスクを正しく着用することで、ウイルスの拡散を防ぎ、周囲の人々を守ること"
+    assert judge(original, original.with_field("response", cut), "ja").reason == "guard:truncated"

@@ -46,6 +46,8 @@ _NO_SPACES = frozenset({"ja", "zh"})  # (Korean spaces its words)
 _MIRRORED_WORDS = 0.5
 #: ... and a list whose items mostly do follows it item by item
 _MIRRORED_ITEMS = 0.8
+#: what follows a full-width colon in a title: a subtitle, not a label's open answer
+_SUBTITLE_CHARS = 15
 
 
 def cut_against_original(old: str, new: str, line: str, lang: str) -> str | None:
@@ -115,6 +117,8 @@ def _open_line_after_lead_in(old: str, new: str, line: str, lang: str) -> bool:
     One word after the lead-in is a name or a value (`Luminixia`)."""
     if not line[-1].isalnum() or ":" in line or "=" in line or not _after_lead_in(new):
         return False  # (a formula after `… is:` ends on its result, `F = mg = 9,8 N`)
+    if len(line.rpartition("：")[2]) <= _SUBTITLE_CHARS < len(line):
+        return False  # a title and its short subtitle (`人工知能の未来：今知っておくべきこと`)
     if (len(line.strip()) < 8) if lang in _NO_SPACES else len(line.split()) < 2:
         return False
     old = old.strip()

@@ -40,6 +40,7 @@ from midb_cli.boost.guard_endings import (
     GRAM_SIZE as GRAM_SIZE,  # (guards.py reads it here)
 )
 from midb_cli.boost.guard_words import DANGLING, SENTENCE_STOPS
+from midb_cli.checks.lexicon import ends_on_a_japanese_noun
 from midb_cli.checks.text import ATTRIBUTION_RE
 
 # (quotes differ by language: „…“ in cs and de, so only brackets and the straight quote count)
@@ -193,7 +194,11 @@ def _ends_on_a_dangling_word(line: str, lang: str) -> bool:
     if not words:
         return False
     if lang in ("ja", "zh"):
-        return line[-1] in words and len(line) >= 6
+        return (
+            line[-1] in words
+            and len(line) >= 6
+            and not (lang == "ja" and ends_on_a_japanese_noun(line))
+        )
     head, _, last = line.rpartition(" ")
     if lang == "ko":
         # a particle ends a word, not a sentence (`기후의`); `수` alone is `할 수` (can) cut
@@ -348,7 +353,7 @@ def _japanese_cut(old: str, new: str, line: str) -> bool:
     original lists `オルタナティブ`)."""
     last = line[-1]
     if "\u3040" <= last <= "\u309f":
-        return last not in _JA_FINAL_KANA and len(line) >= 4
+        return last not in _JA_FINAL_KANA and len(line) >= 4 and not ends_on_a_japanese_noun(line)
     runs = _JA_RUN.findall(line)
     if not runs or not line.endswith(runs[-1]):
         return False

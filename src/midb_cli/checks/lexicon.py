@@ -271,6 +271,21 @@ CODE_KEYWORDS: frozenset[str] = frozenset(
 
 # Words a finished sentence does not end on (articles, prepositions, conjunctions): a response
 # ending on one was cut off.
+#: Japanese nouns that end on a particle's character: `こと`, `もの` close a title or a list
+#: item (`知っておくべきこと`), they do not leave it open
+_JA_NOUN_ENDINGS = ("こと", "もの")
+_JA_TITLE_CHARS = 25
+_ITEM_START = re.compile(r"\s*(?:[-*•]|\d{1,3}[.)])\s")
+
+
+def ends_on_a_japanese_noun(line: str) -> bool:
+    """A title or a list item that ends on `こと`/`もの` (`今知っておくべきこと`): a noun, not a
+    particle. In a long sentence it is where `することができます` was cut."""
+    return line.endswith(_JA_NOUN_ENDINGS) and (
+        len(line) <= _JA_TITLE_CHARS or _ITEM_START.match(line) is not None
+    )
+
+
 DANGLING_WORDS: dict[str, frozenset[str]] = {
     lang: frozenset(words.split())
     for lang, words in {

@@ -14,6 +14,7 @@ from midb_cli.checks.lexicon import (
     INPUT_LABELS,
     OUTPUT_LABELS,
     PLACEHOLDER_KEYS,
+    ends_on_a_japanese_noun,
     placeholder_key,
 )
 from midb_cli.checks.text import FieldText, ends_on_a_tag_or_author, has_unclosed_fence
@@ -238,7 +239,11 @@ def truncated(response: FieldText, lang: str) -> Finding | None:
         return Finding("truncated", "response", "response stops inside brackets or quotes", False)
     if lang in UNSPACED or lang == "ko":
         # a line ending on a particle (`の`, `を`, ...) stops inside a sentence
-        if tail[-1] in DANGLING_WORDS.get(lang, ()) and len(line) >= 6:
+        if (
+            tail[-1] in DANGLING_WORDS.get(lang, ())
+            and len(line) >= 6
+            and not (lang == "ja" and ends_on_a_japanese_noun(line))
+        ):
             return Finding("truncated", "response", "response stops mid-sentence", False)
         if lang != "ko":
             # no spaces after a full stop here: any 。 before the end of the line counts
