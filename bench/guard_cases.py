@@ -224,6 +224,8 @@ def one_line(case: Case) -> str | None:
     line = sentence if len(sentence) >= 8 else first
     if len(case.raw[2]) < 3 * len(line) or len(case.raw[2]) < 80:
         return None
+    if line == response.rstrip(".。"):
+        return None  # the revision is one line already: nothing was dropped
     return _with_response(case, line)
 
 

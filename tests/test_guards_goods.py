@@ -121,3 +121,17 @@ def test_a_japanese_title_or_item_ending_on_koto_is_whole() -> None:
     # ... and a long sentence stopped on it is cut (`することができます`)
     cut = "マスクを正しく着用することで、ウイルスの拡散を防ぎ、周囲の人々を守ること"
     assert judge(original, original.with_field("response", cut), "ja").reason == "guard:truncated"
+
+
+def test_the_items_taken_out_of_the_original_sentence_are_no_collapse() -> None:
+    eagle = Pair(
+        "Uveďte tři přídavná jména, která popisují orla bělohlavého.",
+        "",
+        "Tři přídavná jména, která popisují orla bělohlavého, jsou majestátní, hrdý a mocný.",
+    )
+    listed = eagle.with_field("response", "Majestátní, hrdý, mocný")
+    assert judge(eagle, listed, "cs").reason is None
+    # items the original does not name, or two of them only: a collapse still
+    for response in ("Majestátní, rychlý, mocný", "Majestátní, hrdý"):
+        result = judge(eagle, eagle.with_field("response", response), "cs")
+        assert result.reason == "guard:response_collapsed", response

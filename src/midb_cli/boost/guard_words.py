@@ -127,3 +127,22 @@ def _sentence_like(text: str) -> bool:
     if len(words) >= _SENTENCE_WORDS:
         return True
     return bool(words) and bool(_UNSPACED.search(text)) and len(text.strip()) >= 6
+
+
+# a list of what the original names: items split at these marks, or the last joined by `and`
+_ITEM_SPLIT = re.compile(r"\s*[,،、]\s*")
+_EXTRACTED_ITEMS = 3
+_ITEM_WORDS = 3
+
+
+def extracted_list(original: str, response: str) -> bool:
+    """A one-line list of three short items or more, each named in the original response
+    (`Majestátní, hrdý, mocný` for `Tři přídavná jména ... jsou majestátní, hrdý a mocný.`):
+    the answer taken out of the original's sentence, not a collapse."""
+    if "\n" in response.strip():
+        return False
+    items = [x for x in _ITEM_SPLIT.split(response.strip().rstrip(".。")) if x]
+    if len(items) < _EXTRACTED_ITEMS or any(len(x.split()) > _ITEM_WORDS for x in items):
+        return False
+    text = original.lower()
+    return all(x.lower() in text for x in items)

@@ -51,7 +51,7 @@ from midb_cli.boost.guard_english import (
 )
 from midb_cli.boost.guard_task import Refusal, instruction_changed, swapped
 from midb_cli.boost.guard_truncation import cut_short, legal_open_ending
-from midb_cli.boost.guard_words import whole_rewrite
+from midb_cli.boost.guard_words import extracted_list, whole_rewrite
 from midb_cli.checks.finding import Finding
 from midb_cli.langid import FieldLanguage, LanguageIdentifier, RecordLanguage
 from midb_cli.languages import UNDETERMINED
@@ -310,6 +310,7 @@ def _structural_reason(
         not loop_before
         and _collapsed(original.response, revised.response, settings)
         and not whole_rewrite(original, revised.response)
+        and not extracted_list(original.response, revised.response)
     ):
         return "guard:response_collapsed", ""
     if old_len:
