@@ -188,3 +188,19 @@ def test_no_retry_errors_keeps_the_failed_records(tmp_path: Path) -> None:
         assert server.served == 6
     assert json.loads(kept.stdout)["errors"] == 2
     assert out.read_bytes() == before
+
+
+@pytest.mark.parametrize("name", ["scored.json", "scored.parquet", "scored.PQ"])
+@pytest.mark.parametrize("command", ["score", "judge"])
+def test_an_output_that_cannot_resume_is_refused_before_any_request(
+    tmp_path: Path, command: str, name: str
+) -> None:
+    # JSON Lines under a .json or Parquet name would be unreadable as what it claims to be
+    src = write_input(tmp_path)
+    inputs = [str(src)] if command == "score" else [str(src), str(src)]
+    args = [command, *inputs, "-o", str(tmp_path / name), "--api-base", "http://127.0.0.1:9/v1"]
+    result = CliRunner().invoke(app, [*args, "--model", "m"])
+    # (the console entry point turns a UsageError into `Error: ...` and exit 2)
+    assert isinstance(result.exception, UsageError), result.output
+    assert "X.jsonl" in str(result.exception)
+    assert not (tmp_path / name).exists()
