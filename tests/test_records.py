@@ -137,6 +137,18 @@ def test_stray_objects_before_the_first_record_are_rejects(tmp_path: Path) -> No
     ]
 
 
+def test_an_id_key_the_first_record_lacks_is_a_usage_error(tmp_path: Path) -> None:
+    # a typo (`--id-key uuid` for `uid`) would give every record a line-N id in silence
+    path = write_lines(
+        tmp_path / "in.jsonl",
+        [b"not json\n", line({"uid": 7, "instruction": "q", "input": "", "output": "a"})],
+    )
+    with pytest.raises(UsageError, match=r"line 2: --id-key 'uuid' is not a key.*uid"):
+        read(path, id_key="uuid")
+    records, rejects, _ = read(path, id_key="uid")
+    assert [r.id for r in records] == ["7"] and len(rejects) == 1
+
+
 def test_field_mapping_and_ids(tmp_path: Path) -> None:
     path = write_lines(
         tmp_path / "in.jsonl",

@@ -18,7 +18,7 @@ from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
 
-from midb_cli.errors import InputError
+from midb_cli.errors import InputError, UsageError
 from midb_cli.jsonio import JSONError, loads
 from midb_cli.records.diagnose import RESEMBLANCE_MARKS, file_hint, first_seen, resemblance
 from midb_cli.records.json_array import array_objects
@@ -159,6 +159,8 @@ class RecordReader:
         #: the first non-blank item and the first reject, for the no-valid-record error
         self._first: tuple[int, Any, bytes | None] | None = None
         self._first_reject: Reject | None = None
+        # a shard's first record is not the file's (the plan read that one)
+        self._id_key_seen = start is not None and start > 0
         #: a Parquet input's arrow schema (for a Parquet output with the same column types)
         self.arrow_schema: Any = None
 
@@ -235,7 +237,21 @@ class RecordReader:
         except FieldError as exc:
             return Reject(self.path, line, self._explain(obj, exc), raw)
         revision = (pair, revised) if revised is not None else _midb_revision(obj, pair)
+        if self.id_key is not None and not self._id_key_seen:
+            self._check_id_key(obj, line)
         return Record(self.path, line, record_id(obj, line, self.id_key), obj, pair, revision)
+
+    def _check_id_key(self, obj: dict[str, Any], line: int) -> None:
+        """``--id-key`` names a key of the first record: a typo would give every record a
+        ``line-N`` id in silence (a later record without the key gets one, as documented)."""
+        if self.id_key in obj:
+            self._id_key_seen = True
+            return
+        keys = ", ".join(list(obj)[:8]) or "(none)"
+        raise UsageError(
+            f"{self.path}: line {line}: --id-key {self.id_key!r} is not a key of the first "
+            f"record (its keys: {keys})"
+        )
 
     def _explain(self, obj: dict[str, Any], exc: FieldError) -> str:
         """The reject reason for an object the file's schema cannot read."""
