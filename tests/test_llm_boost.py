@@ -181,8 +181,29 @@ def test_an_option_that_looks_like_a_secret_is_refused(key: str) -> None:
         VLLMOptions.from_values({"model": "m", key: "hf_abc"}, "vllm")
 
 
+@pytest.mark.parametrize(
+    ("values", "where"),
+    [
+        ({"model_loader_extra_config": {"s3_secret_access_key": "AK"}}, "in 'model_loader"),
+        ({"otlp_traces_endpoint": "http://u:pw@collector:4317"}, "has a password"),
+        ({"x": [{"hf_token": "hf_abc"}]}, "'hf_token'"),
+    ],
+)
+def test_a_secret_inside_an_engine_argument_is_refused(values: dict[str, Any], where: str) -> None:
+    # free engine arguments are written as given: into OUT.run.json and a shard plan
+    with pytest.raises(UsageError, match="looks like a secret") as caught:
+        VLLMOptions.from_values({"model": "m", **values}, "vllm")
+    assert where in str(caught.value) and "pw" not in str(caught.value)
+
+
 def test_option_names_that_only_resemble_a_secret_are_taken() -> None:
-    values = {"max_num_batched_tokens": 8, "tokenizer": "t", "kv_cache_dtype": "auto"}
+    values = {
+        "max_num_batched_tokens": 8,
+        "tokenizer": "t",
+        "kv_cache_dtype": "auto",
+        "long_prefill_token_threshold": 512,  # a count of tokens (vLLM 0.32)
+        "hf_token": True,  # use the cached login: no secret
+    }
     assert VLLMOptions.from_values({"model": "m", **values}, "vllm").extra
 
 

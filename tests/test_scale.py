@@ -179,3 +179,15 @@ def test_a_url_password_is_never_written_into_a_shard_plan(tmp_path: Path) -> No
     assert "holds a password" in result.stderr and "--api-key-env" in result.stderr
     assert "s3cret-pw" not in result.stderr + result.stdout
     assert not any(tmp_path.iterdir())  # no plan, no output: nothing was written
+
+
+@pytest.mark.parametrize("command", [["shard", "plan"], ["boost", "--workers", "2"]])
+def test_a_secret_option_is_refused_before_a_shard_plan_is_written(
+    tmp_path: Path, command: list[str]
+) -> None:
+    out = tmp_path / "o.jsonl"
+    engine = ["--engine", "openai", "--model", "m", "--api-base", "http://127.0.0.1:9/v1"]
+    result = midb(*command, str(MIXED), "-o", str(out), *engine, "--engine-option", "api_key=sk-1")
+    assert result.returncode == 2, result.stderr
+    assert "looks like a secret" in result.stderr and "sk-1" not in result.stderr
+    assert not any(tmp_path.iterdir())

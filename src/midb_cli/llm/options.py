@@ -21,15 +21,19 @@ from collections.abc import Mapping
 from typing import Any, ClassVar, TypeVar, Union
 
 from midb_cli.errors import UsageError
+from midb_cli.llm.endpoint import display_url
 
 _ANSWER = "midb_answer"
 _HELP = "midb_help"
-#: parts of an option name that mark a secret (`hf_token`, `api_key`, `password`): such a value
-#: would be written into OUT.run.json, the cache key or a shard plan, so it is refused; a name
-#: ending in `_env` names an environment variable (`api_key_env`) and is fine
-_SECRET_PARTS = frozenset(
-    {"token", "secret", "password", "passwd", "key", "apikey", "credential", "credentials"}
+#: how an option's name says it holds a secret (`hf_token`, `api_key`, `client_secret`,
+#: `s3_secret_access_key`): its last word, or any word for the unmistakable ones. Such a value
+#: would be written into OUT.run.json, the cache key or a shard plan, so it is refused. A name
+#: ending in `_env` names an environment variable (`api_key_env`); `*_token_threshold` counts
+#: tokens; a true/false value (`hf_token=true`: use the cached login) is no secret.
+_SECRET_LAST_WORDS = frozenset(
+    {"token", "key", "apikey", "secret", "password", "passwd", "pwd", "credential", "credentials"}
 )
+_SECRET_WORDS = frozenset({"secret", "password", "passwd", "credential", "credentials"})
 
 OptionsT = TypeVar("OptionsT", bound="BackendOptions")
 
@@ -66,12 +70,13 @@ class BackendOptions:
         extra: dict[str, Any] = {}
         for key, value in values.items():
             name = key.replace("-", "_")
-            if _is_secret_name(name):
+            where = _secret_in(name, value, name not in fields)
+            if where:
                 raise UsageError(
-                    f"engine {backend!r}: the option {key!r} looks like a secret, and midb "
-                    "never takes a secret as an option (it would be written into the run's "
-                    "files): set it in the environment (HF_TOKEN for a Hugging Face token, "
-                    "--api-key-env NAME for an API key)"
+                    f"engine {backend!r}: {where} looks like a secret, and midb never takes a "
+                    "secret as an option (it would be written into the run's files): set it in "
+                    "the environment (HF_TOKEN for a Hugging Face token, --api-key-env NAME for "
+                    "an API key)"
                 )
             if name in fields:
                 known[name] = _convert(value, hints[name], key, backend)
@@ -115,9 +120,29 @@ class BackendOptions:
         ]
 
 
-def _is_secret_name(name: str) -> bool:
+def _secret_in(name: str, value: Any, deep: bool) -> str:
+    """Where ``value`` of option ``name`` holds a secret ("" if nowhere): the option itself
+    by its name; ``deep`` (a free engine argument, written as given): also a key inside its
+    JSON value, or a URL with a password anywhere in it (`model_loader_extra_config=
+    {"s3_secret_access_key": ...}`, `otlp_traces_endpoint=http://u:pw@host`)."""
     parts = name.lower().strip("_").split("_")
-    return parts[-1] != "env" and not _SECRET_PARTS.isdisjoint(parts)
+    if (
+        parts[-1] != "env"
+        and (parts[-1] in _SECRET_LAST_WORDS or not _SECRET_WORDS.isdisjoint(parts))
+        and not isinstance(value, bool)
+        and value is not None
+    ):
+        return f"the option {name!r}"
+    if not deep:
+        return ""
+    if isinstance(value, dict):
+        inner = next((w for k, v in value.items() if (w := _secret_in(str(k), v, True))), "")
+        return f"{inner} in {name!r}" if inner else ""
+    if isinstance(value, (list, tuple)):
+        return next((w for v in value if (w := _secret_in(name, v, True))), "")
+    if isinstance(value, str) and display_url(value) != value.strip():
+        return f"the URL in {name!r} (it has a password)"
+    return ""
 
 
 def _flag(key: str) -> str:

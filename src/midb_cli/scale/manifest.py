@@ -17,6 +17,7 @@ from typing import Any
 import orjson
 
 from midb_cli import jsonio
+from midb_cli.boost.engines import check_engine
 from midb_cli.boost.guards import GuardSettings
 from midb_cli.boost.pipeline import BoostOptions
 from midb_cli.boost.protocol import EngineSelection
@@ -71,8 +72,10 @@ def plan_directory(output: str) -> Path:
 
 
 def options_to_json(options: BoostOptions) -> dict[str, Any]:
-    """The options as the plan keeps them (every shard reads its options here). A URL with
-    credentials (`http://user:password@host`) is refused: a secret is never written."""
+    """The options as the plan keeps them (every shard reads its options here). A secret is
+    never written: the engine's options are parsed first (an option named like a secret is
+    refused there), and a URL with credentials (`http://user:password@host`) is refused."""
+    check_engine(options.engine)
     for key, value in options.engine.backend_options.items():
         for text in value if isinstance(value, (list, tuple)) else [value]:
             if isinstance(text, str) and display_url(text) != text.strip():
