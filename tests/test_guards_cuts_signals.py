@@ -528,3 +528,34 @@ def test_an_answer_with_the_names_the_task_gives_restates_nothing() -> None:
     new = "Los dos personajes principales del texto dado son Juan y Lucía"
     assert not restates_the_task(old, new, "es", task)
     assert restates_the_task(old, "Los dos personajes principales del texto dado", "es", task)
+
+
+@pytest.mark.parametrize(
+    ("lang", "original_response", "response"),
+    [
+        # the result has no unit: the line's units divide out (`4 fois` is no unit of the line)
+        ("fr", "5 cm entre 4 fois dans 20 cm.", "On divise :\n\n20 cm / 5 cm = 4"),
+        ("cs", "Poměr je 3 ku 1.", "Výpočet:\n\nPoměr = 6 kg / 2 kg = 3"),
+        ("ar", "تتسع 4 مرات.", "الحساب:\n\n20 لتر ÷ 5 لتر = 4"),
+    ],
+)
+def test_a_ratio_without_a_unit_is_no_unit_cut(
+    lang: str, original_response: str, response: str
+) -> None:
+    _, detail = _judge("?", original_response, response, lang)
+    assert detail != "unit_missing"
+
+
+def test_a_source_line_after_the_answer_is_no_explanation_cut() -> None:
+    response = "**Jawapan:** Kuala Lumpur\n\nSumber: Jabatan Perangkaan Malaysia"
+    _, detail = _judge("Apakah ibu negara Malaysia?", "Kuala Lumpur", response, "ms")
+    assert detail != "explanation_cut"
+
+
+def test_a_japanese_label_whose_answer_was_cut_is_no_subtitle() -> None:
+    # `手順：` + a clause with its particles, cut: not a title's subtitle after `：`
+    response = "カレーの作り方は次の通りです：\n\n手順：鍋で玉ねぎと肉を炒めて野菜"
+    reason, _ = _judge(
+        "カレーの作り方を教えてください。", "玉ねぎを炒めて煮込みます。", response, "ja"
+    )
+    assert reason == "guard:truncated"

@@ -15,11 +15,11 @@ from midb_cli.boost.guard_cut_syllables import KNOWN_SYLLABLES, SYLLABLE_STARTS
 from midb_cli.boost.guard_endings import GRAM_SIZE, LIST_ITEM, QUOTES, line_body
 from midb_cli.boost.guard_words import SENTENCE_STOPS
 
-# the last line ends on a result after `=` ... and a quantity with its unit before it
+# the last line ends on a result after `=` ... and the units of its quantities (a word, its
+# first three letters for inflection: `بوصات`/`بوصة`; a sign); not the `x` of a product
 _BARE_RESULT = re.compile(r"[=≈]\s*(\d+(?:[.,]\d+)*)\Z")
-# (a letter that is not the `x` of a product: `6 x 4`)
-_UNIT_AFTER = r"\s?(?![xX]\s)(?:[^\W\d_]|[°%²³$€£])"
-_WITH_UNIT = re.compile(r"\d" + _UNIT_AFTER)
+_UNIT = re.compile(r"\d\s?(?![xX]\s)([^\W\d_]{1,3}|[°%²³$€£])")
+_UNIT_SIGNS = frozenset("°%$€£")
 # A number on its own: not inside a Latin word or a tag (`#vote2020`, `COVID-19`, `4A`; a unit
 # may follow in other scripts: `3000미터`), not a list marker nor a hashtag (removed first) nor
 # a label's (`Grupo 1: Anna`); never a part of one (`12` of `12.5kg`)
@@ -72,17 +72,28 @@ def unit_missing(old: str, line: str) -> bool:
     (`Povrchová plocha = 6 x 4 cm² = 24` for `... je 24 cm².`, `= 3 × 180 درجة = 540` for
     `540°`)."""
     match = _BARE_RESULT.search(line)
-    if match is None or not _WITH_UNIT.search(line, 0, match.start()):
+    if match is None:
         return False
-    number = _numbers_text(match.group(1))
-    pattern = r"(?<![\d.])" + re.escape(number) + _UNIT_AFTER
-    return re.search(pattern, _numbers_text(old)) is not None
+    units = {u.lower() for u in _UNIT.findall(line, 0, match.start())}
+    if not units:
+        return False
+    number = re.escape(_numbers_text(match.group(1)))
+    for found in re.finditer(r"(?<![\d.])" + number + r"\s?(\S{1,3})", _numbers_text(old)):
+        unit = _UNIT.match("0" + found.group(1))
+        # the original's unit is one the line uses (not `4 fois` for `20 cm / 5 cm = 4`)
+        if unit and (unit.group(1).lower() in units or unit.group(1) in _UNIT_SIGNS):
+            return True
+    return False
 
 
 # an explanation this long after the answer is a sentence (characters in unspaced scripts)
 _EXPLANATION_WORDS = 4
 _EXPLANATION_CHARS = 12
 _SHORT_ANSWER = 80
+
+
+def _letters(text: str) -> int:
+    return sum(c.isalpha() for c in text)
 
 
 def explanation_cut(old: str, new: str, line: str, lang: str) -> bool:
@@ -98,8 +109,8 @@ def explanation_cut(old: str, new: str, line: str, lang: str) -> bool:
     elif len(line.split()) < _EXPLANATION_WORDS:
         return False
     lowered = line.lower()
-    if answer in lowered or "=" in line or sum(c.isalpha() for c in line) < len(line) / 2:
-        return False  # the answer itself, a formula: not an explanation
+    if answer in lowered or any(c in line for c in "=:：") or _letters(line) < len(line) / 2:
+        return False  # the answer itself, a formula, a label (`Sumber: ...`): no explanation
     earlier = new[: new.rfind("\n") + 1].lower()
     return answer in earlier
 

@@ -48,6 +48,7 @@ _MIRRORED_WORDS = 0.5
 _MIRRORED_ITEMS = 0.8
 #: what follows a full-width colon in a title: a subtitle, not a label's open answer
 _SUBTITLE_CHARS = 15
+_CLAUSE_PARTICLES = frozenset("をでがにはと")
 
 
 def cut_against_original(old: str, new: str, line: str, lang: str) -> str | None:
@@ -117,7 +118,7 @@ def _open_line_after_lead_in(old: str, new: str, line: str, lang: str) -> bool:
     One word after the lead-in is a name or a value (`Luminixia`)."""
     if not line[-1].isalnum() or ":" in line or "=" in line or not _after_lead_in(new):
         return False  # (a formula after `… is:` ends on its result, `F = mg = 9,8 N`)
-    if len(line.rpartition("：")[2]) <= _SUBTITLE_CHARS < len(line):
+    if _subtitle(line):
         return False  # a title and its short subtitle (`人工知能の未来：今知っておくべきこと`)
     if (len(line.strip()) < 8) if lang in _NO_SPACES else len(line.split()) < 2:
         return False
@@ -130,6 +131,17 @@ def _open_line_after_lead_in(old: str, new: str, line: str, lang: str) -> bool:
         return True
     words = old[old.rfind("\n") + 1 :].split()
     return sum(w[:1].isupper() for w in words) < _TITLE_CAPITALS * len(words)
+
+
+def _subtitle(line: str) -> bool:
+    """After a full-width colon, a few characters without the particles of a clause: a title's
+    subtitle (`今知っておくべきこと`), not a label's answer cut (`手順：鍋で玉ねぎと肉を炒めて野菜`)."""
+    head, colon, tail = line.rpartition("：")
+    if not colon or not head.strip() or len(tail) > _SUBTITLE_CHARS:
+        return False
+    for ending in ("こと", "もの"):
+        tail = tail.removesuffix(ending)
+    return not any(c in _CLAUSE_PARTICLES for c in tail)
 
 
 def _in_original(item: str, low: str, lang: str) -> bool:
