@@ -28,6 +28,7 @@ import random
 import sys
 import time
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -167,30 +168,28 @@ def _length_variant(kind: str) -> tuple[str, ...]:
     return (f"{kind}@length",) if kind.startswith("trunc_") else ()
 
 
-def _run_language(
-    lang: str,
+def iter_cases(
     files: dict[str, list[tuple[Fields, Fields]]],
+    lang: str,
     kinds: list[str],
     parity: int,
-    args: argparse.Namespace,
-    identifier: LanguageIdentifier,
-    checker: Checker,
-    guard: RevisionGuard,
-    stats: Stats,
-) -> None:
+    per_lang: int,
+    seed: int,
+) -> Iterator[tuple[str, int, Fields, str]]:
+    """(kind, row, original fields, the booster's answer) for ``per_lang`` rows of each kind:
+    the rows of one parity (0: tuning, 1: held out) in a seeded order, those the experts
+    revised, each with the answer the kind builds from its real revision."""
     rows = files[lang]
     others = [x for x in files if x != lang]
     # the same item's revision in another language (rows are aligned, give or take one)
     other_rows = files[others[sorted(files).index(lang) % len(others)]]
-    rng = random.Random(f"{args.seed}-{lang}")
     order = [i for i in range(len(rows)) if i % 2 == parity]
-    rng.shuffle(order)
-    prior = estimate_prior((Pair(*rows[i][0]) for i in order[:200]), identifier)
+    random.Random(f"{seed}-{lang}").shuffle(order)
     for kind in kinds:
         build = KINDS[kind]
         taken = 0
         for position, i in enumerate(order):
-            if taken >= args.per_lang:
+            if taken >= per_lang:
                 break
             raw, revised = rows[i]
             if raw == revised:
@@ -208,53 +207,72 @@ def _run_language(
                 continue
             raw, answer = built if isinstance(built, tuple) else (raw, built)
             taken += 1
-            original = Pair(*raw)
-            # as LLMBooster parses: a pair sent without an instruction may come back without one
-            parsed = parse_answer(answer, "tagged", empty_instruction=not raw[0].strip())
-            for name, finish in ((kind, "stop"), *((v, "length") for v in _length_variant(kind))):
-                stats.totals[name][lang] += 1
-                detail = ""
-                if parsed.pair is None:
-                    reason: str | None = parsed.reason
+            yield kind, i, raw, answer
+
+
+def _run_language(
+    lang: str,
+    files: dict[str, list[tuple[Fields, Fields]]],
+    kinds: list[str],
+    parity: int,
+    args: argparse.Namespace,
+    identifier: LanguageIdentifier,
+    checker: Checker,
+    guard: RevisionGuard,
+    stats: Stats,
+) -> None:
+    rows = files[lang]
+    order = [i for i in range(len(rows)) if i % 2 == parity]
+    random.Random(f"{args.seed}-{lang}").shuffle(order)
+    prior = estimate_prior((Pair(*rows[i][0]) for i in order[:200]), identifier)
+    for kind, i, raw, answer in iter_cases(files, lang, kinds, parity, args.per_lang, args.seed):
+        original = Pair(*raw)
+        # as LLMBooster parses: a pair sent without an instruction may come back without one
+        parsed = parse_answer(answer, "tagged", empty_instruction=not raw[0].strip())
+        for name, finish in ((kind, "stop"), *((v, "length") for v in _length_variant(kind))):
+            stats.totals[name][lang] += 1
+            detail = ""
+            if parsed.pair is None:
+                reason: str | None = parsed.reason
+            else:
+                lang_of = identifier.identify(original, prior)
+                findings = checker.check(original, lang_of, file_lang=prior)
+                started = time.process_time()
+                verdict = guard.evaluate(
+                    original,
+                    parsed.pair,
+                    lang_of.lang,
+                    findings,
+                    original_lang=lang_of,
+                    finish_reason=finish,
+                    file_lang=prior,
+                )
+                spent = time.process_time() - started
+                if finish == "stop":
+                    stats.cpu[lang].append(spent)
+                    if kind in GOOD_KINDS:
+                        stats.good_cpu[lang].append(spent)
+                reason = verdict.reason
+                detail = getattr(verdict, "detail", "")  # (older midb: none)
+            wanted = reason is None if kind in GOOD_KINDS else reason is not None
+            stats.hits[name][lang] += wanted
+            stats.reasons[name][reason or "accepted"] += 1
+            if reason and kind in GOOD_KINDS:
+                stats.rules[rule_of(reason, detail)][lang] += 1
+            # failures are shown from the tuning rows only: the held-out rows stay unseen
+            if not wanted and name == args.show and parity == 0 and stats.shown < args.max_show:
+                stats.shown += 1
+                got = parsed.pair.response if parsed.pair else answer
+                # a task refused or accepted: the two instructions tell why
+                if parsed.pair and (reason in _TASK_REASONS or kind in _TASK_KINDS):
+                    print(f"--- {lang} row {i} {reason or 'accepted'} {detail}")
+                    print(f"    original instruction: {raw[0][:200]!r}")
+                    print(f"    revised instruction:  {parsed.pair.instruction[:200]!r}")
+                elif reason:
+                    print(f"--- {lang} row {i} refused ({reason} {detail}): {got[-300:]!r}")
                 else:
-                    lang_of = identifier.identify(original, prior)
-                    findings = checker.check(original, lang_of, file_lang=prior)
-                    started = time.process_time()
-                    verdict = guard.evaluate(
-                        original,
-                        parsed.pair,
-                        lang_of.lang,
-                        findings,
-                        original_lang=lang_of,
-                        finish_reason=finish,
-                        file_lang=prior,
-                    )
-                    spent = time.process_time() - started
-                    if finish == "stop":
-                        stats.cpu[lang].append(spent)
-                        if kind in GOOD_KINDS:
-                            stats.good_cpu[lang].append(spent)
-                    reason = verdict.reason
-                    detail = getattr(verdict, "detail", "")  # (older midb: none)
-                wanted = reason is None if kind in GOOD_KINDS else reason is not None
-                stats.hits[name][lang] += wanted
-                stats.reasons[name][reason or "accepted"] += 1
-                if reason and kind in GOOD_KINDS:
-                    stats.rules[rule_of(reason, detail)][lang] += 1
-                # failures are shown from the tuning rows only: the held-out rows stay unseen
-                if not wanted and name == args.show and parity == 0 and stats.shown < args.max_show:
-                    stats.shown += 1
-                    got = parsed.pair.response if parsed.pair else answer
-                    # a task refused or accepted: the two instructions tell why
-                    if parsed.pair and (reason in _TASK_REASONS or kind in _TASK_KINDS):
-                        print(f"--- {lang} row {i} {reason or 'accepted'} {detail}")
-                        print(f"    original instruction: {raw[0][:200]!r}")
-                        print(f"    revised instruction:  {parsed.pair.instruction[:200]!r}")
-                    elif reason:
-                        print(f"--- {lang} row {i} refused ({reason} {detail}): {got[-300:]!r}")
-                    else:
-                        print(f"--- {lang} row {i} accepted: {got[-80:]!r}")
-                    print(f"    raw response tail: {raw[2][-160:]!r}")
+                    print(f"--- {lang} row {i} accepted: {got[-80:]!r}")
+                print(f"    raw response tail: {raw[2][-160:]!r}")
 
 
 def _print_table(langs: list[str], kinds: list[str], stats: Stats) -> None:
