@@ -26,7 +26,7 @@ from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from eval_guards import DATA_DIRS, TARGET, iter_cases, load
+from eval_guards import DATA_DIRS, NO_TARGET, TARGET, iter_cases, load
 from guard_cases import GOOD_KINDS, KINDS, Fields
 from midb_cli.boost.pipeline import BoostOptions, run_boost
 from midb_cli.boost.protocol import EngineSelection
@@ -179,7 +179,7 @@ def main() -> int:
             n = totals[kind][lang]
             share = 100 * wanted[kind][lang] / n if n else None
             row.append(f"{share:6.1f}" if share is not None else f"{'-':>6}")
-            if share is not None:
+            if share is not None and kind not in NO_TARGET:
                 cells.append(share)
         n_all = sum(totals[kind].values())
         share_all = 100 * sum(wanted[kind].values()) / n_all if n_all else 0.0

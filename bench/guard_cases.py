@@ -229,6 +229,16 @@ def one_line(case: Case) -> str | None:
     return _with_response(case, line)
 
 
+def first_sentences(case: Case) -> str | None:
+    """The answer stopped after its first two sentences (a stop token too early): whole
+    sentences, a finished last one, a fraction of the revision."""
+    response = case.revised[2].strip()
+    parts = re.split(r"(?<=[.!?。！？؟])\s+", response)
+    if len(parts) < 5 or "\n" in " ".join(parts[:2]):
+        return None
+    return _with_response(case, " ".join(parts[:2]))
+
+
 def one_word(case: Case) -> str | None:
     words = case.revised[2].split()
     if len(case.raw[2]) < 15 or not words:
@@ -306,6 +316,7 @@ KINDS: dict[str, Builder] = {
     "trunc_code": trunc_code,
     "one_line": one_line,
     "one_word": one_word,
+    "first_sentences": first_sentences,
     "english": english,
     "english_short": english_short,
     "other_language": other_language,

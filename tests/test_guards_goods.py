@@ -135,3 +135,17 @@ def test_the_items_taken_out_of_the_original_sentence_are_no_collapse() -> None:
     for response in ("Majestátní, rychlý, mocný", "Majestátní, hrdý"):
         result = judge(eagle, eagle.with_field("response", response), "cs")
         assert result.reason == "guard:response_collapsed", response
+
+
+def test_a_whole_answer_with_the_task_material_dropped_still_halves_the_pair() -> None:
+    text = (
+        "Die Stadt wurde im 12. Jahrhundert von Kaufleuten gegründet. Im Mittelalter wuchs sie "
+        "schnell, weil sie an einem Fluss lag. Viele Händler kamen aus dem Norden und brachten "
+        "Stoffe, Salz und Wein. Im 16. Jahrhundert zerstörte ein großer Brand die Altstadt. "
+        "Danach bauten die Bürger breitere Straßen und Häuser aus Stein."
+    )
+    original = Pair("Fasse den folgenden Text zusammen.", text, "Die Stadt wuchs durch Handel.")
+    short = "Die Stadt wurde im 12. Jahrhundert gegründet. Sie wuchs schnell durch den Handel."
+    assert judge(original, Pair(original.instruction, "", short), "de").reason == (
+        "guard:length_ratio"
+    )
