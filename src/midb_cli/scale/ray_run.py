@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from midb_cli.boost.engines import check_engine
 from midb_cli.boost.pipeline import BoostOptions
 from midb_cli.boost.summary import BoostSummary
 from midb_cli.errors import EngineError, MidbError, UsageError
@@ -44,6 +45,7 @@ def run_ray(
 ) -> BoostSummary:
     """Plan, run every shard not done on Ray, merge. ``address``: ``local`` starts a Ray
     here, anything else (``auto``, ``ray://host:port``) is handed to ``ray.init``."""
+    check_engine(options.engine)  # a bad or secret option: before a cluster is joined
     ray = import_ray()
     started = time.monotonic()
     started_here = not ray.is_initialized()
