@@ -131,3 +131,27 @@ def test_a_server_that_dies_mid_run_stops_the_run_and_a_rerun_finishes(tmp_path:
     assert ids == [f"r{i}" for i in range(300)]  # every line exactly once, in order
     # the 40 answers were cached: only what was in flight or never sent is asked again
     assert asked_again == 300 - 40
+
+
+def test_a_run_whose_every_request_failed_exits_4_with_the_records_kept(tmp_path: Path) -> None:
+    def unknown_model(_headers: dict[str, str]) -> tuple[int, bytes]:
+        return 404, b'{"error": {"message": "The model \'typo\' does not exist."}}'
+
+    src, out = make_input(tmp_path / "in.jsonl", 6), tmp_path / "out.jsonl"
+    with running(ChatServer(reply=unknown_model)) as server:
+        result = boost(src, out, server.url, tmp_path, "--max-retries", "0")
+    assert result.returncode == 4, result.stderr
+    assert "every request failed (6 of 6" in result.stderr and "does not exist" in result.stderr
+    assert statuses(out) == ["error"] * 6  # written, asked again by a rerun
+    # one answer is enough for a run to have done something
+    calls: list[int] = []
+
+    def first_fails(_headers: dict[str, str]) -> tuple[int, bytes]:
+        calls.append(1)
+        if len(calls) == 1:
+            return 404, b'{"error": {"message": "no"}}'
+        return 200, chat_answer()
+
+    with running(ChatServer(reply=first_fails)) as server:
+        again = boost(src, tmp_path / "out2.jsonl", server.url, tmp_path, "--max-retries", "0")
+    assert again.returncode == 0, again.stderr

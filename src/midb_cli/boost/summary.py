@@ -52,6 +52,12 @@ class BoostSummary:
         return out
 
     @property
+    def all_failed(self) -> bool:
+        """This run asked for records and every one came back `error` (a model name the server
+        does not know, a request it refuses): the run wrote them, and revised nothing."""
+        return self.written > 0 and self.by_status["error"] == self.written
+
+    @property
     def total_written(self) -> int:
         return self.resumed + self.written
 

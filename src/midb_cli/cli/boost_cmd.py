@@ -42,7 +42,7 @@ from midb_cli.cli.options import (
     SchemaOpt,
     StrictOpt,
 )
-from midb_cli.errors import MidbError, UsageError
+from midb_cli.errors import EngineError, MidbError, UsageError
 
 if TYPE_CHECKING:
     from midb_cli.boost.pipeline import BoostOptions
@@ -312,6 +312,14 @@ def _run(options: BoostOptions, *, quiet: bool, workers: str = "1", ray: str | N
     _print_summary(console, summary, quiet, render_summary)
     if options.report:
         console.print(f"report: {options.report}")
+    if summary.all_failed:
+        # a run that revised nothing did not succeed, though every record is written
+        reason = summary.reasons.most_common(1)[0][0] if summary.reasons else "no answer"
+        raise EngineError(
+            f"every request failed ({summary.written:,} of {summary.written:,}; {reason}): "
+            "the records are written as `error`; fix the cause and rerun the same command "
+            "to ask again"
+        )
 
 
 def _runner(workers: str, ray: str | None, input: str) -> Any:
