@@ -216,3 +216,27 @@ def test_cli_summary_and_help(seven: Path, tmp_path: Path) -> None:
     help_text = runner.invoke(app, ["select", "--help"]).stdout
     for option in ("--top", "--top-percent", "--order", "--per-lang", "--output"):
         assert option in help_text
+
+
+@pytest.mark.parametrize(
+    ("command", "name"),
+    [
+        (["select", "--top", "1"], "sel.json"),
+        (["select", "--top", "1"], "sel.parquet"),
+        (["export"], "ep.parquet"),
+        (["export"], "ep.PQ"),
+        (["train-data"], "td.parquet"),
+    ],
+)
+def test_an_output_name_that_promises_another_format_is_refused(
+    tmp_path: Path, command: list[str], name: str
+) -> None:
+    # JSON Lines under .json or .parquet: `midb stats`, a trainer's loader could not read it
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps({"instruction": "q", "input": "", "output": "a"}) + "\n")
+    result = CliRunner().invoke(
+        app, [command[0], str(src), *command[1:], "-o", str(tmp_path / name)]
+    )
+    assert isinstance(result.exception, UsageError), result.output
+    assert "name it X.jsonl" in str(result.exception)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl"]

@@ -28,6 +28,7 @@ from midb_cli.export.writer import rejects_file
 from midb_cli.jsonio import dumps_line
 from midb_cli.langid import LanguageIdentifier
 from midb_cli.langid.stream import identify_stream
+from midb_cli.records.output_names import refuse_misnamed_output
 from midb_cli.records.paths import refuse_clashes
 from midb_cli.records.reader import (
     BOM,
@@ -133,6 +134,7 @@ def select_file(
         raise UsageError("--order must be desc or asc")
     if input_path == "-":
         raise UsageError("select reads its input twice: give a file, not standard input")
+    refuse_misnamed_output(output_path, why="the selected records as they were")
     rejects_file_path = rejects_path or default_rejects_path(output_path)
     refuse_clashes({"-o": output_path, "--rejects": rejects_file_path}, [input_path])
     if per_lang and identifier is None:

@@ -22,6 +22,7 @@ from midb_cli.errors import InputError, UsageError
 from midb_cli.export.formats import FORMATS, pair_record
 from midb_cli.export.writer import RecordSink, record_sink, rejects_file
 from midb_cli.judge.pairs import ReaderOptions
+from midb_cli.records.output_names import refuse_misnamed_output
 from midb_cli.records.paths import refuse_clashes
 from midb_cli.records.reader import META_KEY, Record, RecordReader, Reject
 from midb_cli.records.writer import RejectsWriter
@@ -58,6 +59,7 @@ def run_export(options: ExportOptions) -> ExportResult:
         raise UsageError(f"--format must be one of {', '.join(FORMATS)}")
     if options.output == "-" or options.output.endswith(".gz"):
         raise UsageError("-o must be a plain .jsonl or .json file")
+    refuse_misnamed_output(options.output, array=True)
     require_statuses(options.statuses)
     rejects_path = options.rejects or default_rejects_path(options.output)
     refuse_clashes({"-o": options.output, "--rejects": rejects_path}, [options.input])

@@ -24,6 +24,7 @@ from midb_cli.export.targets import build_target, proxy_tokens
 from midb_cli.export.writer import record_sink
 from midb_cli.jsonio import JSONError, dumps, loads
 from midb_cli.judge.pairs import ReaderOptions
+from midb_cli.records.output_names import refuse_misnamed_output
 from midb_cli.records.paths import refuse_clashes
 from midb_cli.records.reader import Record, RecordReader, Reject
 from midb_cli.records.writer import RejectsWriter, atomic_writer
@@ -111,6 +112,7 @@ def run_train_data(options: TrainDataOptions) -> TrainDataResult:
         raise UsageError("--cutoff-len must be at least 1")
     if options.output == "-" or options.output.endswith(".gz"):
         raise UsageError("-o must be a plain .jsonl or .json file")
+    refuse_misnamed_output(options.output, array=True)
     rejects_path = options.rejects or default_rejects_path(options.output)
     info_path = options.dataset_info
     if info_path is None:

@@ -17,6 +17,7 @@ from typing import Any
 from midb_cli.boost.output import ResumableOutput
 from midb_cli.errors import InputError, UsageError
 from midb_cli.jsonio import JSONError, loads
+from midb_cli.records.output_names import refuse_misnamed_output
 from midb_cli.signals import Cleanup
 
 
@@ -32,14 +33,7 @@ def validate_output_path(output: str) -> None:
         raise UsageError("-o must be a file (the judgments file is resumable, not a stream)")
     if output.endswith(".gz"):
         raise UsageError(f"-o {output}: write plain JSONL (a resumable output cannot be gzipped)")
-    from midb_cli.records.parquet import is_parquet_file  # (no pyarrow import)
-
-    if output.lower().endswith(".json") or is_parquet_file(output):
-        # (neither a JSON array nor Parquet can be appended to and resumed)
-        raise UsageError(
-            f"-o {output}: this file is JSON Lines, one record a line, so that a rerun resumes: "
-            "name it X.jsonl (`midb export X.jsonl -o Y.json` makes a JSON array)"
-        )
+    refuse_misnamed_output(output, why="one record a line so that a rerun resumes")
     if Path(output).is_dir():
         raise UsageError(f"-o {output} is a directory; give a file path")
 
