@@ -49,7 +49,10 @@ def test_scan_reads_long_lines_across_chunks(tmp_path: Path) -> None:
 def test_an_existing_file_that_is_not_a_boost_output_is_refused(tmp_path: Path) -> None:
     out = tmp_path / "out.jsonl"
     out.write_text('{"instruction": "a", "output": "b"}\n')
-    with pytest.raises(InputError, match="not a midb boost output; use --overwrite"):
+    with pytest.raises(
+        InputError,
+        match=r"was not written by midb \(no .midb. with an id in its records\); use --overwrite",
+    ):
         scan_output(out)
 
 

@@ -162,6 +162,15 @@ def test_options_given_as_tuples_or_sets_are_the_same_job(tmp_path: Path) -> Non
     assert run_boost(same).resumed == 20
 
 
+def test_id_key_id_is_the_default_and_the_same_job(tmp_path: Path) -> None:
+    # a new-user trial: `--id-key id` after a run without it was "another --id-key"
+    src = make_input(tmp_path / "in.jsonl")
+    out = tmp_path / "out.jsonl"
+    run_boost(BoostOptions(str(src), str(out)))
+    killed_after(out, 20)
+    assert run_boost(BoostOptions(str(src), str(out), id_key="id")).resumed == 20
+
+
 def test_a_pipe_as_input_is_boosted_without_a_fingerprint(tmp_path: Path) -> None:
     src = make_input(tmp_path / "in.jsonl", 10)
     out = tmp_path / "out.jsonl"

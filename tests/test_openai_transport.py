@@ -108,6 +108,8 @@ def test_url_credentials_are_sent_as_basic_auth_and_never_shown(
     assert answer.error is not None and "HTTP 401" in answer.error
     for secret in ("p@ss-w0rd", "p%40ss-w0rd", token):
         assert secret not in answer.error
+    # the credentials to check are the URL's, not an API key the user never set
+    assert answer.error.endswith("(check the user and password in --api-base)")
 
 
 def test_url_credentials_with_an_api_key_are_refused_without_the_password() -> None:

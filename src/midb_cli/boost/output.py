@@ -245,7 +245,8 @@ def output_meta(path: Path, line: int, raw: bytes) -> dict[str, Any]:
     meta = obj.get(META_KEY) if isinstance(obj, dict) else None
     if not isinstance(meta, dict) or not isinstance(meta.get("id"), str):
         raise InputError(
-            f"{path}:{line}: the output file exists but is not a midb boost output; "
+            f"{path}:{line}: the output file exists but was not written by midb (no "
+            f"{META_KEY!r} with an id in its records); "
             "use --overwrite to replace it, or choose another path"
         )
     return meta

@@ -80,6 +80,8 @@ def output_options(options: BoostOptions) -> dict[str, Any]:
     for key in ("select", "ignore"):
         if data.get(key) is not None:
             data[key] = sorted(data[key])
+    if data.get("id_key") == "id":
+        data["id_key"] = None  # `--id-key id` names the default key: the same ids
     engine = data["engine"]
     # the backend's own word on which of its settings change answers
     engine["backend_options"] = answer_options(options.engine)

@@ -314,7 +314,10 @@ class OpenAIBackend:
             if status in (401, 403):
                 # A wrong or missing key fails every request alike: stop the run at once.
                 kind = FATAL
-                message += " (check the API key: --api-key-env names its variable)"
+                if self.endpoints[index].basic_auth is not None:
+                    message += " (check the user and password in --api-base)"
+                else:
+                    message += " (check the API key: --api-key-env names its variable)"
             raise _Fatal(f"HTTP {status} from {endpoint}: {message}", kind)
         if status >= 300:  # not followed: a POST would silently turn into a GET
             where = self._redact(answer.location or "nowhere")
