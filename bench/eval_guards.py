@@ -92,18 +92,24 @@ def load(path: Path) -> list[tuple[Fields, Fields]]:
     return rows
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--per-lang", type=int, default=200, help="records per language and kind")
+def sample_arguments(description: str, per_lang: int) -> argparse.ArgumentParser:
+    """The options that choose the sample (shared with eval_guards_cli.py)."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--per-lang", type=int, default=per_lang, help="records per language, kind")
     parser.add_argument("--langs", default="", help="comma-separated codes (default: all)")
     parser.add_argument("--kinds", default="", help="comma-separated kinds (default: all)")
+    parser.add_argument("--seed", type=int, default=8)
+    parser.add_argument("--data", type=Path, help="folder of <lang>.jsonl.gz MEB files")
+    return parser
+
+
+def main() -> int:
+    parser = sample_arguments(__doc__.splitlines()[0], 200)
     parser.add_argument("--show", default="", help="print the failures of this kind")
     parser.add_argument("--max-show", type=int, default=40, help="at most this many failures")
-    parser.add_argument("--seed", type=int, default=8)
     parser.add_argument(
         "--split", choices=("both", "tune", "heldout"), default="both", help="rows to report"
     )
-    parser.add_argument("--data", type=Path, help="folder of <lang>.jsonl.gz MEB files")
     args = parser.parse_args()
     data = args.data or next((d for d in DATA_DIRS if d.is_dir()), DATA_DIRS[0])
     if not data.is_dir():

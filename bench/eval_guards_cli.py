@@ -14,7 +14,6 @@ revision otherwise than the guard alone.
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 import tempfile
@@ -26,7 +25,7 @@ from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from eval_guards import DATA_DIRS, NO_TARGET, TARGET, iter_cases, load
+from eval_guards import DATA_DIRS, NO_TARGET, TARGET, iter_cases, load, sample_arguments
 from guard_cases import GOOD_KINDS, KINDS, Fields
 from midb_cli.boost.pipeline import BoostOptions, run_boost
 from midb_cli.boost.protocol import EngineSelection
@@ -132,13 +131,8 @@ def run_kind(
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--per-lang", type=int, default=60, help="records per language and kind")
-    parser.add_argument("--langs", default="", help="comma-separated codes (default: all)")
-    parser.add_argument("--kinds", default="", help="comma-separated kinds (default: all)")
-    parser.add_argument("--seed", type=int, default=8)
+    parser = sample_arguments(__doc__.splitlines()[0], 60)
     parser.add_argument("--split", choices=("tune", "heldout"), default="heldout")
-    parser.add_argument("--data", type=Path, help="folder of <lang>.jsonl.gz MEB files")
     args = parser.parse_args()
     data = args.data or next((d for d in DATA_DIRS if d.is_dir()), DATA_DIRS[0])
     if not data.is_dir():
