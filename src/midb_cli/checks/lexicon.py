@@ -269,8 +269,6 @@ CODE_KEYWORDS: frozenset[str] = frozenset(
     ]
 )
 
-# Words a finished sentence does not end on (articles, prepositions, conjunctions): a response
-# ending on one was cut off.
 #: Japanese nouns that end on a particle's character: `こと`, `もの` close a title or a list
 #: item (`知っておくべきこと`), they do not leave it open
 _JA_NOUN_ENDINGS = ("こと", "もの")
@@ -286,6 +284,8 @@ def ends_on_a_japanese_noun(line: str) -> bool:
     )
 
 
+# Words a finished sentence does not end on (articles, prepositions, conjunctions): a response
+# ending on one was cut off.
 DANGLING_WORDS: dict[str, frozenset[str]] = {
     lang: frozenset(words.split())
     for lang, words in {
