@@ -8,6 +8,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -42,11 +43,18 @@ def killed_after(out: Path, lines: int) -> None:
     out.write_bytes(b"".join(kept))
 
 
-def test_a_rerun_with_an_option_that_changes_the_output_is_refused(tmp_path: Path) -> None:
-    src = make_input(tmp_path / "in.jsonl")
+def interrupted_run(tmp_path: Path, n: int = 60, **options: Any) -> tuple[Path, Path]:
+    """An input of ``n`` records and the output a run with ``options`` left when killed after
+    20 records (with its run identity)."""
+    src = make_input(tmp_path / "in.jsonl", n)
     out = tmp_path / "out.jsonl"
-    run_boost(BoostOptions(str(src), str(out)))
+    run_boost(BoostOptions(str(src), str(out), **options))
     killed_after(out, 20)
+    return src, out
+
+
+def test_a_rerun_with_an_option_that_changes_the_output_is_refused(tmp_path: Path) -> None:
+    src, out = interrupted_run(tmp_path)
     before = out.read_bytes()
     with pytest.raises(UsageError, match=r"started with other --ignore, --lang;"):
         run_boost(BoostOptions(str(src), str(out), ignore=["placeholder_input"], lang="fr"))
@@ -59,10 +67,7 @@ def test_a_rerun_with_an_option_that_changes_the_output_is_refused(tmp_path: Pat
 
 
 def test_an_input_edited_since_the_output_was_started_is_refused(tmp_path: Path) -> None:
-    src = make_input(tmp_path / "in.jsonl")
-    out = tmp_path / "out.jsonl"
-    run_boost(BoostOptions(str(src), str(out)))
-    killed_after(out, 20)
+    src, out = interrupted_run(tmp_path)
     # the same size, the same ids: one word of record 5 changed
     lines = src.read_text(encoding="utf-8").splitlines(keepends=True)
     record = json.loads(lines[4])
@@ -85,19 +90,13 @@ def test_the_same_content_under_another_path_resumes(tmp_path: Path) -> None:
 
 
 def test_settings_of_speed_or_reporting_are_no_other_job(tmp_path: Path) -> None:
-    src = make_input(tmp_path / "in.jsonl")
-    out = tmp_path / "out.jsonl"
-    run_boost(BoostOptions(str(src), str(out)))
-    killed_after(out, 20)
+    src, out = interrupted_run(tmp_path)
     again = BoostOptions(str(src), str(out), report=str(tmp_path / "r.html"), max_parked=8)
     assert run_boost(again).resumed == 20
 
 
 def test_an_output_of_a_midb_without_run_identities_is_continued(tmp_path: Path) -> None:
-    src = make_input(tmp_path / "in.jsonl")
-    out = tmp_path / "out.jsonl"
-    run_boost(BoostOptions(str(src), str(out)))
-    killed_after(out, 20)
+    src, out = interrupted_run(tmp_path)
     (tmp_path / "out.jsonl.run.json").unlink()
     assert run_boost(BoostOptions(str(src), str(out))).resumed == 20
 
@@ -112,10 +111,7 @@ def test_a_run_that_writes_nothing_leaves_no_identity_behind(tmp_path: Path) -> 
 
 
 def test_records_appended_to_the_input_are_boosted_by_the_rerun(tmp_path: Path) -> None:
-    src = make_input(tmp_path / "in.jsonl", 60)
-    out = tmp_path / "out.jsonl"
-    run_boost(BoostOptions(str(src), str(out)))
-    killed_after(out, 20)
+    src, out = interrupted_run(tmp_path, n=60)
     longer = make_input(tmp_path / "longer.jsonl", 90)  # the same 60 records, then 30 more
     assert longer.read_bytes().startswith(src.read_bytes())
     src.write_bytes(longer.read_bytes())
@@ -137,10 +133,7 @@ def test_an_overwrite_that_fails_before_its_first_record_leaves_the_old_job_whol
     tmp_path: Path,
 ) -> None:
     # review: the new identity was saved at once, beside the old job's records
-    src = make_input(tmp_path / "in.jsonl")
-    out = tmp_path / "out.jsonl"
-    run_boost(BoostOptions(str(src), str(out), lang="fr"))
-    killed_after(out, 20)
+    src, out = interrupted_run(tmp_path, lang="fr")
     before = out.read_bytes()
     booster = LLMBooster(FakeBackend(_no_server), LLMSettings(prompt="midb", no_cache=True))
     again = BoostOptions(str(src), str(out), overwrite=True, engine=EngineSelection("x"))
@@ -154,20 +147,14 @@ def test_an_overwrite_that_fails_before_its_first_record_leaves_the_old_job_whol
 
 def test_options_given_as_tuples_or_sets_are_the_same_job(tmp_path: Path) -> None:
     # review: a saved identity reads lists back; `("a",)` and `["a"]` are one option value
-    src = make_input(tmp_path / "in.jsonl")
-    out = tmp_path / "out.jsonl"
-    run_boost(BoostOptions(str(src), str(out), ignore=("whitespace", "repetition")))  # type: ignore[arg-type]
-    killed_after(out, 20)
+    src, out = interrupted_run(tmp_path, ignore=("whitespace", "repetition"))
     same = BoostOptions(str(src), str(out), ignore=["repetition", "whitespace"])
     assert run_boost(same).resumed == 20
 
 
 def test_id_key_id_is_the_default_and_the_same_job(tmp_path: Path) -> None:
     # a new-user trial: `--id-key id` after a run without it was "another --id-key"
-    src = make_input(tmp_path / "in.jsonl")
-    out = tmp_path / "out.jsonl"
-    run_boost(BoostOptions(str(src), str(out)))
-    killed_after(out, 20)
+    src, out = interrupted_run(tmp_path)
     assert run_boost(BoostOptions(str(src), str(out), id_key="id")).resumed == 20
 
 
