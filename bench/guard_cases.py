@@ -121,9 +121,12 @@ def _with_response(case: Case, response: str) -> str:
     return tagged((case.revised[0], case.revised[1], response))
 
 
-def _cut_points(text: str, lang: str, *, mid_word: bool) -> list[int]:
-    """Positions in the middle third of ``text`` where a cut leaves a sentence unfinished."""
-    lo, hi = int(len(text) * 0.3), int(len(text) * 0.85)
+def _cut_points(
+    text: str, lang: str, *, mid_word: bool, span: tuple[float, float] = (0.3, 0.85)
+) -> list[int]:
+    """Positions in ``span`` of ``text`` (shares of its length; by default the middle) where a
+    cut leaves a sentence unfinished."""
+    lo, hi = int(len(text) * span[0]), int(len(text) * span[1])
     points = []
     if lang in _UNSPACED:
         for i in range(lo, hi):
@@ -151,6 +154,20 @@ def trunc_sentence(case: Case) -> str | None:
 def trunc_word(case: Case) -> str | None:
     response = case.revised[2]
     points = _cut_points(response, case.lang, mid_word=True) if len(response) >= 60 else []
+    if not points:
+        return None
+    return _with_response(case, response[: points[case.index % len(points)]])
+
+
+def trunc_late(case: Case) -> str | None:
+    """Cut between two words in the last 15% of the answer: its last sentence, item or line
+    left open near its end (`Ich hoffe, dein Blogbeitrag` for `... wird großartig!`)."""
+    response = case.revised[2]
+    points = (
+        _cut_points(response, case.lang, mid_word=False, span=(0.85, 0.995))
+        if len(response) >= 60
+        else []
+    )
     if not points:
         return None
     return _with_response(case, response[: points[case.index % len(points)]])
@@ -312,6 +329,7 @@ KINDS: dict[str, Builder] = {
     "good_code": good_code,
     "trunc_sentence": trunc_sentence,
     "trunc_word": trunc_word,
+    "trunc_late": trunc_late,
     "trunc_list": trunc_list,
     "trunc_code": trunc_code,
     "one_line": one_line,
