@@ -352,6 +352,7 @@ _TASK = {
     "de": "Beantworte die gegebene Aufgabe.",
     "es": "Responde a la tarea dada.",
     "fr": "Répondez à la tâche donnée.",
+    "pt": "Responda à tarefa dada.",
 }
 
 
@@ -391,6 +392,42 @@ def test_a_sentence_after_a_formula_left_open() -> None:
     assert _cut(cut, "cs", "Součet čísel od 1 do 10 je 55.") == "guard:truncated"
 
 
+@pytest.mark.parametrize(
+    ("lang", "cut", "original_response"),
+    [
+        # the working is values with their labels (no sentence of their own) and a total
+        (
+            "cs",
+            "Zde je výpočet mezisoučtu košíku:\n\nJablko - 2,20 $\n\nBanán - 3,40 $\n\n"
+            "Pomeranč - 4,20 $\n\nMezisoučet = 9,80 $\n\nProto je mezisoučet košíku",
+            "Celkem zaplatíte 9,80 $.",
+        ),
+        # a lead-in that runs into its formula is no sentence left open
+        (
+            "es",
+            "Para calcular la hipotenusa usamos el teorema de Pitágoras, que dice que\n"
+            "a^2 + b^2 = c^2\n3^2 + 4^2 = 25\nc = 5\n\n"
+            "Por lo tanto, la hipotenusa del triángulo mide",
+            "La hipotenusa mide 5.",
+        ),
+        # the working is a value with no word in it: a date
+        (
+            "pt",
+            "A data no formato ISO é:\n\n2020-11-25\n\n"
+            "Portanto, 25 de novembro de 2020 no formato",
+            "A data é 2020-11-25.",
+        ),
+    ],
+)
+def test_a_sentence_after_values_left_open(lang: str, cut: str, original_response: str) -> None:
+    assert _cut(cut, lang, original_response) == "guard:truncated"
+
+
+def test_a_product_without_its_second_factor_on_a_line_of_its_own() -> None:
+    cut = "Multiplikation Schritt für Schritt:\n\n- 6 x 7 = 42\n- 45 x"
+    assert _cut(cut, "de", "Zuerst 6 x 7 = 42, dann 45 x 73 = 3285.") == "guard:truncated"
+
+
 def test_a_stub_of_letters_on_its_own_line() -> None:
     cut = "Ve větě jsou dvě chyby. Jsou to:\n\n- měl -> měla\n\n- léto -> létě\n\nSpr"
     assert _cut(cut, "cs", "Měl jsem rád jít na pláž minulý léto.") == "guard:truncated"
@@ -418,6 +455,12 @@ def test_a_word_cut_that_the_instruction_spells_in_full() -> None:
         ),
         # a formula as the answer after a lead-in
         ("7", "La différence entre 12 et 5 est :\n\n12 - 5 = 7"),
+        # a verse after a value, an earlier verse line open: a poem, not working
+        (
+            "Le temps passe vite.",
+            "Un poème sur le temps :\n\nLes heures filent comme le vent\n\n12:00\n\n"
+            "Et personne ne les retient",
+        ),
         # a letter's signature
         (
             "Merci pour votre aide.\n\nCordialement,\n[Nom]",

@@ -287,18 +287,35 @@ def cut_against_itself(old: str, new: str, lang: str) -> str | None:
     stub = 2 if lang in GRAM_SIZE else 4
     if len(last) <= stub and last.isalpha() and last.lower() not in old.lower().split():
         return "stub"
-    if ":" in last or "：" in last or _line_kind(earlier[-1]) != "formula":
+    if ":" in last or "：" in last:
         return None
-    sentences = [x for x in earlier if _line_kind(x) == "prose" and _words(x, lang) >= 3]
-    if sentences and all(x[-1] in SENTENCE_STOPS or x[-1] in ":：" for x in sentences):
+    if not _worked(earlier[-1]):
+        return None
+    # the sentences: prose of three words or more (not `Jablko - 2,20 $`, a value with its
+    # label); one that leads into the formula below it (`..., which states that` /
+    # `a^2 + b^2 = c^2`) is no sentence left open
+    closed = [
+        x[-1] in SENTENCE_STOPS or x[-1] in ":：" or _line_kind(below) == "formula"
+        for x, below in zip(earlier, (*earlier[1:], lines[-1]))
+        if _line_kind(x) == "prose" and _words(x, lang, letters=True) >= 3
+    ]
+    if closed and all(closed):
         return "open_after_formula"
     return None
+
+
+def _worked(line: str) -> bool:
+    """A line of working: a formula, or a value with no word in it (`2020-11-25`, `9,80 $`)."""
+    return _line_kind(line) == "formula" or (
+        not LIST_ITEM.match(line) and any(c.isdigit() for c in line) and not _LETTERS.search(line)
+    )
 
 
 # the last item or verse line below this share of its open siblings' median length was cut
 _SHORT_ITEM = 0.4
 _SHORT_VERSE = 0.5
 _FORMULA = re.compile(r"[=≈]")
+_LETTERS = re.compile(r"[^\W\d_]{2}")
 # a one-line revision sharing less than this of the original's words never reached its answer
 _LEAD_IN_SHARE = 0.3
 
@@ -314,8 +331,13 @@ def _line_kind(line: str) -> str:
     return "formula" if _FORMULA.search(line) else "prose"
 
 
-def _words(line: str, lang: str) -> int:
-    return len(line) // 4 if lang in GRAM_SIZE else len(line.split())
+def _words(line: str, lang: str, *, letters: bool = False) -> int:
+    """Words in ``line`` (a four-character stretch in unspaced scripts); ``letters``: only
+    those with letters (not `-`, `2,20`, `$`)."""
+    if lang in GRAM_SIZE:
+        return len(line) // 4
+    words = line.split()
+    return sum(bool(_LETTERS.search(w)) for w in words) if letters else len(words)
 
 
 def _shorter_than_siblings(lines: list[str], kind: str, share: float) -> bool:

@@ -46,6 +46,7 @@ from midb_cli.checks.text import ATTRIBUTION_RE
 # (quotes differ by language: „…“ in cs and de, so only brackets and the straight quote count)
 _PAIRS = (("(", ")"), ("[", "]"), ("{", "}"), ("「", "」"), ("（", "）"))
 _WORD = re.compile(r"\w+")
+_LETTERS = re.compile(r"[^\W\d_]{2}")  # a word, not a unit letter or a variable
 # an enumeration of short items on one line (`Chance, possibilité, ouverture, ...`)
 _ENUMERATION = re.compile(r"^[^,،、.!?]{1,40}(?:[,،、][^,،、.!?]{1,40}){3,}\Z")
 # a formula that stops before its right-hand side (`45 km x 0,62 =`, `(6 × 4`)
@@ -267,8 +268,8 @@ def _open_bracket_or_formula(line: str, old: str) -> bool:
     head, _, last = line.rpartition(" ")
     if len(last) == 1 and last in _OPERATORS:
         return True
-    if last == "x" and head.rstrip()[-1:].isdigit() and "=" in head:
-        return True  # `(5 - 2) x 180 = 3 x`: a product without its second factor
+    if last == "x" and head.rstrip()[-1:].isdigit() and ("=" in head or not _LETTERS.search(head)):
+        return True  # `(5 - 2) x 180 = 3 x`, `- 45 x`: a product without its second factor
     product = "=" not in line and "≈" not in line and bool(_PRODUCT.search(line))
     return product and not _PRODUCT.search(old_line)
 
