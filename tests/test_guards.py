@@ -413,8 +413,7 @@ def test_a_sentence_after_a_formula_left_open() -> None:
         # the working is a value with no word in it: a date
         (
             "pt",
-            "A data no formato ISO é:\n\n2020-11-25\n\n"
-            "Portanto, 25 de novembro de 2020 no formato",
+            "A data no formato ISO é:\n\n2020-11-25\n\nPortanto, 25 de novembro de 2020 no formato",
             "A data é 2020-11-25.",
         ),
     ],
@@ -442,6 +441,42 @@ def test_a_word_cut_that_the_instruction_spells_in_full() -> None:
     instruction = "Identifiez le sujet et le verbe dans la phrase suivante."
     cut = "Le sujet et le verbe dans la phr"
     assert _cut(cut, "fr", "Sujet : Le chat\nVerbe : a grimpé", instruction) == ("guard:truncated")
+
+
+@pytest.mark.parametrize(
+    ("lang", "cut", "original_response"),
+    [
+        # a line of one determiner under the closing of a letter
+        (
+            "fr",
+            "Cher ami,\n\nJe suis si reconnaissant de t'avoir dans ma vie.\n\n"
+            "Avec une gratitude sincère,\n\nTon",
+            "Cher ami,\n\nMerci pour ton amitié.\n\nAvec gratitude,\n[Nom]",
+        ),
+        # `e`: Spanish `y` before a word that starts with an i sound
+        (
+            "es",
+            "Un león se puede describir como regio, poderoso, majestuoso, valiente e",
+            "Un león es fuerte.",
+        ),
+    ],
+)
+def test_a_function_word_left_at_the_end(lang: str, cut: str, original_response: str) -> None:
+    assert _cut(cut, lang, original_response) == "guard:truncated"
+
+
+def test_a_compound_item_the_original_names_in_full() -> None:
+    cut = "Einige Fantasy-Reihen:\n\n- Eragon von Christopher Paolini\n\n- Die Königsmörder-Chronik"
+    original = "-Eragon von Christopher Paolini\n-Die Königsmörder-Chronik von Patrick Rothfuss"
+    assert _cut(cut, "de", original) == "guard:truncated"
+
+
+@pytest.mark.parametrize(
+    "revised_response",
+    ["en", "La preposición de la frase es:\n\nen", "Las vocales son:\n\na e i o u"],
+)
+def test_a_function_word_given_as_the_answer_is_accepted(revised_response: str) -> None:
+    assert _cut(revised_response, "es", "en") is None
 
 
 @pytest.mark.parametrize(

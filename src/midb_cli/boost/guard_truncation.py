@@ -85,7 +85,7 @@ def cut_short(old: str, new: str, lang: str, context: str = "") -> str | None:
         return None  # the original's own last item or line, as it was
     if _stops_where_original_goes_on(old, new, lang):
         return "original_goes_on"
-    if _ends_on_a_dangling_word(line, lang):
+    if _ends_on_a_dangling_word(line, lang) or _lone_function_word(new, line, lang):
         return "function_word"
     if _ends_mid_phrase(old, new, line, lang):
         return "word_that_ends_no_line"
@@ -212,6 +212,17 @@ def _ends_on_a_dangling_word(line: str, lang: str) -> bool:
     before = head.rsplit(None, 1)[-1]
     # a lone letter after another short token is a list of letters (`o u e o`), not a cut
     return last in words and not (len(last) == 1 and len(before) <= 2)
+
+
+def _lone_function_word(new: str, line: str, lang: str) -> bool:
+    """The last line is one article or determiner under earlier lines (`Ton` under `Avec
+    une gratitude sincère,`): a line was cut after its first word. Not a value after a
+    label (`La preposición es:` / `en`), nor a whole answer of one word."""
+    words = DANGLING.get(lang)
+    if not words or lang in ("ja", "zh", "ko") or len(line) < 2 or " " in line.strip():
+        return False
+    earlier = previous_line(new[: len(new) - len(line)])
+    return bool(earlier) and earlier[-1] not in ":：" and line.strip().lower() in words
 
 
 # what may stand before a word or after it without making it another word
@@ -410,7 +421,7 @@ def _stops_where_original_goes_on(old: str, new: str, lang: str) -> bool:
     if (
         len(words) < 2
         or len(tail) < (4 if one_word_item else 6)
-        or not tail.replace(" ", "").isalpha()
+        or not tail.replace(" ", "").replace("-", "").isalpha()
     ):
         return False  # (a value may drop its unit: `1920 x 1080` for `1920 x 1080 Pixel`)
     # (an item capitalises what the original's running text writes in lower case)

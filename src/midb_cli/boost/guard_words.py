@@ -26,7 +26,7 @@ _MORE = {
     "seiner ihrer wir ich du er",
     "es": "pero porque como cuando donde si sin sobre entre hacia hasta desde según durante "
     "mediante tras cada este esta estos estas ese esa esos esas nuestro nuestra nuestros "
-    "nuestras tus",
+    "nuestras tus e u",
     "fr": "mais car donc comme quand lorsque si sans sous entre vers chez depuis pendant selon "
     "dont ce cet cette ces mon ma mes ton ta tes notre nos votre vos chaque je il ils on",
     "it": "ma perché come quando se senza tra fra su sul sulla sui sulle dei delle degli dal "
