@@ -296,7 +296,7 @@ def cut_against_itself(old: str, new: str, lang: str) -> str | None:
     # `a^2 + b^2 = c^2`) is no sentence left open
     closed = [
         x[-1] in SENTENCE_STOPS or x[-1] in ":：" or _line_kind(below) == "formula"
-        for x, below in zip(earlier, (*earlier[1:], lines[-1]))
+        for x, below in zip(earlier, (*earlier[1:], lines[-1]), strict=True)
         if _line_kind(x) == "prose" and _words(x, lang, letters=True) >= 3
     ]
     if closed and all(closed):
