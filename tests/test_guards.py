@@ -472,11 +472,23 @@ def test_a_compound_item_the_original_names_in_full() -> None:
 
 
 @pytest.mark.parametrize(
-    "revised_response",
-    ["en", "La preposición de la frase es:\n\nen", "Las vocales son:\n\na e i o u"],
+    ("lang", "original_response", "revised_response"),
+    [
+        ("es", "en", "en"),
+        ("es", "en", "La preposición de la frase es:\n\nen"),
+        ("es", "a e i o u", "Las vocales son:\n\na e i o u"),
+        # a column of words, not a line cut after its first word
+        (
+            "fr",
+            "ton, ta et tes",
+            "Les déterminants possessifs de la deuxième personne sont\n\nton\nta\ntes",
+        ),
+    ],
 )
-def test_a_function_word_given_as_the_answer_is_accepted(revised_response: str) -> None:
-    assert _cut(revised_response, "es", "en") is None
+def test_a_function_word_given_as_the_answer_is_accepted(
+    lang: str, original_response: str, revised_response: str
+) -> None:
+    assert _cut(revised_response, lang, original_response) is None
 
 
 @pytest.mark.parametrize(

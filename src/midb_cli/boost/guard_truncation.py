@@ -215,14 +215,15 @@ def _ends_on_a_dangling_word(line: str, lang: str) -> bool:
 
 
 def _lone_function_word(new: str, line: str, lang: str) -> bool:
-    """The last line is one article or determiner under earlier lines (`Ton` under `Avec
+    """The last line is one article or determiner under a line of words (`Ton` under `Avec
     une gratitude sincère,`): a line was cut after its first word. Not a value after a
-    label (`La preposición es:` / `en`), nor a whole answer of one word."""
+    label (`La preposición es:` / `en`), nor one of a column of words (`le` / `la` /
+    `les`), nor a whole answer of one word."""
     words = DANGLING.get(lang)
     if not words or lang in ("ja", "zh", "ko") or len(line) < 2 or " " in line.strip():
         return False
     earlier = previous_line(new[: len(new) - len(line)])
-    return bool(earlier) and earlier[-1] not in ":：" and line.strip().lower() in words
+    return len(earlier.split()) >= 3 and earlier[-1] not in ":：" and line.strip().lower() in words
 
 
 # what may stand before a word or after it without making it another word
