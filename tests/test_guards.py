@@ -422,6 +422,32 @@ def test_a_sentence_after_values_left_open(lang: str, cut: str, original_respons
     assert _cut(cut, lang, original_response) == "guard:truncated"
 
 
+def test_a_conclusion_after_the_working_left_open() -> None:
+    cut = (
+        "Total biaya diperoleh dengan mengalikan jumlah barang dengan biaya setiap barang. "
+        "Dalam hal ini, kita memiliki 5 x $10 = $50\n\n"
+        "Oleh karena itu, total biaya 5 barang jika setiap barang berharga $10"
+    )
+    instruction = "Hitung total biaya 5 barang jika setiap barang berharga $10."
+    assert _cut(cut, "id", "Total biaya 5 barang adalah $50.", instruction) == "guard:truncated"
+
+
+_POEM_CUT = (
+    "Jaro se probouzí v zahradě,\nkvěty se otvírají ranní rose.\n\n"
+    "Trávy se houpají v jemném vánku,\n\nKdyž slunce vítá"
+)
+
+
+def test_a_verse_cut_after_a_line_that_goes_on() -> None:
+    original = "Jaro přichází,\nkvěty kvetou,\nslunce hřeje celou zemi."
+    assert _cut(_POEM_CUT, "cs", original) == "guard:truncated"
+
+
+def test_a_verse_may_end_open_where_the_original_poem_does() -> None:
+    original = "Jaro přichází,\nkvěty kvetou,\nslunce hřeje celou zemi"
+    assert _cut(_POEM_CUT, "cs", original) is None
+
+
 def test_a_product_without_its_second_factor_on_a_line_of_its_own() -> None:
     cut = "Multiplikation Schritt für Schritt:\n\n- 6 x 7 = 42\n- 45 x"
     assert _cut(cut, "de", "Zuerst 6 x 7 = 42, dann 45 x 73 = 3285.") == "guard:truncated"

@@ -301,6 +301,11 @@ def cut_against_itself(old: str, new: str, lang: str) -> str | None:
     ]
     if closed and all(closed):
         return "open_after_formula"
+    if not closed and _words(last, lang, letters=True) >= 6 and old.rstrip()[-1:] in SENTENCE_STOPS:
+        # no sentence before the working to say how this writer ends one, but a sentence of
+        # six words after it (`Oleh karena itu, total biaya 5 barang jika ... $10`) is a
+        # conclusion the original closed with a stop
+        return "open_after_formula"
     return None
 
 
