@@ -1,5 +1,5 @@
 """Cuts told by what the open revision lost of its original: the original's result, a whole
-last word, the rest of an answer just started after its lead-in.
+last word, the rest of an answer just started after its lead-in, a Japanese word cut in two.
 
 Called by ``guard_truncation.cut_short`` once the revised response ends open (no closing
 character) and its last line is not one of the original's lines. Each function answers one
@@ -14,6 +14,7 @@ from midb_cli.boost.guard_cut_grams import NEVER_WORD_END
 from midb_cli.boost.guard_cut_syllables import KNOWN_SYLLABLES, SYLLABLE_STARTS
 from midb_cli.boost.guard_endings import GRAM_SIZE, LIST_ITEM, QUOTES, line_body
 from midb_cli.boost.guard_words import SENTENCE_STOPS
+from midb_cli.checks.lexicon import ends_on_a_japanese_noun
 
 # the last line ends on a result after `=` ... and the units of its quantities (a word, its
 # first three letters for inflection: `بوصات`/`بوصة`; a sign); not the `x` of a product
@@ -34,6 +35,11 @@ _LETTER_RUN = re.compile(r"[^\W\d_]+")
 _CLAUSE = re.compile(r"[,،;:]\s")
 _WORD = re.compile(r"\w+")
 _HASHTAG = re.compile(r"#\w+")
+# Japanese: the hiragana a sentence or an item may stop on without 。 (a verb or adjective
+# ending, a な-adjective, a sentence-final particle); any other one is a word cut in two
+_JA_FINAL_KANA = frozenset("たるいすうなりかんよねずだ")
+# a run of katakana (a loanword) or of kanji (a compound): where Japanese words begin and end
+_JA_RUN = re.compile(r"[\u30a0-\u30ff]+|[\u4e00-\u9fff]+")
 # The last line is a list marker with at most two characters after it (`- `, `3.`, `- ф`).
 _BARE_ITEM = re.compile(r"(?:^|\n)[ \t]*(?:[-*•]|\d{1,3}[.)])(?:[ \t]+\S{0,2})?\Z")
 
@@ -281,3 +287,18 @@ def syllable_cut(old: str, new: str, lang: str, context: str = "") -> bool:
         return False
     text = " ".join((old, context, new[: found.start()])).lower()
     return token not in set(_LETTER_RUN.findall(text))
+
+
+def japanese_cut(old: str, new: str, line: str) -> bool:
+    """A Japanese line stops on a hiragana no sentence or item ends on (`次のようになりま`),
+    or on the start of a loanword or compound the texts write in full (`オルタナ` where the
+    original lists `オルタナティブ`)."""
+    last = line[-1]
+    if "\u3040" <= last <= "\u309f":
+        return last not in _JA_FINAL_KANA and len(line) >= 4 and not ends_on_a_japanese_noun(line)
+    runs = _JA_RUN.findall(line)
+    if not runs or not line.endswith(runs[-1]):
+        return False
+    tail = runs[-1]
+    seen = set(_JA_RUN.findall(old)) | set(_JA_RUN.findall(new[: len(new) - len(tail)]))
+    return tail not in seen and any(len(r) > len(tail) and r.startswith(tail) for r in seen)

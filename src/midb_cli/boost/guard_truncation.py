@@ -18,6 +18,7 @@ from midb_cli.boost.guard_cut_signals import (
     explanation_cut,
     goes_on,
     hashtag_cut,
+    japanese_cut,
     restates_the_task,
     result_missing,
     syllable_cut,
@@ -54,11 +55,6 @@ _OPERATORS = frozenset("=+×÷*/<>≈")
 # ... or a product by a factor without its result (`48 fl. oz. x 0.0295735`; not a size,
 # `1920 x 1080`)
 _PRODUCT = re.compile(r"\d\D{0,12}\s[×x*÷]\s*\d+[.,]\d+\Z")
-# Japanese: the hiragana a sentence or an item may stop on without 。 (a verb or adjective
-# ending, a な-adjective, a sentence-final particle); any other one is a word cut in two
-_JA_FINAL_KANA = frozenset("たるいすうなりかんよねずだ")
-# a run of katakana (a loanword) or of kanji (a compound): where Japanese words begin and end
-_JA_RUN = re.compile(r"[\u30a0-\u30ff]+|[\u4e00-\u9fff]+")
 # an original this short on one line is an answer the revision must still give
 _SHORT_ANSWER = 100
 _TITLE = re.compile(r":\s*[A-ZÀ-Þ]|\A\W")  # `Title: Subtitle`, a quoted title
@@ -93,7 +89,7 @@ def cut_short(old: str, new: str, lang: str, context: str = "") -> str | None:
         return "inside_word"
     if cut_inside_a_word(old, new, lang, context):
         return "letters_that_end_no_word"
-    if lang == "ja" and _japanese_cut(old, new, line):
+    if lang == "ja" and japanese_cut(old, new, line):
         return "japanese_cut"
     if syllable_cut(old, new, lang, context):
         return "syllable_cut"
@@ -360,21 +356,6 @@ def _item_cut(old: str, line: str) -> bool:
         ):
             longer = True
     return longer
-
-
-def _japanese_cut(old: str, new: str, line: str) -> bool:
-    """A Japanese line stops on a hiragana no sentence or item ends on (`次のようになりま`),
-    or on the start of a loanword or compound the texts write in full (`オルタナ` where the
-    original lists `オルタナティブ`)."""
-    last = line[-1]
-    if "\u3040" <= last <= "\u309f":
-        return last not in _JA_FINAL_KANA and len(line) >= 4 and not ends_on_a_japanese_noun(line)
-    runs = _JA_RUN.findall(line)
-    if not runs or not line.endswith(runs[-1]):
-        return False
-    tail = runs[-1]
-    seen = set(_JA_RUN.findall(old)) | set(_JA_RUN.findall(new[: len(new) - len(tail)]))
-    return tail not in seen and any(len(r) > len(tail) and r.startswith(tail) for r in seen)
 
 
 def _ends_inside_a_word(old: str, new: str, lang: str, context: str = "") -> bool:
