@@ -448,6 +448,27 @@ def test_a_verse_may_end_open_where_the_original_poem_does() -> None:
     assert _cut(_POEM_CUT, "cs", original) is None
 
 
+_STEPS = "1. Smíchejte mouku s vejci.\n2. Těsto nechte deset minut odpočinout.\n\n"
+_RECIPE = "Smíchejte mouku, vejce a mléko."
+
+
+def test_a_closing_note_cut_inside_its_sentence() -> None:
+    cut = _STEPS + "Tip: Pokud máte více času, nechte těsto déle odpočinout"
+    assert _cut(cut, "cs", _RECIPE) == "guard:truncated"
+
+
+@pytest.mark.parametrize(
+    "last_line",
+    [
+        "Doba přípravy: dvacet minut celkem",  # a label and its value
+        "Poznámka k receptu: Pokud máte více času, nechte těsto déle odpočinout",  # a label of three words
+        "Tip: Nechte těsto déle odpočinout",  # too short to tell a cut from a value
+    ],
+)
+def test_a_labelled_last_line_that_is_no_open_note(last_line: str) -> None:
+    assert _cut(_STEPS + last_line, "cs", _RECIPE) is None
+
+
 def test_a_product_without_its_second_factor_on_a_line_of_its_own() -> None:
     cut = "Multiplikation Schritt für Schritt:\n\n- 6 x 7 = 42\n- 45 x"
     assert _cut(cut, "de", "Zuerst 6 x 7 = 42, dann 45 x 73 = 3285.") == "guard:truncated"

@@ -10,7 +10,8 @@ original gave a sentence, or a new sentence starts after a full stop and stops. 
 line is not one of the original's lines; each rule returns its name (the refusal detail).
 ``cut_against_itself`` reads the last line against the revision's earlier lines (an item
 start repeated, a stump of its siblings, a prose line after a formula); the line helpers
-(``line_body``, ``line_family``, ``is_stump``) serve both modules.
+(``line_body``, ``line_family``, ``is_stump``) serve both modules. ``verse_left_open`` and
+``note_left_open`` read a last verse line or closing note against the line above it.
 """
 
 from __future__ import annotations
@@ -378,3 +379,40 @@ def _lead_in_only(old: str, new: str, lang: str) -> bool:
         return False
     text = new.lower()
     return sum(w in text for w in words) < _LEAD_IN_SHARE * len(words)
+
+
+# a verse line that goes on in the next one ends on one of these
+_VERSE_COMMAS = frozenset(",،;")
+#: a note's label (`Tip:`, `Poznámka:`) has at most this many words ...
+_NOTE_LABEL_WORDS = 2
+#: ... and a sentence after it at least this many
+_NOTE_WORDS = 6
+
+
+def verse_left_open(old: str, siblings: list[str], line: str) -> bool:
+    """A verse whose line above ends on a comma (`Trávy se houpají v jemném vánku,` / `Když
+    slunce vítá`), the one above that on a comma or a stop, and whose last line ends on a
+    letter, where the original's text ends on a stop: the poem's last line was cut, for the
+    original closed its own poem. (An original that ends open, a song or a list of lines,
+    lets the revision end open too.)"""
+    if line_family(line) != "prose" or not line[-1:].isalpha() or not siblings:
+        return False
+    if old.rstrip()[-1:] not in SENTENCE_STOPS:
+        return False
+    ends = [x.rstrip()[-1] for x in siblings[-2:]]
+    return ends[-1] in _VERSE_COMMAS and all(
+        e in _VERSE_COMMAS or e in SENTENCE_STOPS for e in ends
+    )
+
+
+def note_left_open(old: str, previous: str, line: str) -> bool:
+    """A closing note (`Tip: Pokud máte čas, nechte těsto odpočinout`) after a line that ends a
+    sentence, stopping on a letter where the original's text ends on a stop: the note's
+    sentence was cut. Its label has at most two words and its sentence at least six, so a
+    `label: value` line (`Čas: 20 minut`) or a title's subtitle is no note."""
+    if line_family(line) != "prose" or not line[-1:].isalpha():
+        return False
+    label, colon, rest = line.partition(":")
+    if not colon or len(label.split()) > _NOTE_LABEL_WORDS or len(rest.split()) < _NOTE_WORDS:
+        return False
+    return old.rstrip()[-1:] in SENTENCE_STOPS and previous.rstrip()[-1:] in SENTENCE_STOPS

@@ -35,7 +35,9 @@ from midb_cli.boost.guard_endings import (
     ends_like_an_original_line,
     is_stump,
     line_family,
+    note_left_open,
     previous_line,
+    verse_left_open,
 )
 from midb_cli.boost.guard_endings import (
     GRAM_SIZE as GRAM_SIZE,  # (guards.py reads it here)
@@ -131,8 +133,10 @@ def cut_short(old: str, new: str, lang: str, context: str = "") -> str | None:
             and len(line.strip()) >= 3
         ):
             return "open_after_closed_lines"
-        if _verse_left_open(old, siblings, line):
+        if verse_left_open(old, siblings, line):
             return "verse_left_open"
+        if note_left_open(old, siblings[-1], line):
+            return "note_left_open"
         if ends_like_an_original_line(old, line):
             return None  # a short line that ends like one of the original's (`1924: X Y`)
         if item and is_stump(earlier, line):
@@ -163,6 +167,8 @@ def cut_short(old: str, new: str, lang: str, context: str = "") -> str | None:
     if short and not _lead_in(line, lang):
         return None  # one short line: experts turn sentences into a list of words
     if ":" in line or "：" in line:
+        if earlier and note_left_open(old, previous_line(earlier), line):
+            return "note_left_open"
         return None  # an answer after a colon (`sont : A, B`)
     if previous and previous[-1] not in CLOSING and len(previous) < 100:
         return None  # lines left open on purpose: a verse, a list of lines
@@ -410,23 +416,3 @@ def _stops_where_original_goes_on(old: str, new: str, lang: str) -> bool:
         return False  # (a value may drop its unit: `1920 x 1080` for `1920 x 1080 Pixel`)
     # (an item capitalises what the original's running text writes in lower case)
     return goes_on(old, tail, True) or goes_on(old.lower(), tail.lower(), True)
-
-
-# a verse line that goes on in the next one ends on one of these
-_VERSE_COMMAS = frozenset(",،;")
-
-
-def _verse_left_open(old: str, siblings: list[str], line: str) -> bool:
-    """A verse whose line above ends on a comma (`Trávy se houpají v jemném vánku,` / `Když
-    slunce vítá`), the one above that on a comma or a stop, and whose last line ends on a
-    letter, where the original's text ends on a stop: the poem's last line was cut, for the
-    original closed its own poem. (An original that ends open, a song or a list of lines,
-    lets the revision end open too.)"""
-    if line_family(line) != "prose" or not line[-1:].isalpha() or not siblings:
-        return False
-    if old.rstrip()[-1:] not in SENTENCE_STOPS:
-        return False
-    ends = [x.rstrip()[-1] for x in siblings[-2:]]
-    return ends[-1] in _VERSE_COMMAS and all(
-        e in _VERSE_COMMAS or e in SENTENCE_STOPS for e in ends
-    )
