@@ -469,6 +469,27 @@ def test_a_labelled_last_line_that_is_no_open_note(last_line: str) -> None:
     assert _cut(_STEPS + last_line, "cs", _RECIPE) is None
 
 
+_QUOTE = "„Věřte, že to dokážete, a jste na půli cesty.“"
+
+
+@pytest.mark.parametrize("author", ["- Theodore Roosevelt", "- Konfucius", "- Neznámý"])
+def test_a_quote_whose_author_is_whole(author: str) -> None:
+    # cut authors: tests/test_guards_cuts_signals.py (`author_cut`)
+    original = "„Bolest je nevyhnutelná, ale utrpení je volitelné.“ - Buddha"
+    assert _cut(f"{_QUOTE} {author}", "cs", original) is None
+
+
+@pytest.mark.parametrize(
+    ("lang", "task", "quote"),
+    [
+        ("ja", "名言を一つ挙げてください。", "「己の欲せざる所は人に施す勿れ。」 - 孔子"),
+        ("ko", "명언을 하나 말해 주세요.", "“아는 것이 힘이다.” - 공자"),
+    ],
+)
+def test_a_short_author_in_a_script_of_short_names(lang: str, task: str, quote: str) -> None:
+    assert _cut(quote, lang, quote.split(" - ")[0] + " - 老子", task) is None
+
+
 def test_a_product_without_its_second_factor_on_a_line_of_its_own() -> None:
     cut = "Multiplikation Schritt für Schritt:\n\n- 6 x 7 = 42\n- 45 x"
     assert _cut(cut, "de", "Zuerst 6 x 7 = 42, dann 45 x 73 = 3285.") == "guard:truncated"

@@ -318,6 +318,21 @@ def test_the_table_lists_letters_no_word_ends_on() -> None:
             "Thiên nhiên chữa lành tâm trí. Hãy ra ngoài và hít thở. #SứcKh",
             "hashtag_cut",
         ),
+        # a quote whose author was cut to a first name, or inside the name
+        (
+            "cs",
+            "Uveďte slavný citát.",
+            "„Bolest je nevyhnutelná, ale utrpení je volitelné.“ - Buddha",
+            "„Věřte, že to dokážete, a jste na půli cesty.“ - Theodore",
+            "author_cut",
+        ),
+        (
+            "cs",
+            "Uveďte slavný citát.",
+            "„Bolest je nevyhnutelná, ale utrpení je volitelné.“ - Buddha",
+            "„Věřte, že to dokážete, a jste na půli cesty.“ – Ste",
+            "author_cut",
+        ),
         # a word cut down to three letters
         (
             "de",

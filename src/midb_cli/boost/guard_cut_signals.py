@@ -13,7 +13,7 @@ import re
 from midb_cli.boost.guard_cut_grams import NEVER_WORD_END
 from midb_cli.boost.guard_cut_syllables import KNOWN_SYLLABLES, SYLLABLE_STARTS
 from midb_cli.boost.guard_endings import GRAM_SIZE, LIST_ITEM, QUOTES, line_body
-from midb_cli.boost.guard_words import SENTENCE_STOPS
+from midb_cli.boost.guard_words import GIVEN_NAMES, SENTENCE_STOPS
 from midb_cli.checks.lexicon import ends_on_a_japanese_noun
 
 # the last line ends on a result after `=` ... and the units of its quantities (a word, its
@@ -40,6 +40,12 @@ _HASHTAG = re.compile(r"#\w+")
 _JA_FINAL_KANA = frozenset("たるいすうなりかんよねずだ")
 # a run of katakana (a loanword) or of kanji (a compound): where Japanese words begin and end
 _JA_RUN = re.compile(r"[\u30a0-\u30ff]+|[\u4e00-\u9fff]+")
+# the author after a quote's dash, one word (`" - Steve`, `“ – Ste`)
+_ONE_WORD_AUTHOR = re.compile(r"[-–—―][ \t]*([^\W\d_]+)\Z")
+#: an author this short is a name cut inside it (`Ste`, `The` for `Theodore`), in Latin
+#: letters only: a whole name can be two kanji (`孔子`), two syllables (`공자`), `علي`
+_NAME_STUB = 3
+_LATIN_NAME = re.compile(r"[A-Za-z\u00c0-\u024f]+")
 # The last line is a list marker with at most two characters after it (`- `, `3.`, `- ф`).
 _BARE_ITEM = re.compile(r"(?:^|\n)[ \t]*(?:[-*•]|\d{1,3}[.)])(?:[ \t]+\S{0,2})?\Z")
 
@@ -302,3 +308,15 @@ def japanese_cut(old: str, new: str, line: str) -> bool:
     tail = runs[-1]
     seen = set(_JA_RUN.findall(old)) | set(_JA_RUN.findall(new[: len(new) - len(tail)]))
     return tail not in seen and any(len(r) > len(tail) and r.startswith(tail) for r in seen)
+
+
+def author_cut(line: str) -> bool:
+    """The last line ends on a quote's author (``ATTRIBUTION_RE``) who is a first name alone
+    (`„Věřte, že to dokážete, a jste na půli cesty.“ - Theodore`) or three Latin letters
+    (`- Ste`): the name was cut before its surname or inside it."""
+    match = _ONE_WORD_AUTHOR.search(line)
+    if match is None:
+        return False
+    name = match.group(1)
+    stub = len(name) <= _NAME_STUB and _LATIN_NAME.fullmatch(name) is not None
+    return name in GIVEN_NAMES or stub

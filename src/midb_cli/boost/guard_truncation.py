@@ -13,6 +13,7 @@ import re
 
 from midb_cli.boost.guard_cut_signals import (
     answer_just_started,
+    author_cut,
     bare_item,
     cut_inside_a_word,
     explanation_cut,
@@ -111,8 +112,10 @@ def cut_short(old: str, new: str, lang: str, context: str = "") -> str | None:
         return "task_restated"
     if hashtag_cut(old, new, context):
         return "hashtag_cut"
-    if "#" in line.rsplit(None, 1)[-1] or ATTRIBUTION_RE.search(line):
-        return None  # a hashtag ends a post; an author ends a quote
+    if ATTRIBUTION_RE.search(line):
+        return "author_cut" if author_cut(line) else None  # an author ends a quote
+    if "#" in line.rsplit(None, 1)[-1]:
+        return None  # a hashtag ends a post
     if rule := cut_against_itself(old, new, lang) or cut_against_original(old, new, line, lang):
         return rule
     if _ENUMERATION.match(line.strip()):

@@ -7,8 +7,9 @@ Words that often end a sentence as well (object pronouns such as `nous`, `loro`,
 particles that double as prepositions in common endings, Vietnamese `từ` "word") are left out:
 a false cut costs a good revision. Unspaced scripts (ja, zh) list particles matched as the last
 character; Korean lists particles matched as the last syllable of a word; Thai has no spaces
-and no full stop, so no list. At the end, what counts as a whole answer of sentences (the
-collapse guard spares a shorter rewrite).
+and no full stop, so no list. Then the first names no quote's author is given alone by; at
+the end, what counts as a whole answer of sentences (the collapse guard spares a shorter
+rewrite).
 """
 
 from __future__ import annotations
@@ -82,6 +83,16 @@ COUNT_WORDS: dict[str, dict[str, int]] = {
 _WORD = re.compile(r"\w+")
 #: marks that end a sentence (guard_endings and guard_truncation read them here)
 SENTENCE_STOPS = frozenset(".!?。！？؟")
+#: first names of the most quoted authors: a quote's author given as one of them alone
+#: (`" - Steve`) was cut before the surname. Names also quoted alone (Oprah, Napoleon, Rumi,
+#: Voltaire) are not listed: a false cut costs a good revision.
+_GIVEN_NAMES = (
+    "Abraham Albert Anne Audrey Barack Benjamin Bill Bob Brian Carl Charles Dale Eleanor Elon "
+    "Ernest Franklin Friedrich George Helen Henry Isaac Jim John Leonardo Margaret Marie "
+    "Marilyn Mark Martin Maya Michael Nelson Oscar Pablo Paulo Ralph Robert Sarah Stephen "
+    "Steve Theodore Thomas Tony Vince Vincent Walt Warren Wayne William Winston Zig"
+)
+GIVEN_NAMES = frozenset(_GIVEN_NAMES.split())
 _SIMILAR_CHARS = 300  # the head of a field is enough to tell
 #: a sentence ends at a stop after a letter, before a space or the end (`3.5`, `e.g.x` do not)
 _SENTENCE_END = re.compile(r"(?<=[^\W\d_])[.!?。！？؟]+[\"'»”)]*(?=\s|$)|[。！？]|[:：][ \t]*\n")
