@@ -43,6 +43,7 @@ from midb_cli.boost.guard_endings import (
 from midb_cli.boost.guard_endings import (
     GRAM_SIZE as GRAM_SIZE,  # (guards.py reads it here)
 )
+from midb_cli.boost.guard_open_prose import list_of_words, sentence_after_colon
 from midb_cli.boost.guard_words import DANGLING, SENTENCE_STOPS
 from midb_cli.checks.lexicon import ends_on_a_japanese_noun
 from midb_cli.checks.text import ATTRIBUTION_RE
@@ -51,8 +52,6 @@ from midb_cli.checks.text import ATTRIBUTION_RE
 _PAIRS = (("(", ")"), ("[", "]"), ("{", "}"), ("「", "」"), ("（", "）"))
 _WORD = re.compile(r"\w+")
 _LETTERS = re.compile(r"[^\W\d_]{2}")  # a word, not a unit letter or a variable
-# an enumeration of short items on one line (`Chance, possibilité, ouverture, ...`)
-_ENUMERATION = re.compile(r"^[^,،、.!?]{1,40}(?:[,،、][^,،、.!?]{1,40}){3,}\Z")
 # a formula that stops before its right-hand side (`45 km x 0,62 =`, `(6 × 4`)
 _OPERATORS = frozenset("=+×÷*/<>≈")
 # ... or a product by a factor without its result (`48 fl. oz. x 0.0295735`; not a size,
@@ -118,7 +117,7 @@ def cut_short(old: str, new: str, lang: str, context: str = "") -> str | None:
         return None  # a hashtag ends a post
     if rule := cut_against_itself(old, new, lang) or cut_against_original(old, new, line, lang):
         return rule
-    if _ENUMERATION.match(line.strip()):
+    if list_of_words(old, new, line, lang):
         return None  # a list of words on one line ends open
     if _answer_never_reached(old, new, lang) or answer_missing(old, new, lang):
         return "answer_never_reached"
@@ -172,7 +171,8 @@ def cut_short(old: str, new: str, lang: str, context: str = "") -> str | None:
     if ":" in line or "：" in line:
         if earlier and note_left_open(old, previous_line(earlier), line):
             return "note_left_open"
-        return None  # an answer after a colon (`sont : A, B`)
+        if not sentence_after_colon(line, lang):
+            return None  # an answer after a colon (`sont : A, B`), a subtitle
     if previous and previous[-1] not in CLOSING and len(previous) < 100:
         return None  # lines left open on purpose: a verse, a list of lines
     if lang not in GRAM_SIZE:
