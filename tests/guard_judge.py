@@ -39,3 +39,13 @@ def judge(
         finish_reason=finish_reason,
         file_lang=lang,
     )
+
+
+def judge_response(
+    instruction: str, original_response: str, response: str, lang: str, input_text: str = ""
+) -> tuple[str, str]:
+    """(reason, detail) for a revision that changes only the response, finish_reason "stop"
+    (the hard case: nothing says the answer was cut); ("", "") when it is accepted."""
+    original = Pair(instruction, input_text, original_response)
+    result = judge(original, original.with_field("response", response), lang, finish_reason="stop")
+    return result.reason or "", result.detail

@@ -6,15 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from guard_judge import judge
+from guard_judge import judge_response as _judge
 from midb_cli.boost.guard_cut_words import NEVER_FINAL
-from midb_cli.records.pair import Pair
-
-
-def _judge(instruction: str, original_response: str, response: str, lang: str) -> tuple[str, str]:
-    original = Pair(instruction, "", original_response)
-    result = judge(original, original.with_field("response", response), lang, finish_reason="stop")
-    return result.reason or "", result.detail
 
 
 @pytest.mark.parametrize(

@@ -6,19 +6,10 @@ from __future__ import annotations
 
 import pytest
 
-from guard_judge import judge
+from guard_judge import judge_response as _judge
 from midb_cli.boost.guard_cut_grams import NEVER_WORD_END
 from midb_cli.boost.guard_cut_signals import restates_the_task
 from midb_cli.boost.guard_cut_syllables import KNOWN_SYLLABLES, SYLLABLE_STARTS
-from midb_cli.records.pair import Pair
-
-
-def _judge(
-    instruction: str, original_response: str, response: str, lang: str, input_text: str = ""
-) -> tuple[str, str]:
-    original = Pair(instruction, input_text, original_response)
-    result = judge(original, original.with_field("response", response), lang, finish_reason="stop")
-    return result.reason or "", result.detail
 
 
 @pytest.mark.parametrize(

@@ -6,19 +6,12 @@ from __future__ import annotations
 
 import pytest
 
-from guard_judge import judge
+from guard_judge import judge_response as _judge
 from midb_cli.boost.guard_truncation import cut_short
-from midb_cli.records.pair import Pair
 
 _HANDS = "Myjte si ruce často, zejména před jídlem."
 _CURIE = "Marie Curie objevila polonium a radium."
 _VEGETABLES = "ブロッコリーとサツマイモは栄養が豊富です。"
-
-
-def _judge(lang: str, instruction: str, original_response: str, response: str) -> tuple[str, str]:
-    original = Pair(instruction, "", original_response)
-    result = judge(original, original.with_field("response", response), lang, finish_reason="stop")
-    return result.reason or "", result.detail
 
 
 @pytest.mark.parametrize(
@@ -37,7 +30,7 @@ def _judge(lang: str, instruction: str, original_response: str, response: str) -
 def test_a_sentence_with_commas_is_no_list_of_words(
     lang: str, instruction: str, original_response: str, response: str
 ) -> None:
-    assert _judge(lang, instruction, original_response, response) == (
+    assert _judge(instruction, original_response, response, lang) == (
         "guard:truncated",
         "open_after_closed_lines",
     )
@@ -72,4 +65,4 @@ def test_a_long_sentence_after_a_colon_is_no_value() -> None:
     ],
 )
 def test_a_list_of_words_or_a_value_ends_open(original_response: str, response: str) -> None:
-    assert _judge("cs", "Odpovězte na zadaný úkol.", original_response, response) == ("", "")
+    assert _judge("Odpovězte na zadaný úkol.", original_response, response, "cs") == ("", "")
