@@ -738,3 +738,13 @@ def test_a_rewritten_task_made_of_the_record_s_words_is_accepted() -> None:
     assert judge(raw, own, "de").reason is None
     other = raw.with_field("instruction", "Geben Sie fünf Synonyme für glücklich an.")
     assert judge(raw, other, "de").reason == "guard:instruction_changed"
+
+
+def test_an_open_line_after_a_sentence_closed_inside_its_quotes() -> None:
+    original = "Pour planifier un rendez-vous, dites : « Planifie un rendez-vous pour demain. »"
+    cut = (
+        "Pour planifier un rendez-vous, dites simplement :\n\n"
+        '"Planifie un rendez-vous pour demain à dix heures avec le dentiste."\n\n'
+        "Vous pouvez également ajouter plus de détails tels que le lieu"
+    )
+    assert _cut(cut, "fr", original) == "guard:truncated"
