@@ -748,3 +748,9 @@ def test_an_open_line_after_a_sentence_closed_inside_its_quotes() -> None:
         "Vous pouvez également ajouter plus de détails tels que le lieu"
     )
     assert _cut(cut, "fr", original) == "guard:truncated"
+
+
+def test_a_closing_note_after_a_sentence_closed_inside_its_quotes() -> None:
+    steps = "1. Smíchejte mouku s vejci.\n2. Řekněte si: „Těsto musí odpočívat.“\n\n"
+    cut = steps + "Tip: Pokud máte více času, nechte těsto déle odpočinout"
+    assert _cut(cut, "cs", _RECIPE) == "guard:truncated"

@@ -37,6 +37,8 @@ _LABELLED = re.compile(r"[ \t]*(?:[-*•]|\d{1,3}[.)])[ \t]+[^:：\n]{1,40}[:：
 _WORD = re.compile(r"\w+")
 _SEPARATORS = re.compile(r"[,،、]")
 QUOTES = "\"'“”„«»「」『』"
+# the quotes that may close a sentence after its stop (`."`; `.“` in cs and de: „…“)
+_CLOSING_QUOTES = "\"'“”»」』"
 #: an original this short is an answer (a value, labelled values, one token)
 _SHORT_ANSWER = 100
 #: a line with this share of capitalised words is a title
@@ -250,6 +252,11 @@ def previous_line(text: str) -> str:
     return text[text.rfind("\n") + 1 :]
 
 
+def ends_a_sentence(line: str) -> bool:
+    """The line ends on a sentence stop, inside closing quotes too (`... avec le dentiste."`)."""
+    return line.rstrip().rstrip(_CLOSING_QUOTES)[-1:] in SENTENCE_STOPS
+
+
 def line_family(line: str) -> str:
     """The kind of a line for its siblings: a numbered item, a bulleted item, prose (steps
     numbered after a bulleted list of ingredients are siblings of the steps only)."""
@@ -415,4 +422,4 @@ def note_left_open(old: str, previous: str, line: str) -> bool:
     label, colon, rest = line.partition(":")
     if not colon or len(label.split()) > _NOTE_LABEL_WORDS or len(rest.split()) < _NOTE_WORDS:
         return False
-    return old.rstrip()[-1:] in SENTENCE_STOPS and previous.rstrip()[-1:] in SENTENCE_STOPS
+    return ends_a_sentence(old) and ends_a_sentence(previous)

@@ -14,10 +14,10 @@ from midb_cli.boost.guard_endings import (
     CLOSING,
     GRAM_SIZE,
     LIST_ITEM,
+    ends_a_sentence,
     line_family,
     previous_line,
 )
-from midb_cli.boost.guard_words import SENTENCE_STOPS
 
 # an enumeration of short items on one line, none of them a sentence (`Chance, possibilité,
 # ouverture, ...`; a Japanese line with a 。 inside is sentences joined by 、)
@@ -52,7 +52,7 @@ def _paragraph_after_text(old: str, new: str, line: str, lang: str) -> bool:
     opening = _COMMAS.split(line, maxsplit=1)[0].split()
     if len(opening) < (3 if lang == "vi" else 2):  # (Vietnamese: a word of two syllables)
         return False
-    return previous[-1] in SENTENCE_STOPS or line_family(previous) != "prose"
+    return ends_a_sentence(previous) or line_family(previous) != "prose"
 
 
 def sentence_after_colon(line: str, lang: str) -> bool:

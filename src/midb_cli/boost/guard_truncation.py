@@ -33,6 +33,7 @@ from midb_cli.boost.guard_endings import (
     answer_missing,
     cut_against_itself,
     cut_against_original,
+    ends_a_sentence,
     ends_like_an_original_line,
     is_stump,
     line_family,
@@ -44,7 +45,7 @@ from midb_cli.boost.guard_endings import (
     GRAM_SIZE as GRAM_SIZE,  # (guards.py reads it here)
 )
 from midb_cli.boost.guard_open_prose import list_of_words, sentence_after_colon
-from midb_cli.boost.guard_words import DANGLING, SENTENCE_STOPS
+from midb_cli.boost.guard_words import DANGLING
 from midb_cli.checks.lexicon import ends_on_a_japanese_noun
 from midb_cli.checks.text import ATTRIBUTION_RE
 
@@ -61,7 +62,6 @@ _PRODUCT = re.compile(r"\d\D{0,12}\s[×x*÷]\s*\d+[.,]\d+\Z")
 _SHORT_ANSWER = 100
 _TITLE = re.compile(r":\s*[A-ZÀ-Þ]|\A\W")  # `Title: Subtitle`, a quoted title
 _ANSWER_SHARE = 0.25
-_CLOSING_QUOTES = "\"'”»」』"
 # languages whose nouns are capitalised: capitals do not make a title there
 _CAPITALISED_NOUNS = frozenset({"de"})
 
@@ -129,9 +129,9 @@ def cut_short(old: str, new: str, lang: str, context: str = "") -> str | None:
     if siblings and siblings[-1] == (earlier[earlier.rfind("\n") + 1 :]):
         # The writer closes this kind of line (the previous ones end a sentence): an open
         # last one was cut. A title after `Here is a title:` follows a colon, not a stop.
-        closed = sum(_ends_a_sentence(x) for x in siblings)
+        closed = sum(ends_a_sentence(x) for x in siblings)
         if (
-            _ends_a_sentence(siblings[-1])
+            ends_a_sentence(siblings[-1])
             and (not item or closed >= min(2, len(siblings)))  # items: two of the last three
             and len(line.strip()) >= 3
         ):
@@ -183,11 +183,6 @@ def cut_short(old: str, new: str, lang: str, context: str = "") -> str | None:
         if sum(w[:1].isupper() for w in words) >= share * len(words):
             return None
     return "open_lead_in" if short else "open_where_original_closed"
-
-
-def _ends_a_sentence(line: str) -> bool:
-    """The line ends on a sentence stop, inside closing quotes too (`... [heure]."`)."""
-    return line.rstrip().rstrip(_CLOSING_QUOTES)[-1:] in SENTENCE_STOPS
 
 
 def _lead_in(line: str, lang: str) -> bool:
